@@ -1,0 +1,78 @@
+"""Validators used once, at the public boundary.
+
+Each raises :class:`~ditf.InvalidParameterError` with one message shape:
+"The 'cost' parameter of Request must be a finite number > 0. Got -1 instead."
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from typing import Any
+
+import numpy as np
+
+from ditf._errors import InvalidParameterError
+from ditf._types import Seed
+
+
+def _fail(name: str, owner: str, constraint: str, value: Any) -> InvalidParameterError:
+    return InvalidParameterError(
+        f"The {name!r} parameter of {owner} must be {constraint}. Got {value!r} instead."
+    )
+
+
+def check_finite(
+    value: Any, name: str, owner: str, constraint: str = "a finite number"
+) -> float:
+    """Return ``value`` as a float if it is a finite real number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise _fail(name, owner, constraint, value)
+    if not math.isfinite(float(value)):
+        raise _fail(name, owner, constraint, value)
+    return float(value)
+
+
+def check_positive(value: Any, name: str, owner: str, *, allow_zero: bool = False) -> float:
+    """Return ``value`` as a float if it is finite and > 0 (or >= 0 with ``allow_zero``)."""
+    bound = ">= 0" if allow_zero else "> 0"
+    x = check_finite(value, name, owner, f"a finite number {bound}")
+    if x < 0 or (x == 0 and not allow_zero):
+        raise _fail(name, owner, f"a finite number {bound}", value)
+    return x
+
+
+def check_probability(value: Any, name: str, owner: str, *, open_interval: bool = False) -> float:
+    """Return ``value`` as a float if it lies in [0, 1] (or in (0, 1) with ``open_interval``)."""
+    interval = "(0, 1)" if open_interval else "[0, 1]"
+    x = check_finite(value, name, owner, f"a probability in {interval}")
+    if not 0.0 <= x <= 1.0 or (open_interval and x in (0.0, 1.0)):
+        raise _fail(name, owner, f"a probability in {interval}", value)
+    return x
+
+
+def check_int_range(value: Any, name: str, owner: str, low: int, high: int | None = None) -> int:
+    """Return ``value`` if it is an int in ``[low, high]`` (``high=None``: unbounded)."""
+    constraint = f"an int >= {low}" if high is None else f"an int in [{low}, {high}]"
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise _fail(name, owner, constraint, value)
+    if value < low or (high is not None and value > high):
+        raise _fail(name, owner, constraint, value)
+    return int(value)
+
+
+def check_option(value: Any, name: str, owner: str, options: Collection[str]) -> str:
+    """Return ``value`` if it is one of ``options``."""
+    if value not in options:
+        choices = ", ".join(repr(o) for o in sorted(options))
+        raise _fail(name, owner, f"one of {choices}", value)
+    return str(value)
+
+
+def as_generator(rng: Seed) -> np.random.Generator:
+    """Normalise the one randomness argument into a :class:`numpy.random.Generator`."""
+    if rng is None or isinstance(rng, (int, np.integer, np.random.Generator)):
+        if isinstance(rng, bool):
+            raise _fail("rng", "ditf", "an int, a numpy Generator or None", rng)
+        return np.random.default_rng(rng)
+    raise _fail("rng", "ditf", "an int, a numpy Generator or None", rng)

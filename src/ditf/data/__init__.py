@@ -1,0 +1,29 @@
+"""The bundled evidence: published experiments, meta-analytic effects and findings.
+
+The tables are copied from the project's evidence folder with their sources in every row;
+they are validated against a schema each time they are loaded.
+"""
+
+from __future__ import annotations
+
+from ditf.data._evidence import (
+    CONDITION_TYPES,
+    MetaAnalysis,
+    StudyCondition,
+    load_facts,
+    load_meta_analyses,
+    load_studies,
+    parse_studies,
+    read_studies,
+)
+
+__all__ = [
+    "CONDITION_TYPES",
+    "MetaAnalysis",
+    "StudyCondition",
+    "load_facts",
+    "load_meta_analyses",
+    "load_studies",
+    "parse_studies",
+    "read_studies",
+]

@@ -1,0 +1,263 @@
+"""P(yes) to a sequence's target: exact for two steps, Monte Carlo for longer sequences."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from ditf._errors import InvalidParameterError
+from ditf._types import FloatArray
+from ditf.model._bivariate import bvn_cdf
+from ditf.model._mechanisms import (
+    NO_ANSWER,
+    REFUSED,
+    YES_AGREED,
+    YES_PERFORMED,
+    StepFeatures,
+    follow_through,
+    total_lift,
+)
+from ditf.model._params import Mechanisms, ParamArrays
+from ditf.model._requests import Context, Sequence
+
+# Answer codes in a history matrix.
+NOT_ASKED, NO, YES = -1, 0, 1
+
+
+class Outcome(NamedTuple):
+    """Probabilities for the target (last) step, one value per parameter draw.
+
+    p_asked : P(the target is asked at all), e.g. P(the opener is refused) for a retreat.
+    verbal : P(verbal yes to the target | it is asked).
+    behavioral : P(the target is carried out | it is asked).
+    """
+
+    p_asked: FloatArray
+    verbal: FloatArray
+    behavioral: FloatArray
+
+
+def _last_asked_before(seq: Sequence, k: int) -> int | None:
+    """Index of the last step before ``k`` that is asked rather than described."""
+    asked = [j for j in range(k) if not seq.steps[j].request.described_only]
+    return asked[-1] if asked else None
+
+
+def _is_retreat(seq: Sequence, k: int, answers: FloatArray) -> FloatArray:
+    """1.0 where step ``k`` follows a refusal of a larger request by the same requester."""
+    j = _last_asked_before(seq, k)
+    if j is None:
+        return np.zeros(answers.shape[:-1])
+    prev, cur = seq.steps[j].request, seq.steps[k].request
+    if prev.requester != cur.requester or prev.cost <= cur.cost:
+        return np.zeros(answers.shape[:-1])
+    return (answers[..., j] == NO).astype(float)
+
+
+def step_features(
+    seq: Sequence, context: Context, k: int, answers: FloatArray
+) -> StepFeatures:
+    """Features of step ``k`` for each history row of ``answers`` (shape ``(..., >= k)``).
+
+    A history row holds the answers to the steps before ``k`` (``YES``, ``NO`` or
+    ``NOT_ASKED`` for a described step). Assumes step ``k`` is asked on that history.
+    """
+    steps = seq.steps
+    req = steps[k].request
+    times = np.cumsum([0.0] + [s.delay_hours for s in steps[1:]])
+    shape = answers.shape[:-1]
+    zeros = np.zeros(shape)
+
+    j = _last_asked_before(seq, k)
+    retreat = _is_retreat(seq, k, answers)
+    concession = retreat * (np.log(steps[j].request.cost / req.cost) if j is not None else 0.0)
+    retreat_delay = zeros + (times[k] - times[j] if j is not None else 0.0)
+    seen = zeros + context.prior_retreats
+    for i in range(1, k):
+        seen = seen + _is_retreat(seq, i, answers)
+
+    earlier = [s.request.cost for s in steps[:k]]
+    anchor, anchor_delay = 0.0, 0.0
+    if earlier and max(earlier) > req.cost:
+        m = int(np.argmax(earlier))
+        anchor, anchor_delay = float(np.log(earlier[m] / req.cost)), float(times[k] - times[m])
+
+    last = zeros + NO_ANSWER
+    if j is not None:
+        yes_code = YES_PERFORMED if steps[j].request.performed else YES_AGREED
+        last = np.where(answers[..., j] == YES, yes_code, last)
+        last = np.where(answers[..., j] == NO, REFUSED, last)
+
+    excess = 0.0
+    if context.plausible_max is not None:
+        same = [
+            s.request.cost
+            for s in steps[:k]
+            if s.request.requester == req.requester and not s.request.described_only
+        ]
+        if same:
+            excess = max(0.0, float(np.log(max(same) / context.plausible_max)))
+
+    return StepFeatures(
+        concession=concession,
+        retreat_delay=retreat_delay,
+        retreats_seen=seen,
+        anchor=zeros + anchor,
+        anchor_delay=zeros + anchor_delay,
+        last_answer=last,
+        excess=zeros + excess,
+        prosocial=zeros + float(req.prosocial),
+    )
+
+
+def _stack(features: list[StepFeatures]) -> StepFeatures:
+    """Concatenate per-cell features into one set of arrays over cells."""
+    return StepFeatures(*(np.concatenate([np.ravel(x) for x in col]) for col in zip(*features)))
+
+
+class TwoStepDesign(NamedTuple):
+    """Sequences of one or two steps compiled to arrays over cells (one cell per sequence).
+
+    Everything that does not depend on the parameters is computed once here, so that a
+    likelihood or a sweep evaluates all cells in one vectorised call.
+    """
+
+    first_log_cost: FloatArray  # ln(cost of step 1 / reference cost)
+    target_log_cost: FloatArray  # ln(cost of the target / reference cost)
+    after_yes: StepFeatures  # target features after a yes to step 1
+    after_no: StepFeatures  # target features after a no to step 1 (or with no answer)
+    escalation: FloatArray  # 1: target asked after any answer (foot-in-the-door)
+    retreat: FloatArray  # 1: target asked only after a refusal (door-in-the-face)
+
+
+def compile_two_step(
+    cells: list[tuple[Sequence, Context]], reference_costs: list[float] | None = None
+) -> TwoStepDesign:
+    """Compile sequences of at most two steps; ``reference_costs`` default to the targets.
+
+    The reference cost is the cost whose asked-alone P(yes) is the cell's baseline.
+    """
+    refs = reference_costs or [seq.target.cost for seq, _ in cells]
+    first, target, yes, no, escalation, retreat = [], [], [], [], [], []
+    for (seq, context), ref in zip(cells, refs, strict=True):
+        steps = seq.steps
+        if len(steps) > 2:
+            raise InvalidParameterError(
+                f"An exact two-step design takes sequences of at most two steps; got "
+                f"{len(steps)}. Use monte_carlo for longer sequences."
+            )
+        target.append(np.log(seq.target.cost / ref))
+        first.append(np.log(steps[0].request.cost / ref))
+        answered = len(steps) == 2 and not steps[0].request.described_only
+        if len(steps) == 1:
+            f_yes = f_no = step_features(seq, context, 0, np.zeros((1, 0)))
+        else:
+            first_answer = [[YES]] if answered else [[NOT_ASKED]]
+            f_yes = step_features(seq, context, 1, np.array(first_answer, dtype=float))
+            f_no = step_features(seq, context, 1, np.array([[NO if answered else NOT_ASKED]]))
+        yes.append(f_yes)
+        no.append(f_no)
+        up = answered and seq.target.cost >= steps[0].request.cost
+        escalation.append(float(up))
+        retreat.append(float(answered and not up))
+    return TwoStepDesign(
+        np.array(first),
+        np.array(target),
+        _stack(yes),
+        _stack(no),
+        np.array(escalation),
+        np.array(retreat),
+    )
+
+
+def evaluate_two_step(
+    design: TwoStepDesign,
+    p: ParamArrays,
+    mech: Mechanisms,
+    strength: FloatArray,
+    baseline_z: FloatArray,
+) -> Outcome:
+    """Exact target probabilities for every cell, shape ``(n_draws, n_cells)``.
+
+    The shared willingness makes the two answers of one person correlate with ``trait_share``,
+    so P(yes to the target | refused the opener) comes from the bivariate normal.
+
+    Parameters
+    ----------
+    design : TwoStepDesign
+        Compiled cells.
+    p : ParamArrays
+        Parameters, shape ``(n_draws, 1)`` each.
+    mech : Mechanisms
+        Switches.
+    strength : ndarray
+        Study-level multiplier of the lifts, broadcastable to ``(n_draws, n_cells)``.
+    baseline_z : ndarray
+        Probit of the baseline P(yes) to each cell's reference cost, same broadcasting.
+    """
+    eta1 = baseline_z - p.cost_sensitivity * design.first_log_cost
+    base = baseline_z - p.cost_sensitivity * design.target_log_cost
+    eta_yes = base + total_lift(p, design.after_yes, mech, strength)
+    eta_no = base + total_lift(p, design.after_no, mech, strength)
+    keep_yes = follow_through(p, (design.after_yes.concession > 0).astype(float), mech)
+    keep_no = follow_through(p, (design.after_no.concession > 0).astype(float), mech)
+    w = p.trait_share
+    both_yes = bvn_cdf(eta1, eta_yes, w)
+    no_then_yes = bvn_cdf(-eta1, eta_no, -w)
+    p_no = np.maximum(ndtr(-eta1), 1e-300)
+    alone = ndtr(eta_no)
+
+    esc, ret = design.escalation, design.retreat
+    plain = 1.0 - esc - ret
+    verbal = esc * (both_yes + no_then_yes) + ret * (no_then_yes / p_no) + plain * alone
+    behavioral = (
+        esc * (both_yes * keep_yes + no_then_yes * keep_no)
+        + ret * (no_then_yes / p_no) * keep_no
+        + plain * alone * keep_no
+    )
+    asked = ret * p_no + (1.0 - ret) + 0.0 * verbal
+    return Outcome(asked, np.clip(verbal, 0.0, 1.0), np.clip(behavioral, 0.0, 1.0))
+
+
+def monte_carlo(
+    seq: Sequence,
+    context: Context,
+    p: ParamArrays,
+    mech: Mechanisms,
+    strength: FloatArray,
+    baseline_z: FloatArray,
+    n_people: int,
+    rng: np.random.Generator,
+) -> Outcome:
+    """Simulate ``n_people`` per parameter draw answering every step; any number of steps.
+
+    Shapes: parameters, ``strength`` and ``baseline_z`` are ``(n_draws, 1)``; the outcome has
+    one value per draw. The baseline refers to the sequence's target.
+    """
+    costs = np.array([s.request.cost for s in seq.steps])
+    base = baseline_z - p.cost_sensitivity * np.log(costs / seq.target.cost)
+    n_draws = base.shape[0]
+    w = p.trait_share
+    theta = rng.standard_normal((n_draws, n_people)) * np.sqrt(w)
+    answers = np.full((n_draws, n_people, len(costs)), float(NOT_ASKED))
+    active = np.ones((n_draws, n_people), dtype=bool)
+    keep = np.ones((n_draws, n_people))
+    last_k = -1
+    for k, step in enumerate(seq.steps):
+        if step.request.described_only:
+            continue
+        if last_k >= 0:  # after a yes, only an escalation is asked
+            escalates = step.request.cost >= costs[last_k]
+            active &= (answers[..., last_k] == NO) | escalates
+        f = step_features(seq, context, k, answers)
+        noise = rng.standard_normal((n_draws, n_people)) * np.sqrt(1.0 - w)
+        yes = active & (base[:, [k]] + total_lift(p, f, mech, strength) + theta + noise > 0)
+        answers[..., k] = np.where(active, np.where(yes, YES, NO), NOT_ASKED)
+        keep = follow_through(p, (f.concession > 0).astype(float), mech) + 0.0 * keep
+        last_k = k
+    n_asked = np.maximum(active.sum(axis=1), 1)
+    yes_last = answers[..., last_k] == YES
+    kept = yes_last & (rng.random((n_draws, n_people)) < keep)
+    return Outcome(active.mean(axis=1), yes_last.sum(axis=1) / n_asked, kept.sum(axis=1) / n_asked)
