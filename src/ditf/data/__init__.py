@@ -6,6 +6,7 @@ they are validated against a schema each time they are loaded.
 
 from __future__ import annotations
 
+from ditf.data._fitted import FITTED_FILE, load_fitted
 from ditf.data._evidence import (
     CONDITION_TYPES,
     MetaAnalysis,
@@ -19,9 +20,11 @@ from ditf.data._evidence import (
 
 __all__ = [
     "CONDITION_TYPES",
+    "FITTED_FILE",
     "MetaAnalysis",
     "StudyCondition",
     "load_facts",
+    "load_fitted",
     "load_meta_analyses",
     "load_studies",
     "parse_studies",

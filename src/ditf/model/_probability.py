@@ -204,7 +204,8 @@ def evaluate_two_step(
     keep_yes = follow_through(p, (design.after_yes.concession > 0).astype(float), mech)
     keep_no = follow_through(p, (design.after_no.concession > 0).astype(float), mech)
     w = p.trait_share
-    both_yes = bvn_cdf(eta1, eta_yes, w)
+    # Only escalations need the yes branch; skip it for designs without any (most meta grids).
+    both_yes = bvn_cdf(eta1, eta_yes, w) if design.escalation.any() else 0.0 * eta1
     no_then_yes = bvn_cdf(-eta1, eta_no, -w)
     p_no = np.maximum(ndtr(-eta1), 1e-300)
     alone = ndtr(eta_no)

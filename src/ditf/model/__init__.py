@@ -1,0 +1,46 @@
+"""The behavioural model of how people answer request sequences.
+
+A random-utility (probit) model with a stable willingness shared across steps and one named,
+switchable lift per mechanism: reciprocal concession, perceptual contrast, credibility,
+self-perception/consistency, follow-through and prosocial moderation. It is fitted to the
+bundled evidence (:func:`fit`), and the fit shipped with ditf drives :func:`predict`.
+See ``docs/model.md`` for the equations and their sources.
+"""
+
+from __future__ import annotations
+
+from ditf.model._compare import MECHANISM_SETS, ModelComparison, compare
+from ditf.model._fit import FitResult, fit
+from ditf.model._meta import MetaTarget, typical_r
+from ditf.model._params import MECHANISMS, Mechanisms, ModelParams, ParamArrays
+from ditf.model._predict import Prediction, load_model, predict
+from ditf.model._priors import PRIORS, Prior
+from ditf.model._replicate import ConditionFit, Replication, replicate, study_names
+from ditf.model._requests import Context, Request, Sequence, Step
+
+__all__ = [
+    "MECHANISMS",
+    "MECHANISM_SETS",
+    "PRIORS",
+    "ConditionFit",
+    "Context",
+    "FitResult",
+    "Mechanisms",
+    "MetaTarget",
+    "ModelComparison",
+    "ModelParams",
+    "ParamArrays",
+    "Prediction",
+    "Prior",
+    "Replication",
+    "Request",
+    "Sequence",
+    "Step",
+    "compare",
+    "fit",
+    "load_model",
+    "predict",
+    "replicate",
+    "study_names",
+    "typical_r",
+]

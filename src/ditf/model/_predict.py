@@ -1,0 +1,184 @@
+"""Predictions for a new context: P(yes) to a sequence's target, with interval and reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.special import logit, ndtri
+
+from ditf._types import FloatArray, Seed
+from ditf._validation import as_generator, check_int_range, check_probability
+from ditf.data import load_fitted
+from ditf.model._fit import FitResult
+from ditf.model._params import MECHANISMS, Mechanisms, ParamArrays
+from ditf.model._probability import Outcome, compile_two_step, evaluate_two_step, monte_carlo
+from ditf.model._requests import Context, Sequence, Step
+
+__all__ = ["Prediction", "load_model", "predict"]
+
+#: People simulated per posterior draw when a sequence has more than two steps.
+MC_PEOPLE_PER_DRAW = 2000
+#: Mechanisms that move verbal compliance (follow-through only moves behaviour).
+VERBAL_MECHANISMS = tuple(m for m in MECHANISMS if m != "follow_through")
+
+
+@lru_cache(maxsize=1)
+def load_model() -> FitResult:
+    """The fitted model shipped with ditf (regenerate with ``ditf fit``).
+
+    Examples
+    --------
+    >>> load_model().converged
+    True
+    """
+    return FitResult.from_dict(load_fitted())
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What the model expects for a sequence in a context.
+
+    Probabilities are posterior means; ``lo`` and ``hi`` bound the central ``level`` interval,
+    which carries parameter uncertainty and the between-context heterogeneity of the lifts.
+
+    Attributes
+    ----------
+    p_alone : float
+        P(yes) to the target asked alone (the context's baseline).
+    p_sequence, lo, hi : float
+        P(yes) to the target when the sequence reaches it, with its interval.
+    lift, lift_lo, lift_hi : float
+        ``p_sequence - p_alone`` in probability points, with its interval.
+    lift_logodds : float
+        The same lift on the log-odds scale (posterior mean), where floors and ceilings do not
+        compress it.
+    p_asked : float
+        P(the sequence reaches the target), e.g. P(the opener is refused).
+    behavioral_alone, behavioral_sequence : float
+        P(the target is carried out), alone and after the sequence.
+    contributions : dict of str to float
+        Probability points each mechanism adds (how much ``p_sequence`` would fall if it alone
+        were switched off), plus ``selection``: the effect of reaching the target only through
+        a refusal, with every mechanism off (refusers are less willing people).
+    method : str
+        "exact" (bivariate normal) or "monte carlo" (sequences of more than two steps).
+    level : float
+        Interval level.
+    """
+
+    p_alone: float
+    p_sequence: float
+    lo: float
+    hi: float
+    lift: float
+    lift_lo: float
+    lift_hi: float
+    lift_logodds: float
+    p_asked: float
+    behavioral_alone: float
+    behavioral_sequence: float
+    contributions: dict[str, float]
+    method: str
+    level: float
+
+
+def _outcome(
+    seq: Sequence,
+    context: Context,
+    p: ParamArrays,
+    mech: Mechanisms,
+    strength: FloatArray,
+    seed: int,
+) -> Outcome:
+    baseline_z = np.full_like(strength, ndtri(context.baseline))
+    if len(seq.steps) <= 2:
+        design = compile_two_step([(seq, context)])
+        out = evaluate_two_step(design, p, mech, strength, baseline_z)
+        return Outcome(*(x[:, 0] for x in out))
+    gen = np.random.default_rng(seed)  # common random numbers across ablations
+    return monte_carlo(seq, context, p, mech, strength, baseline_z, MC_PEOPLE_PER_DRAW, gen)
+
+
+def predict(
+    sequence: Sequence,
+    context: Context,
+    *,
+    model: FitResult | None = None,
+    mechanisms: Mechanisms | None = None,
+    level: float = 0.9,
+    n_draws: int = 1000,
+    rng: Seed = 0,
+) -> Prediction:
+    """Predict P(yes) to the sequence's last request, against asking it alone.
+
+    Parameters
+    ----------
+    sequence : Sequence
+        The requests in order; the last one is the target.
+    context : Context
+        The target's baseline P(yes) when asked alone, the plausible maximum, prior retreats.
+    model : FitResult, optional
+        A fitted model; default: the one shipped with ditf (:func:`load_model`).
+    mechanisms : Mechanisms, optional
+        Switches; default: the model's own.
+    level : float, default 0.9
+        Interval level, in (0, 1).
+    n_draws : int, default 1000
+        Posterior draws (10 to 100000).
+    rng : int, Generator or None, default 0
+        Randomness for the posterior draws (fixed by default, so results are repeatable).
+
+    Returns
+    -------
+    Prediction
+
+    Examples
+    --------
+    >>> seq = Sequence.door_in_the_face(opener=208, target=2, unit="hours")
+    >>> pred = predict(seq, Context(baseline=0.167))
+    >>> pred.p_sequence > pred.p_alone
+    True
+    """
+    check_probability(level, "level", "predict", open_interval=True)
+    check_int_range(n_draws, "n_draws", "predict", 10, 100_000)
+    model = model or load_model()
+    mech = mechanisms or model.mechanisms
+    gen = as_generator(rng)
+    p = model.draw(n_draws, gen)[0]
+    strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
+    seed = int(gen.integers(2**63))
+
+    full = _outcome(sequence, context, p, mech, strength, seed)
+    verbal = full.verbal
+    contributions = {}
+    for m in VERBAL_MECHANISMS:
+        if getattr(mech, m):
+            ablated = _outcome(sequence, context, p, mech.without(m), strength, seed)
+            contributions[m] = float(np.mean(verbal - ablated.verbal))
+    bare = _outcome(sequence, context, p, mech.without(*mech.active), strength, seed)
+    contributions["selection"] = float(np.mean(bare.verbal)) - context.baseline
+
+    tail = (1.0 - level) / 2.0
+    lift = verbal - context.baseline
+    eps = 1e-9
+    log_odds = logit(np.clip(verbal, eps, 1 - eps)) - logit(context.baseline)
+    alone = Sequence((Step(request=sequence.target),))
+    kept_alone = float(np.mean(_outcome(alone, context, p, mech, strength, seed).behavioral))
+    return Prediction(
+        p_alone=context.baseline,
+        p_sequence=float(np.mean(verbal)),
+        lo=float(np.quantile(verbal, tail)),
+        hi=float(np.quantile(verbal, 1.0 - tail)),
+        lift=float(np.mean(lift)),
+        lift_lo=float(np.quantile(lift, tail)),
+        lift_hi=float(np.quantile(lift, 1.0 - tail)),
+        lift_logodds=float(np.mean(log_odds)),
+        p_asked=float(np.mean(full.p_asked)),
+        behavioral_alone=kept_alone,
+        behavioral_sequence=float(np.mean(full.behavioral)),
+        contributions=contributions,
+        method="exact" if len(sequence.steps) <= 2 else "monte carlo",
+        level=level,
+    )
