@@ -6,6 +6,7 @@ they are validated against a schema each time they are loaded.
 
 from __future__ import annotations
 
+from ditf.data._files import read_mapping
 from ditf.data._fitted import FITTED_FILE, load_fitted
 from ditf.data._evidence import (
     CONDITION_TYPES,
@@ -28,5 +29,6 @@ __all__ = [
     "load_meta_analyses",
     "load_studies",
     "parse_studies",
+    "read_mapping",
     "read_studies",
 ]

@@ -16,7 +16,7 @@ from ditf.model._params import MECHANISMS, Mechanisms, ModelParams, ParamArrays
 from ditf.model._predict import Prediction, load_model, predict
 from ditf.model._priors import PRIORS, Prior
 from ditf.model._replicate import ConditionFit, Replication, replicate, study_names
-from ditf.model._requests import Context, Request, Sequence, Step
+from ditf.model._requests import Context, Request, Sequence, Step, scenario_from_mapping
 
 __all__ = [
     "MECHANISMS",
@@ -41,6 +41,7 @@ __all__ = [
     "load_model",
     "predict",
     "replicate",
+    "scenario_from_mapping",
     "study_names",
     "typical_r",
 ]

@@ -23,7 +23,12 @@ CHI2_CRITICAL = 3.841458820694124
 
 @dataclass(frozen=True, slots=True)
 class ConditionFit:
-    """One condition: observed rate against the model's fitted rate and interval."""
+    """One condition: observed rate against the model's fitted rate.
+
+    ``lo`` and ``hi`` bound the rate a same-size rerun would observe (posterior predictive at
+    the original n), the interval the observed rate is checked against; ``ci_lo`` and
+    ``ci_hi`` bound the fitted probability itself (credible interval).
+    """
 
     condition: str
     condition_type: str
@@ -32,6 +37,13 @@ class ConditionFit:
     predicted_pct: float
     lo: float
     hi: float
+    ci_lo: float
+    ci_hi: float
+
+    @property
+    def reproduced(self) -> bool:
+        """Whether the observed rate lies inside the predictive interval."""
+        return self.lo <= self.observed_pct <= self.hi
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +153,13 @@ def replicate(
     tail = (1.0 - level) / 2.0
     rows = []
     for j, row in enumerate(exp.conditions):
-        p = 100.0 * probs[:, start + j]
-        lo, hi = np.quantile(p, [tail, 1.0 - tail])
+        p = probs[:, start + j]
+        rerun = 100.0 * gen.binomial(row.n, p) / row.n
+        lo, hi = np.quantile(rerun, [tail, 1.0 - tail])
+        ci_lo, ci_hi = np.quantile(100.0 * p, [tail, 1.0 - tail])
         rows.append(ConditionFit(row.condition, row.condition_type, row.n, row.pct,
-                                 float(p.mean()), float(lo), float(hi)))  # fmt: skip
+                                 100.0 * float(p.mean()), float(lo), float(hi),
+                                 float(ci_lo), float(ci_hi)))  # fmt: skip
 
     kinds = [r.condition_type for r in exp.conditions]
     treat = next(k for k in kinds if k in ("ditf", "fitd"))

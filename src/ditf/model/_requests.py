@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from ditf._errors import InvalidParameterError
+from ditf._errors import DataError, InvalidParameterError
 from ditf._validation import check_int_range, check_positive, check_probability
 
-__all__ = ["Context", "Request", "Sequence", "Step"]
+__all__ = ["Context", "Request", "Sequence", "Step", "scenario_from_mapping"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -287,3 +288,53 @@ class Context:
             limit = check_positive(self.plausible_max, "plausible_max", "Context")
             object.__setattr__(self, "plausible_max", limit)
         check_int_range(self.prior_retreats, "prior_retreats", "Context", 0, 1000)
+
+
+_STEP_KEYS = {"cost", "unit", "requester", "prosocial", "described_only", "performed", "label"}
+
+
+def scenario_from_mapping(data: dict[str, Any]) -> tuple[Sequence, Context]:
+    """Build a sequence and its context from a mapping (a parsed TOML or JSON file).
+
+    The mapping has ``steps`` (a list of tables with ``cost`` and optional ``unit``,
+    ``requester``, ``prosocial``, ``described_only``, ``performed``, ``label`` and
+    ``delay_hours``) and ``context`` (``baseline``, optional ``plausible_max`` and
+    ``prior_retreats``).
+
+    Raises
+    ------
+    DataError
+        If a key is missing or unknown.
+    InvalidParameterError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> seq, ctx = scenario_from_mapping({
+    ...     "steps": [{"cost": 208, "unit": "hours"}, {"cost": 2, "unit": "hours"}],
+    ...     "context": {"baseline": 0.167},
+    ... })
+    >>> len(seq.steps), ctx.baseline
+    (2, 0.167)
+    """
+    steps_data, context_data = data.get("steps"), data.get("context")
+    if not isinstance(steps_data, list) or not steps_data:
+        raise DataError("A scenario needs 'steps': a non-empty list of requests, each with a 'cost'.")
+    if not isinstance(context_data, dict) or "baseline" not in context_data:
+        raise DataError(
+            "A scenario needs a 'context' table with 'baseline': P(yes) when the target is "
+            "asked alone."
+        )
+    steps = []
+    for i, item in enumerate(steps_data, start=1):
+        if not isinstance(item, dict) or "cost" not in item:
+            raise DataError(f"Step {i} of the scenario must be a table with a 'cost'.")
+        unknown = set(item) - _STEP_KEYS - {"delay_hours"}
+        if unknown:
+            raise DataError(f"Step {i} has unknown key(s) {sorted(unknown)}; use {sorted(_STEP_KEYS)}.")
+        request = Request(**{k: v for k, v in item.items() if k in _STEP_KEYS})
+        steps.append(Step(request=request, delay_hours=item.get("delay_hours", 0.0)))
+    unknown = set(context_data) - {"baseline", "plausible_max", "prior_retreats"}
+    if unknown:
+        raise DataError(f"The context has unknown key(s) {sorted(unknown)}.")
+    return Sequence(tuple(steps)), Context(**context_data)

@@ -1,0 +1,44 @@
+# Two entry points: `make run` (install and run the main job) and `make test` (install and check).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-dev lint types layers pytest bench fit clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+run: install
+	$(BIN)/ditf replicate cialdini1975
+
+test: install-dev lint types layers pytest
+
+lint:
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+types:
+	$(BIN)/mypy
+
+layers:
+	$(BIN)/lint-imports
+
+pytest:
+	$(BIN)/pytest -q
+
+bench: install-dev
+	$(BIN)/python benchmarks/run.py
+
+# Regenerate the fitted parameters shipped with the package.
+fit: install
+	$(BIN)/ditf fit --out src/ditf/data/fitted.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
