@@ -15,7 +15,17 @@ from __future__ import annotations
 
 from ditf import data, model
 from ditf._errors import DitfError
-from ditf.model import Context, Mechanisms, Request, Sequence, Step, compare, fit, predict, replicate
+from ditf.model import (
+    Context,
+    Mechanisms,
+    Request,
+    Sequence,
+    Step,
+    compare,
+    fit,
+    predict,
+    replicate,
+)
 
 __all__ = [
     "Context",

@@ -22,9 +22,7 @@ def _fail(name: str, owner: str, constraint: str, value: Any) -> InvalidParamete
     )
 
 
-def check_finite(
-    value: Any, name: str, owner: str, constraint: str = "a finite number"
-) -> float:
+def check_finite(value: Any, name: str, owner: str, constraint: str = "a finite number") -> float:
     """Return ``value`` as a float if it is a finite real number."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
         raise _fail(name, owner, constraint, value)

@@ -156,7 +156,9 @@ def _options_scenario(
     if opener is not None and foot is not None:
         raise InvalidParameterError("Give either --opener (door-in-the-face) or --foot, not both.")
     requester = "other requester" if flags["other_requester"] else "requester"
-    last = Request(cost=target, unit=flags["unit"], prosocial=flags["prosocial"], requester=requester)
+    last = Request(
+        cost=target, unit=flags["unit"], prosocial=flags["prosocial"], requester=requester
+    )
     steps = []
     if opener is not None:
         first = Request(
@@ -175,7 +177,9 @@ def _options_scenario(
             raise InvalidParameterError(
                 f"Foot-in-the-door needs --foot smaller than --target; got {foot} and {target}."
             )
-        steps.append(Step(request=Request(cost=foot, unit=flags["unit"], prosocial=flags["prosocial"])))
+        steps.append(
+            Step(request=Request(cost=foot, unit=flags["unit"], prosocial=flags["prosocial"]))
+        )
     steps.append(Step(request=last, delay_hours=flags["delay_hours"]))
     context = Context(
         baseline=baseline,
@@ -194,7 +198,9 @@ def _render_prediction(pred: Prediction, seq: Sequence) -> None:
     costs = " -> ".join(
         f"{s.request.cost:g}{' (described)' if s.request.described_only else ''}" for s in seq.steps
     )
-    table = Table(title=f"Sequence {costs} {seq.target.unit}", title_justify="left", show_header=False)
+    table = Table(
+        title=f"Sequence {costs} {seq.target.unit}", title_justify="left", show_header=False
+    )
     table.add_column()
     table.add_column(justify="right")
     table.add_row("P(yes) to the target asked alone", _pct(pred.p_alone))
@@ -230,15 +236,31 @@ def predict_command(
         Path | None, typer.Argument(help="Scenario file (.toml or .json) with steps and context.")
     ] = None,
     target: Annotated[float | None, typer.Option(help="Cost of the target (last) request.")] = None,
-    opener: Annotated[float | None, typer.Option(help="Cost of a larger opener (door-in-the-face).")] = None,
-    foot: Annotated[float | None, typer.Option(help="Cost of a smaller first request (foot-in-the-door).")] = None,
-    baseline: Annotated[float | None, typer.Option(help="P(yes) when the target is asked alone.")] = None,
-    delay_hours: Annotated[float, typer.Option(help="Hours between the first request and the target.")] = 0.0,
+    opener: Annotated[
+        float | None, typer.Option(help="Cost of a larger opener (door-in-the-face).")
+    ] = None,
+    foot: Annotated[
+        float | None, typer.Option(help="Cost of a smaller first request (foot-in-the-door).")
+    ] = None,
+    baseline: Annotated[
+        float | None, typer.Option(help="P(yes) when the target is asked alone.")
+    ] = None,
+    delay_hours: Annotated[
+        float, typer.Option(help="Hours between the first request and the target.")
+    ] = 0.0,
     other_requester: Annotated[bool, typer.Option(help="Someone else asks the target.")] = False,
-    described_only: Annotated[bool, typer.Option(help="The opener is described, not asked.")] = False,
-    prosocial: Annotated[bool, typer.Option("--prosocial/--not-prosocial", help="A prosocial cause.")] = True,
-    prior_retreats: Annotated[int, typer.Option(help="Retreats this person already saw from you.")] = 0,
-    plausible_max: Annotated[float | None, typer.Option(help="Largest good-faith ask (market high).")] = None,
+    described_only: Annotated[
+        bool, typer.Option(help="The opener is described, not asked.")
+    ] = False,
+    prosocial: Annotated[
+        bool, typer.Option("--prosocial/--not-prosocial", help="A prosocial cause.")
+    ] = True,
+    prior_retreats: Annotated[
+        int, typer.Option(help="Retreats this person already saw from you.")
+    ] = 0,
+    plausible_max: Annotated[
+        float | None, typer.Option(help="Largest good-faith ask (market high).")
+    ] = None,
     unit: Annotated[str, typer.Option(help="Unit of the costs.")] = "units",
     seed: Annotated[int, typer.Option(help="Random seed for the posterior draws.")] = 0,
     as_json: JsonFlag = False,
@@ -278,15 +300,17 @@ def evidence_command(as_json: JsonFlag = False) -> None:
     for col in ("experiment", "condition", "type", "n", "yes", "%", "source"):
         table.add_column(col, justify="right" if col in ("n", "yes", "%") else "left")
     for s in studies:
-        table.add_row(f"{s.study.split(',')[0]} ({s.year}) {s.experiment}", s.condition,
-                      s.condition_type, str(s.n), str(s.complied), f"{s.pct:.1f}", s.source)  # fmt: skip
+        name = f"{s.study.split(',')[0]} ({s.year}) {s.experiment}"
+        counts = (str(s.n), str(s.complied), f"{s.pct:.1f}")
+        table.add_row(name, s.condition, s.condition_type, *counts, s.source)
     out.print(table)
     meta = Table(title="Meta-analyses (meta_analyses.csv)", title_justify="left")
     for col in ("meta-analysis", "year", "technique", "outcome", "k", "r", "scope", "source"):
         meta.add_column(col)
     for m in metas:
-        meta.add_row(m.meta_analysis, str(m.year), m.technique, m.outcome,
-                     "" if m.k is None else str(m.k), f"{m.effect:.3f}", m.scope, m.source)  # fmt: skip
+        k = "" if m.k is None else str(m.k)
+        meta.add_row(m.meta_analysis, str(m.year), m.technique, m.outcome, k,
+                     f"{m.effect:.3f}", m.scope, m.source)  # fmt: skip
     out.print(meta)
     out.print(data.load_facts(), markup=False)
 
@@ -295,7 +319,9 @@ def evidence_command(as_json: JsonFlag = False) -> None:
 
 
 def _render_fit(result: FitResult) -> None:
-    table = Table(title="Fitted parameters (posterior median and 90% interval)", title_justify="left")
+    table = Table(
+        title="Fitted parameters (posterior median and 90% interval)", title_justify="left"
+    )
     for col in ("parameter", "median", "90% interval", "prior", "evidence"):
         table.add_column(col, justify="right" if col in ("median", "90% interval") else "left")
     for name, (med, lo, hi) in result.interval().items():
@@ -308,7 +334,9 @@ def _render_fit(result: FitResult) -> None:
     for col in ("technique", "outcome", "studies", "statistic", "published r", "model", "source"):
         meta.add_column(col)
     for t, value in result.meta:
-        meta.add_row(t.technique, t.outcome, t.mix, t.statistic, f"{t.value:.3f}", f"{value:.3f}", t.source)
+        meta.add_row(
+            t.technique, t.outcome, t.mix, t.statistic, f"{t.value:.3f}", f"{value:.3f}", t.source
+        )
     if result.meta:
         out.print(meta)
     out.print(
@@ -320,14 +348,18 @@ def _render_fit(result: FitResult) -> None:
 
 DataFile = Annotated[
     Path | None,
-    typer.Argument(help="A studies CSV with the columns of the bundled studies.csv (default: bundled)."),
+    typer.Argument(
+        help="A studies CSV with the columns of the bundled studies.csv (default: bundled)."
+    ),
 ]
 
 
 @app.command("fit")
 def fit_command(
     file: DataFile = None,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write the fit as JSON here.")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the fit as JSON here.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Fit the model to the evidence (or to FILE) and report parameters with intervals."""
@@ -365,7 +397,10 @@ def compare_command(file: DataFile = None, as_json: JsonFlag = False) -> None:
         table.add_row(r.name, f"{r.loglik:.2f}", str(r.n_params), f"{r.aic:.2f}", f"{r.bic:.2f}",
                       f"{r.delta_aic:.2f}", f"{r.weight:.2f}")  # fmt: skip
     out.print(table)
-    out.print("[dim]k counts the parameters the likelihood depends on; fits are penalised by the priors.[/]")
+    out.print(
+        "[dim]k counts the parameters the likelihood depends on; "
+        "fits are penalised by the priors.[/]"
+    )
 
 
 def main() -> None:

@@ -6,8 +6,6 @@ they are validated against a schema each time they are loaded.
 
 from __future__ import annotations
 
-from ditf.data._files import read_mapping
-from ditf.data._fitted import FITTED_FILE, load_fitted
 from ditf.data._evidence import (
     CONDITION_TYPES,
     MetaAnalysis,
@@ -18,6 +16,8 @@ from ditf.data._evidence import (
     parse_studies,
     read_studies,
 )
+from ditf.data._files import read_mapping
+from ditf.data._fitted import FITTED_FILE, load_fitted
 
 __all__ = [
     "CONDITION_TYPES",

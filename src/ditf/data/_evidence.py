@@ -257,16 +257,18 @@ def read_studies(path: str | Path) -> tuple[StudyCondition, ...]:
 
 
 def load_meta_analyses() -> tuple[MetaAnalysis, ...]:
-    """The bundled meta-analytic effects (Dillard et al., 1984; O'Keefe & Hale, 1998; Feeley
-    et al., 2012).
+    """The bundled meta-analytic effects.
+
+    Dillard et al. (1984), O'Keefe & Hale (1998) and Feeley et al. (2012).
 
     Examples
     --------
     >>> [m.effect for m in load_meta_analyses() if m.outcome == "behavioral"]
     [0.052]
     """
-    return tuple(_meta(r) for r in _rows(_bundled("meta_analyses.csv"), "meta_analyses.csv",
-                                         META_COLUMNS))
+    return tuple(
+        _meta(r) for r in _rows(_bundled("meta_analyses.csv"), "meta_analyses.csv", META_COLUMNS)
+    )
 
 
 def load_facts() -> str:

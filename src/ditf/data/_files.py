@@ -21,7 +21,9 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix not in (".toml", ".json"):
-        raise DataError(f"{file.name}: expected a .toml or .json file, got {suffix or 'no suffix'!r}.")
+        raise DataError(
+            f"{file.name}: expected a .toml or .json file, got {suffix or 'no suffix'!r}."
+        )
     try:
         text = file.read_text(encoding="utf-8")
         data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
@@ -30,5 +32,7 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise DataError(f"{file.name} is not valid {suffix[1:].upper()}: {exc}.") from exc
     if not isinstance(data, dict):
-        raise DataError(f"{file.name}: the top level must be a table/object, got {type(data).__name__}.")
+        raise DataError(
+            f"{file.name}: the top level must be a table/object, got {type(data).__name__}."
+        )
     return data

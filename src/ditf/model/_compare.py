@@ -19,6 +19,8 @@ MECHANISM_SETS: dict[str, Mechanisms] = {
     "reciprocity only": Mechanisms.only("reciprocity", *_MODERATORS),
     "contrast only": Mechanisms.only("contrast", *_MODERATORS),
     "reciprocity + contrast": Mechanisms.only("reciprocity", "contrast", *_MODERATORS),
+    "reciprocity + consistency": Mechanisms.only("reciprocity", "consistency", *_MODERATORS),
+    "contrast + consistency": Mechanisms.only("contrast", "consistency", *_MODERATORS),
     "reciprocity + contrast + consistency": Mechanisms.only(
         "reciprocity", "contrast", "consistency", *_MODERATORS
     ),

@@ -136,7 +136,9 @@ class FitResult:
                 meta=tuple((MetaTarget(**m["target"]), float(m["fitted"])) for m in data["meta"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise DataError(f"Not a ditf fit result: {exc!r}. Regenerate it with `ditf fit`.") from exc
+            raise DataError(
+                f"Not a ditf fit result: {exc!r}. Regenerate it with `ditf fit`."
+            ) from exc
 
 
 def _unpack(u: FloatArray, n_studies: int) -> tuple[ParamArrays, FloatArray, FloatArray]:
@@ -166,8 +168,10 @@ class _Problem:
         self.behavioral = np.array([r.measure == "behavioral" for r in rows])
         self.log_choose = float(np.sum(gammaln(self.n + 1) - gammaln(self.k + 1)
                                        - gammaln(self.n - self.k + 1)))  # fmt: skip
-        self.names = GLOBALS + tuple(f"baseline_z[{e.key}]" for e in experiments) + tuple(
-            f"strength_z[{e.key}]" for e in experiments
+        self.names = (
+            GLOBALS
+            + tuple(f"baseline_z[{e.key}]" for e in experiments)
+            + tuple(f"strength_z[{e.key}]" for e in experiments)
         )
 
     def start(self) -> FloatArray:
@@ -230,7 +234,12 @@ def _hessian(f: Any, x: FloatArray, step: float = 1e-3) -> FloatArray:
     pairs = [(i, j) for i in range(n) for j in range(i)]
     points = [x] + [x + eye[i] for i in range(n)] + [x - eye[i] for i in range(n)]
     for i, j in pairs:
-        points += [x + eye[i] + eye[j], x + eye[i] - eye[j], x - eye[i] + eye[j], x - eye[i] - eye[j]]
+        points += [
+            x + eye[i] + eye[j],
+            x + eye[i] - eye[j],
+            x - eye[i] + eye[j],
+            x - eye[i] - eye[j],
+        ]
     values = f(np.array(points))
     f0, plus, minus = values[0], values[1 : n + 1], values[n + 1 : 2 * n + 1]
     hess = np.diag((plus - 2 * f0 + minus) / step**2)
@@ -322,4 +331,3 @@ def fit(
         converged=bool(res.success),
         meta=tuple(zip(problem.targets, fitted, strict=True)),
     )
-

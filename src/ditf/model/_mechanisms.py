@@ -84,8 +84,11 @@ def reciprocity(p: ParamArrays, f: StepFeatures) -> FloatArray:
     Dillard et al., 1984; habituation rests on a prior).
     """
     grow = saturating(f.concession, p.saturation)
-    return p.reciprocity * grow * decay(f.retreat_delay, p.half_life_hours) * (
-        p.habituation**f.retreats_seen
+    return (
+        p.reciprocity
+        * grow
+        * decay(f.retreat_delay, p.half_life_hours)
+        * (p.habituation**f.retreats_seen)
     )
 
 

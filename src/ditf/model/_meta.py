@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from scipy.special import ndtri
@@ -94,7 +94,7 @@ class _Grid:
         self.baseline_z = ndtri(self.baseline)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _grid(technique: str, mix: str) -> _Grid:
     return _Grid(technique, mix)
 

@@ -48,7 +48,7 @@ class Prior:
     def log_density(self, u: FloatArray) -> FloatArray:
         """Log prior density of the unconstrained value (up to a constant)."""
         if self.kind == "lognormal":
-            z = (u - np.log(self.first)) / self.second
+            z: FloatArray = (u - np.log(self.first)) / self.second
             return -0.5 * z * z
         # A beta prior on s = expit(u) has density s^a (1 - s)^b on the logit scale.
         result: FloatArray = self.first * -np.logaddexp(0.0, -u) + self.second * -np.logaddexp(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtr
 
 from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray
@@ -53,12 +53,11 @@ def _is_retreat(seq: Sequence, k: int, answers: FloatArray) -> FloatArray:
     prev, cur = seq.steps[j].request, seq.steps[k].request
     if prev.requester != cur.requester or prev.cost <= cur.cost:
         return np.zeros(answers.shape[:-1])
-    return (answers[..., j] == NO).astype(float)
+    retreat: FloatArray = (answers[..., j] == NO).astype(float)
+    return retreat
 
 
-def step_features(
-    seq: Sequence, context: Context, k: int, answers: FloatArray
-) -> StepFeatures:
+def step_features(seq: Sequence, context: Context, k: int, answers: FloatArray) -> StepFeatures:
     """Features of step ``k`` for each history row of ``answers`` (shape ``(..., >= k)``).
 
     A history row holds the answers to the steps before ``k`` (``YES``, ``NO`` or
@@ -114,7 +113,9 @@ def step_features(
 
 def _stack(features: list[StepFeatures]) -> StepFeatures:
     """Concatenate per-cell features into one set of arrays over cells."""
-    return StepFeatures(*(np.concatenate([np.ravel(x) for x in col]) for col in zip(*features)))
+    return StepFeatures(
+        *(np.concatenate([np.ravel(x) for x in col]) for col in zip(*features, strict=True))
+    )
 
 
 class TwoStepDesign(NamedTuple):

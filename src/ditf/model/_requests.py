@@ -319,7 +319,9 @@ def scenario_from_mapping(data: dict[str, Any]) -> tuple[Sequence, Context]:
     """
     steps_data, context_data = data.get("steps"), data.get("context")
     if not isinstance(steps_data, list) or not steps_data:
-        raise DataError("A scenario needs 'steps': a non-empty list of requests, each with a 'cost'.")
+        raise DataError(
+            "A scenario needs 'steps': a non-empty list of requests, each with a 'cost'."
+        )
     if not isinstance(context_data, dict) or "baseline" not in context_data:
         raise DataError(
             "A scenario needs a 'context' table with 'baseline': P(yes) when the target is "
@@ -331,7 +333,9 @@ def scenario_from_mapping(data: dict[str, Any]) -> tuple[Sequence, Context]:
             raise DataError(f"Step {i} of the scenario must be a table with a 'cost'.")
         unknown = set(item) - _STEP_KEYS - {"delay_hours"}
         if unknown:
-            raise DataError(f"Step {i} has unknown key(s) {sorted(unknown)}; use {sorted(_STEP_KEYS)}.")
+            raise DataError(
+                f"Step {i} has unknown key(s) {sorted(unknown)}; use {sorted(_STEP_KEYS)}."
+            )
         request = Request(**{k: v for k, v in item.items() if k in _STEP_KEYS})
         steps.append(Step(request=request, delay_hours=item.get("delay_hours", 0.0)))
     unknown = set(context_data) - {"baseline", "plausible_max", "prior_retreats"}

@@ -36,36 +36,39 @@ def condition_sequence(row: StudyCondition) -> Sequence:
         If a retreat's first request is not larger than its target (or a foot not smaller).
     """
     kind = row.condition_type
-    common = {"target": row.target_cost, "unit": row.cost_unit, "prosocial": row.prosocial}
+    target, unit, prosocial = row.target_cost, row.cost_unit, row.prosocial
     if kind in ("target_only", "large_only", "contact_only"):
-        return Sequence.target_only(**common)  # type: ignore[arg-type]
-    assert row.first_cost is not None
-    larger_first = row.first_cost > row.target_cost
-    if kind in ("ditf", "exposure_control") and not larger_first:
+        return Sequence.target_only(target, unit=unit, prosocial=prosocial)
+    first = row.first_cost
+    assert first is not None  # the schema requires it for these condition types
+    if kind in ("ditf", "exposure_control") and not first > target:
         raise DataError(
             f"{row.key}, condition {row.condition!r}: a {kind} condition needs first_cost > "
-            f"target_cost (a retreat); got {row.first_cost} and {row.target_cost}."
+            f"target_cost (a retreat); got {first} and {target}."
         )
-    if kind.startswith("fitd") and larger_first:
+    if kind.startswith("fitd") and not first < target:
         raise DataError(
             f"{row.key}, condition {row.condition!r}: a {kind} condition needs first_cost < "
-            f"target_cost (an escalation); got {row.first_cost} and {row.target_cost}."
+            f"target_cost (an escalation); got {first} and {target}."
         )
-    other = not row.same_requester
-    if kind == "ditf":
+    if kind in ("ditf", "exposure_control"):
         return Sequence.door_in_the_face(
-            opener=row.first_cost, delay_hours=row.delay_hours, other_requester=other, **common
-        )  # type: ignore[arg-type]
-    if kind == "exposure_control":
-        return Sequence.door_in_the_face(
-            opener=row.first_cost, delay_hours=row.delay_hours, described_only=True, **common
-        )  # type: ignore[arg-type]
+            opener=first,
+            target=target,
+            unit=unit,
+            prosocial=prosocial,
+            delay_hours=row.delay_hours,
+            other_requester=not row.same_requester,
+            described_only=kind == "exposure_control",
+        )
     return Sequence.foot_in_the_door(
-        foot=row.first_cost,
+        foot=first,
+        target=target,
+        unit=unit,
+        prosocial=prosocial,
         delay_hours=row.delay_hours,
-        other_requester=other,
+        other_requester=not row.same_requester,
         performed=kind == "fitd",
-        **common,  # type: ignore[arg-type]
     )
 
 
