@@ -122,16 +122,52 @@ def _render_replication(rep: Replication) -> None:
     )
 
 
+def _plot_replication(rep: Replication, path: Path) -> None:
+    """Observed rates as points on the fitted rates' bars with their rerun intervals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [c.condition_type.replace("_", " ") for c in rep.conditions]
+    fitted = [c.predicted_pct for c in rep.conditions]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    x = list(range(len(labels)))
+    ax.bar(x, fitted, color="#9ecae1", label="model (fitted)")
+    ax.vlines(x, [c.lo for c in rep.conditions], [c.hi for c in rep.conditions],
+              color="#3182bd", linewidth=3,
+              label=f"{100 * rep.level:.0f}% rerun interval at the original n")  # fmt: skip
+    observed = [c.observed_pct for c in rep.conditions]
+    ax.scatter(x, observed, color="#de2d26", zorder=3, label="observed")
+    ax.set_xticks(x, labels)
+    ax.set_ylabel("% saying yes to the target")
+    ax.set_title(f"{rep.key}\nchance a same-size rerun is significant: {100 * rep.power:.0f}%",
+                 fontsize=9)  # fmt: skip
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    try:
+        fig.savefig(path)
+    except (OSError, ValueError) as exc:
+        raise InvalidParameterError(f"Cannot write the plot to {str(path)!r}: {exc}.") from exc
+    finally:
+        plt.close(fig)
+
+
 @app.command("replicate")
 def replicate_command(
     study: Annotated[str, typer.Argument(help=f"One of: {', '.join(study_names())}.")],
     sims: Annotated[int, typer.Option(help="Simulated reruns (posterior draws).")] = 4000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    plot: Annotated[
+        Path | None, typer.Option(help="Save a chart of observed vs fitted (.png, .svg, .pdf).")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Compare a published experiment with the fitted model and simulate reruns."""
     with _reported():
         rep = replicate(study, n_sims=sims, rng=seed)
+        if plot is not None:
+            _plot_replication(rep, plot)
     if as_json:
         _print_json(_replication_json(rep))
     else:
