@@ -24,8 +24,9 @@ MECHANISM_SETS: dict[str, Mechanisms] = {
     "reciprocity + contrast + consistency": Mechanisms.only(
         "reciprocity", "contrast", "consistency", *_MODERATORS
     ),
-    "all mechanisms": Mechanisms(),
 }
+# Credibility is left out of the candidates: a studies table has no plausible maximum, so it
+# cannot change the likelihood and would only duplicate a row.
 
 
 @dataclass(frozen=True, slots=True)

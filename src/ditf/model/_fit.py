@@ -86,7 +86,10 @@ class FitResult:
 
     @property
     def bic(self) -> float:
-        """Bayesian information criterion, ``-2 loglik + n_params ln(n_obs)``."""
+        """Bayesian information criterion, ``-2 loglik + n_params ln(n_obs)``.
+
+        ``n_obs`` counts subjects only, though the log-likelihood also holds the meta targets.
+        """
         return -2.0 * self.loglik + self.n_params * float(np.log(self.n_obs))
 
     def interval(self, level: float = 0.9, n_draws: int = 4000, rng: Seed = 0) -> dict[str, Any]:
@@ -100,9 +103,17 @@ class FitResult:
 
     def draw(self, n_draws: int, rng: Seed = None) -> tuple[ParamArrays, FloatArray, FloatArray]:
         """Posterior draws (Laplace): parameters ``(n, 1)``, baselines and strengths ``(n, S)``."""
+        return _unpack(self.draw_unconstrained(n_draws, rng), len(self.experiments))
+
+    def draw_unconstrained(self, n_draws: int, rng: Seed = None) -> FloatArray:
+        """Posterior draws on the unconstrained scale, clipped to the fit's bounds.
+
+        Clipping keeps a direction the data barely inform (a huge Laplace variance) from
+        producing overflowing parameters.
+        """
         gen = as_generator(rng)
         u = gen.multivariate_normal(np.array(self.mode), np.array(self.cov), size=n_draws)
-        return _unpack(u, len(self.experiments))
+        return np.clip(u, -_BOUND, _BOUND)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; :meth:`from_dict` restores it."""

@@ -34,7 +34,8 @@ TYPICAL_DELAY_HOURS = 72.0
 MIXES = {
     ("ditf", "all"): {"prosocial": 0.75, "same_requester": 0.85, "immediate": 0.8},
     ("ditf", "optimal"): {"prosocial": 1.0, "same_requester": 1.0, "immediate": 1.0},
-    ("fitd", "all"): {"prosocial": 0.6, "same_requester": 0.5, "immediate": 0.5},
+    # No foot-in-the-door term depends on requester or delay, so only the prosocial share acts.
+    ("fitd", "all"): {"prosocial": 0.6, "same_requester": 1.0, "immediate": 1.0},
     ("fitd", "optimal"): {"prosocial": 1.0, "same_requester": 1.0, "immediate": 1.0},
 }
 #: Standard error of a pooled r when the source gives no k: an assumption.
@@ -154,8 +155,11 @@ def meta_targets(rows: tuple[MetaAnalysis, ...]) -> tuple[MetaTarget, ...]:
 
     For each technique, outcome and mix ("optimal" when the scope says so) the most recent
     meta-analysis is the target; older ones on the same question overlap in studies and are
-    kept as checks. A mean's SE is the technique's corrected SD over sqrt(k) (or
-    ``DEFAULT_SE``); a corrected SD in a scope becomes an SD target with SE ``DEFAULT_SE``.
+    left out of the fit (the tests check the model against them). A mean's SE is the
+    technique's corrected SD (the only one published, Dillard et al. 1984) over sqrt(k), or
+    ``DEFAULT_SE`` without k; a corrected SD in a scope becomes an SD target with SE
+    ``DEFAULT_SE``. The DITF treatment arm is P(yes to the target | the opener was refused):
+    people who accept the opener are left out, as most studies report.
     """
     sds = {row.technique: sd for row in rows if (sd := _sd_from_scope(row.scope)) is not None}
     newest: dict[tuple[str, str, str], MetaAnalysis] = {}

@@ -2,8 +2,8 @@
 
 A positive parameter is fitted as its log with a normal prior (a log-normal prior); a share is
 fitted as its logit with a beta prior; ``trait_share`` is 0.9 times a logistic so that the
-latent correlation stays below 0.9. Where the evidence is silent (habituation, the credibility
-limit, follow-through) the prior is all there is, and its width is carried into every interval.
+latent correlation stays below 0.9. Where the evidence is silent (habituation, the bad-faith
+slope, follow-through) the prior is all there is, and its width is carried into every interval.
 """
 
 from __future__ import annotations

@@ -74,8 +74,10 @@ def step_features(seq: Sequence, context: Context, k: int, answers: FloatArray) 
     concession = retreat * (np.log(steps[j].request.cost / req.cost) if j is not None else 0.0)
     retreat_delay = zeros + (times[k] - times[j] if j is not None else 0.0)
     seen = zeros + context.prior_retreats
-    for i in range(1, k):
-        seen = seen + _is_retreat(seq, i, answers)
+    for i in range(1, k):  # earlier retreats in this sequence by the same requester
+        earlier_req = steps[i].request
+        if not earlier_req.described_only and earlier_req.requester == req.requester:
+            seen = seen + _is_retreat(seq, i, answers)
 
     earlier = [s.request.cost for s in steps[:k]]
     anchor, anchor_delay = 0.0, 0.0

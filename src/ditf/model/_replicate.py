@@ -144,7 +144,7 @@ def replicate(
             "This model was not fitted on the bundled experiments; replicate needs one that was."
         )
     gen = as_generator(rng)
-    u = gen.multivariate_normal(np.array(model.mode), np.array(model.cov), size=n_sims)
+    u = model.draw_unconstrained(n_sims, gen)
     probs = _Problem(experiments, (), model.mechanisms).probabilities(u)
 
     index = names.index(study)
