@@ -54,8 +54,8 @@ class Prediction:
     lift, lift_lo, lift_hi : float
         ``p_sequence - p_alone`` in probability points, with its interval.
     lift_logodds : float
-        The same lift on the log-odds scale (posterior mean), where floors and ceilings do not
-        compress it.
+        ``logit(p_sequence) - logit(p_alone)``: the lift on the log-odds scale, where floors
+        and ceilings do not compress it (same sign as ``lift`` by construction).
     p_asked : float
         P(the sequence reaches the target), e.g. P(the opener is refused).
     behavioral_alone, behavioral_sequence : float
@@ -165,19 +165,18 @@ def predict(
 
     tail = (1.0 - level) / 2.0
     lift = verbal - context.baseline
-    eps = 1e-9
-    log_odds = logit(np.clip(verbal, eps, 1 - eps)) - logit(context.baseline)
+    p_sequence = float(np.mean(verbal))
     alone = Sequence((Step(request=sequence.target),))
     kept_alone = float(np.mean(_outcome(alone, context, p, mech, strength, seed).behavioral))
     return Prediction(
         p_alone=context.baseline,
-        p_sequence=float(np.mean(verbal)),
+        p_sequence=p_sequence,
         lo=float(np.quantile(verbal, tail)),
         hi=float(np.quantile(verbal, 1.0 - tail)),
         lift=float(np.mean(lift)),
         lift_lo=float(np.quantile(lift, tail)),
         lift_hi=float(np.quantile(lift, 1.0 - tail)),
-        lift_logodds=float(np.mean(log_odds)),
+        lift_logodds=float(logit(p_sequence) - logit(context.baseline)),
         p_asked=float(np.mean(full.p_asked)),
         behavioral_alone=kept_alone,
         behavioral_sequence=float(np.mean(full.behavioral)),
