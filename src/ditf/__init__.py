@@ -14,7 +14,16 @@ Examples
 from __future__ import annotations
 
 from ditf import data, model
-from ditf._errors import DitfError
+from ditf._errors import (
+    ConvergenceWarning,
+    DataError,
+    DitfError,
+    DitfWarning,
+    ExtrapolationWarning,
+    FitError,
+    InvalidParameterError,
+    MissingDependencyError,
+)
 from ditf.model import (
     Context,
     Mechanisms,
@@ -29,8 +38,15 @@ from ditf.model import (
 
 __all__ = [
     "Context",
+    "ConvergenceWarning",
+    "DataError",
     "DitfError",
+    "DitfWarning",
+    "ExtrapolationWarning",
+    "FitError",
+    "InvalidParameterError",
     "Mechanisms",
+    "MissingDependencyError",
     "Request",
     "Sequence",
     "Step",

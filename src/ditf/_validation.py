@@ -26,9 +26,13 @@ def check_finite(value: Any, name: str, owner: str, constraint: str = "a finite 
     """Return ``value`` as a float if it is a finite real number."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
         raise _fail(name, owner, constraint, value)
-    if not math.isfinite(float(value)):
+    try:
+        x = float(value)
+    except OverflowError:  # an int too large for a float
+        raise _fail(name, owner, constraint, value) from None
+    if not math.isfinite(x):
         raise _fail(name, owner, constraint, value)
-    return float(value)
+    return x
 
 
 def check_positive(value: Any, name: str, owner: str, *, allow_zero: bool = False) -> float:
@@ -67,10 +71,18 @@ def check_option(value: Any, name: str, owner: str, options: Collection[str]) ->
     return str(value)
 
 
+def check_type(value: Any, name: str, owner: str, kind: type, description: str) -> Any:
+    """Return ``value`` if it is an instance of ``kind`` (bools are not ints here)."""
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise _fail(name, owner, description, value)
+    return value
+
+
 def as_generator(rng: Seed) -> np.random.Generator:
     """Normalise the one randomness argument into a :class:`numpy.random.Generator`."""
-    if rng is None or isinstance(rng, (int, np.integer, np.random.Generator)):
-        if isinstance(rng, bool):
-            raise _fail("rng", "ditf", "an int, a numpy Generator or None", rng)
+    constraint = "an int >= 0, a numpy Generator or None"
+    if isinstance(rng, np.random.Generator) or rng is None:
         return np.random.default_rng(rng)
-    raise _fail("rng", "ditf", "an int, a numpy Generator or None", rng)
+    if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
+        raise _fail("rng", "ditf", constraint, rng)
+    return np.random.default_rng(rng)

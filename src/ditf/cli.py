@@ -18,6 +18,7 @@ from rich.table import Table
 
 from ditf import data
 from ditf._errors import DitfError, InvalidParameterError
+from ditf._validation import check_int_range, check_positive, check_probability
 from ditf.model import (
     PRIORS,
     Context,
@@ -54,7 +55,7 @@ def _reported() -> Iterator[None]:
     try:
         yield
     except DitfError as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -165,6 +166,7 @@ def replicate_command(
 ) -> None:
     """Compare a published experiment with the fitted model and simulate reruns."""
     with _reported():
+        check_int_range(seed, "--seed", "ditf replicate", 0)
         rep = replicate(study, n_sims=sims, rng=seed)
         if plot is not None:
             _plot_replication(rep, plot)
@@ -191,6 +193,11 @@ def _options_scenario(
         )
     if opener is not None and foot is not None:
         raise InvalidParameterError("Give either --opener (door-in-the-face) or --foot, not both.")
+    # Validate under the option names the user typed.
+    target = check_positive(target, "--target", "ditf predict")
+    baseline = check_probability(baseline, "--baseline", "ditf predict", open_interval=True)
+    opener = None if opener is None else check_positive(opener, "--opener", "ditf predict")
+    foot = None if foot is None else check_positive(foot, "--foot", "ditf predict")
     requester = "other requester" if flags["other_requester"] else "requester"
     last = Request(
         cost=target, unit=flags["unit"], prosocial=flags["prosocial"], requester=requester
@@ -302,8 +309,18 @@ def predict_command(
     as_json: JsonFlag = False,
 ) -> None:
     """P(yes) to a request after a sequence, against asking it alone, and why."""
+    options = {
+        "--target": target, "--opener": opener, "--foot": foot, "--baseline": baseline,
+        "--plausible-max": plausible_max,
+    }  # fmt: skip
     with _reported():
         if file is not None:
+            given = [name for name, value in options.items() if value is not None]
+            if given:
+                raise InvalidParameterError(
+                    f"Give a scenario FILE or options, not both: {', '.join(given)} would be "
+                    f"ignored. Edit {file.name} instead."
+                )
             seq, context = scenario_from_mapping(data.read_mapping(file))
         else:
             seq, context = _options_scenario(
@@ -312,6 +329,7 @@ def predict_command(
                 described_only=described_only, prosocial=prosocial,
                 prior_retreats=prior_retreats, plausible_max=plausible_max, unit=unit,
             )  # fmt: skip
+        check_int_range(seed, "--seed", "ditf predict", 0)
         pred = predict(seq, context, rng=seed)
     if as_json:
         _print_json(_prediction_json(pred))
@@ -406,7 +424,7 @@ def fit_command(
         try:
             out_file.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
         except OSError as exc:
-            err.print(f"error: cannot write {str(out_file)!r}: {exc}", markup=False)
+            err.print(f"error: cannot write {str(out_file)!r}: {exc}", markup=False, soft_wrap=True)
             raise typer.Exit(2) from None
     if as_json:
         _print_json(payload)

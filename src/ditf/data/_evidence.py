@@ -141,13 +141,18 @@ class _Row:
 
 
 def _rows(text: str, name: str, columns: tuple[str, ...]) -> list[_Row]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    try:
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataError(
+                f"{name}: missing column(s) {missing}. A table needs the columns {list(columns)}."
+            )
+        rows = [_Row(row, f"{name}, line {i}") for i, row in enumerate(reader, start=2)]
+    except csv.Error as exc:
         raise DataError(
-            f"{name}: missing column(s) {missing}. A table needs the columns {list(columns)}."
-        )
-    rows = [_Row(row, f"{name}, line {i}") for i, row in enumerate(reader, start=2)]
+            f"{name}, line {reader.line_num + 1}: not a valid CSV row ({exc})."
+        ) from exc
     if not rows:
         raise DataError(f"{name}: the table has no rows.")
     return rows
@@ -250,7 +255,7 @@ def read_studies(path: str | Path) -> tuple[StudyCondition, ...]:
         If the file cannot be read or does not match the schema.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"Cannot read studies file {str(path)!r}: {exc}.") from exc
     return parse_studies(text, Path(path).name)

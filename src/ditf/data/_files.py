@@ -29,7 +29,8 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
         data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"Cannot read {str(file)!r}: {exc}.") from exc
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        # ValueError covers JSON syntax and Python's int-digits limit; RecursionError, nesting.
         raise DataError(f"{file.name} is not valid {suffix[1:].upper()}: {exc}.") from exc
     if not isinstance(data, dict):
         raise DataError(

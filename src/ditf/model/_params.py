@@ -9,7 +9,7 @@ import numpy as np
 
 from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray
-from ditf._validation import check_positive, check_probability
+from ditf._validation import check_positive, check_probability, check_type
 
 __all__ = ["MECHANISMS", "Mechanisms", "ModelParams", "ParamArrays"]
 
@@ -39,6 +39,10 @@ class Mechanisms:
     consistency: bool = True
     follow_through: bool = True
     prosocial_moderation: bool = True
+
+    def __post_init__(self) -> None:
+        for name in MECHANISMS:
+            check_type(getattr(self, name), name, "Mechanisms", bool, "a bool (True or False)")
 
     def without(self, *names: str) -> Mechanisms:
         """Return a copy with the named mechanisms switched off.

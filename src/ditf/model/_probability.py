@@ -24,6 +24,7 @@ from ditf.model._requests import Context, Sequence
 
 # Answer codes in a history matrix.
 NOT_ASKED, NO, YES = -1, 0, 1
+_LIMITS = (-40.0, 40.0)
 
 
 class Outcome(NamedTuple):
@@ -37,6 +38,11 @@ class Outcome(NamedTuple):
     p_asked: FloatArray
     verbal: FloatArray
     behavioral: FloatArray
+
+
+def _log_ratio(a: float, b: float) -> float:
+    """``ln(a / b)`` without overflow for costs at the ends of the float range."""
+    return float(np.log(a) - np.log(b))
 
 
 def _last_asked_before(seq: Sequence, k: int) -> int | None:
@@ -71,7 +77,7 @@ def step_features(seq: Sequence, context: Context, k: int, answers: FloatArray) 
 
     j = _last_asked_before(seq, k)
     retreat = _is_retreat(seq, k, answers)
-    concession = retreat * (np.log(steps[j].request.cost / req.cost) if j is not None else 0.0)
+    concession = retreat * (_log_ratio(steps[j].request.cost, req.cost) if j is not None else 0.0)
     retreat_delay = zeros + (times[k] - times[j] if j is not None else 0.0)
     seen = zeros + context.prior_retreats
     for i in range(1, k):  # earlier retreats in this sequence by the same requester
@@ -83,7 +89,7 @@ def step_features(seq: Sequence, context: Context, k: int, answers: FloatArray) 
     anchor, anchor_delay = 0.0, 0.0
     if earlier and max(earlier) > req.cost:
         m = int(np.argmax(earlier))
-        anchor, anchor_delay = float(np.log(earlier[m] / req.cost)), float(times[k] - times[m])
+        anchor, anchor_delay = _log_ratio(earlier[m], req.cost), float(times[k] - times[m])
 
     last = zeros + NO_ANSWER
     if j is not None:
@@ -99,7 +105,7 @@ def step_features(seq: Sequence, context: Context, k: int, answers: FloatArray) 
             if s.request.requester == req.requester and not s.request.described_only
         ]
         if same:
-            excess = max(0.0, float(np.log(max(same) / context.plausible_max)))
+            excess = max(0.0, _log_ratio(max(same), context.plausible_max))
 
     return StepFeatures(
         concession=concession,
@@ -151,8 +157,8 @@ def compile_two_step(
                 f"An exact two-step design takes sequences of at most two steps; got "
                 f"{len(steps)}. Use monte_carlo for longer sequences."
             )
-        target.append(np.log(seq.target.cost / ref))
-        first.append(np.log(steps[0].request.cost / ref))
+        target.append(_log_ratio(seq.target.cost, ref))
+        first.append(_log_ratio(steps[0].request.cost, ref))
         answered = len(steps) == 2 and not steps[0].request.described_only
         if len(steps) == 1:
             f_yes = f_no = step_features(seq, context, 0, np.zeros((1, 0)))
@@ -200,10 +206,12 @@ def evaluate_two_step(
     baseline_z : ndarray
         Probit of the baseline P(yes) to each cell's reference cost, same broadcasting.
     """
-    eta1 = baseline_z - p.cost_sensitivity * design.first_log_cost
+    # Clipping at +-40 changes no probability (Phi is 0 or 1 there in double
+    # precision) and keeps extreme cost ratios from producing inf - inf.
+    eta1 = np.clip(baseline_z - p.cost_sensitivity * design.first_log_cost, *_LIMITS)
     base = baseline_z - p.cost_sensitivity * design.target_log_cost
-    eta_yes = base + total_lift(p, design.after_yes, mech, strength)
-    eta_no = base + total_lift(p, design.after_no, mech, strength)
+    eta_yes = np.clip(base + total_lift(p, design.after_yes, mech, strength), *_LIMITS)
+    eta_no = np.clip(base + total_lift(p, design.after_no, mech, strength), *_LIMITS)
     keep_yes = follow_through(p, (design.after_yes.concession > 0).astype(float), mech)
     keep_no = follow_through(p, (design.after_no.concession > 0).astype(float), mech)
     w = p.trait_share
@@ -241,7 +249,7 @@ def monte_carlo(
     one value per draw. The baseline refers to the sequence's target.
     """
     costs = np.array([s.request.cost for s in seq.steps])
-    base = baseline_z - p.cost_sensitivity * np.log(costs / seq.target.cost)
+    base = baseline_z - p.cost_sensitivity * (np.log(costs) - np.log(seq.target.cost))
     n_draws = base.shape[0]
     w = p.trait_share
     theta = rng.standard_normal((n_draws, n_people)) * np.sqrt(w)

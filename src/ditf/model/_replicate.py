@@ -9,7 +9,7 @@ import numpy as np
 
 from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray, Seed
-from ditf._validation import as_generator, check_int_range
+from ditf._validation import as_generator, check_int_range, check_probability
 from ditf.data import load_studies
 from ditf.model._fit import FitResult, _Problem
 from ditf.model._predict import load_model
@@ -137,6 +137,7 @@ def replicate(
             f"Unknown study {study!r}. Choose one of {list(names)} (see `ditf evidence`)."
         )
     check_int_range(n_sims, "n_sims", "replicate", 100, 1_000_000)
+    check_probability(level, "level", "replicate", open_interval=True)
     model = model or load_model()
     experiments = group_experiments(load_studies())
     if tuple(e.key for e in experiments) != model.experiments:

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ditf._errors import DataError, InvalidParameterError
-from ditf._validation import check_int_range, check_positive, check_probability
+from ditf._validation import (
+    check_int_range,
+    check_positive,
+    check_probability,
+    check_type,
+)
+
+#: Longest delay accepted, in hours (about 114 years): beyond it every lift has long decayed.
+MAX_DELAY_HOURS = 1e6
 
 __all__ = ["Context", "Request", "Sequence", "Step", "scenario_from_mapping"]
 
@@ -51,6 +59,10 @@ class Request:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cost", check_positive(self.cost, "cost", "Request"))
+        for name in ("unit", "requester", "label"):
+            check_type(getattr(self, name), name, "Request", str, "a string")
+        for name in ("prosocial", "described_only", "performed"):
+            check_type(getattr(self, name), name, "Request", bool, "a bool (true or false)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,6 +91,11 @@ class Step:
                 f"The 'request' parameter of Step must be a Request. Got {self.request!r} instead."
             )
         delay = check_positive(self.delay_hours, "delay_hours", "Step", allow_zero=True)
+        if delay > MAX_DELAY_HOURS:
+            raise InvalidParameterError(
+                f"The 'delay_hours' parameter of Step must be a float in [0, {MAX_DELAY_HOURS:g}]. "
+                f"Got {self.delay_hours!r} instead."
+            )
         object.__setattr__(self, "delay_hours", delay)
 
 
@@ -106,7 +123,8 @@ class Sequence:
     steps: tuple[Step, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        steps = tuple(self.steps)
+        raw = self.steps
+        steps = tuple(raw) if isinstance(raw, (tuple, list)) else ()
         if not steps or not all(isinstance(s, Step) for s in steps):
             raise InvalidParameterError(
                 "The 'steps' parameter of Sequence must be a non-empty tuple of Step. "
@@ -181,11 +199,11 @@ class Sequence:
         Traceback (most recent call last):
         ...
         ditf._errors.InvalidParameterError: A door-in-the-face opener must be larger than the \
-target (a retreat). Got opener=10 and target=20: swap them, or use foot_in_the_door.
+target (a retreat). Got opener=10.0 and target=20.0: swap them, or use foot_in_the_door.
         """
-        if not (isinstance(opener, (int, float)) and isinstance(target, (int, float))) or not (
-            opener > target
-        ):
+        opener = check_positive(opener, "opener", "Sequence.door_in_the_face")
+        target = check_positive(target, "target", "Sequence.door_in_the_face")
+        if not opener > target:
             raise InvalidParameterError(
                 "A door-in-the-face opener must be larger than the target (a retreat). "
                 f"Got opener={opener!r} and target={target!r}: swap them, or use "
@@ -239,9 +257,9 @@ target (a retreat). Got opener=10 and target=20: swap them, or use foot_in_the_d
         >>> Sequence.foot_in_the_door(foot=0.1, target=2).target.cost
         2.0
         """
-        if not (isinstance(foot, (int, float)) and isinstance(target, (int, float))) or not (
-            foot < target
-        ):
+        foot = check_positive(foot, "foot", "Sequence.foot_in_the_door")
+        target = check_positive(target, "target", "Sequence.foot_in_the_door")
+        if not foot < target:
             raise InvalidParameterError(
                 "A foot-in-the-door first request must be smaller than the target. "
                 f"Got foot={foot!r} and target={target!r}: swap them, or use door_in_the_face."
@@ -287,7 +305,8 @@ class Context:
         if self.plausible_max is not None:
             limit = check_positive(self.plausible_max, "plausible_max", "Context")
             object.__setattr__(self, "plausible_max", limit)
-        check_int_range(self.prior_retreats, "prior_retreats", "Context", 0, 1000)
+        retreats = check_int_range(self.prior_retreats, "prior_retreats", "Context", 0, 1000)
+        object.__setattr__(self, "prior_retreats", retreats)
 
 
 _STEP_KEYS = {"cost", "unit", "requester", "prosocial", "described_only", "performed", "label"}
@@ -317,6 +336,13 @@ def scenario_from_mapping(data: dict[str, Any]) -> tuple[Sequence, Context]:
     >>> len(seq.steps), ctx.baseline
     (2, 0.167)
     """
+    if not isinstance(data, dict):
+        raise DataError(f"A scenario must be a table/object; got {type(data).__name__}.")
+    unknown_top = set(data) - {"steps", "context"}
+    if unknown_top:
+        raise DataError(
+            f"The scenario has unknown key(s) {sorted(unknown_top)}; use 'steps', 'context'."
+        )
     steps_data, context_data = data.get("steps"), data.get("context")
     if not isinstance(steps_data, list) or not steps_data:
         raise DataError(

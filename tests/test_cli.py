@@ -1,0 +1,319 @@
+"""The ``ditf`` command: JSON shapes of each command, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ditf.cli import app
+from ditf.model import FitResult, study_names
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+#: An ordinary terminal width, so Rich wraps (or not) the same way everywhere.
+ENV = {"COLUMNS": "80"}
+DOOR = ["--opener", "208", "--target", "2", "--baseline", "0.167"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args), env=ENV)
+
+
+def run_json(*args: str):
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    return json.loads(result.stdout)
+
+
+def assert_rejected(result, match: str) -> None:
+    """Exit code 2, a message starting with 'error: ', no traceback and nothing on stdout."""
+    assert result.exit_code == 2, result.output
+    assert not isinstance(result.exception, Exception), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ")
+    assert match in " ".join(result.stderr.split())
+
+
+@pytest.fixture
+def studies_csv(tmp_path):
+    """A copy of the bundled studies table, as a user's file."""
+    text = resources.files("ditf.data").joinpath("evidence", "studies.csv").read_text("utf-8")
+    path = tmp_path / "studies.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def bad_csv(studies_csv):
+    """The bundled table with 'n' of its third data row (line 4) not a number."""
+    lines = studies_csv.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",24,4,16.7,", ",twenty-four,4,16.7,")
+    path = studies_csv.with_name("bad.csv")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- replicate
+
+CONDITION_KEYS = {"condition", "condition_type", "n", "observed_pct", "predicted_pct", "lo", "hi"}
+
+
+def test_replicate_cialdini_json():
+    payload = run_json("replicate", "cialdini1975", "--sims", "1000")
+    assert payload["study"] == "cialdini1975"
+    assert {"study", "conditions", "replication"} <= payload.keys()
+    conditions = payload["conditions"]
+    assert [c["condition_type"] for c in conditions] == [
+        "ditf",
+        "exposure_control",
+        "target_only",
+        "large_only",
+    ]
+    for c in conditions:
+        assert c.keys() >= CONDITION_KEYS
+        assert 0 <= c["lo"] <= c["hi"] <= 100
+        assert 0 <= c["predicted_pct"] <= 100
+        assert 0 <= c["observed_pct"] <= 100
+        assert c["n"] == 24
+    assert conditions[0]["observed_pct"] == pytest.approx(50.0)
+    replication = payload["replication"]
+    assert 0.0 <= replication["power"] <= 1.0
+    assert replication["n_sims"] == 1000
+    assert replication["chi2_lo"] <= replication["chi2_median"] <= replication["chi2_hi"]
+
+
+def test_replicate_freedman_fraser_json():
+    payload = run_json("replicate", "freedman-fraser1966", "--sims", "500")
+    types = [c["condition_type"] for c in payload["conditions"]]
+    assert "fitd" in types
+    assert "target_only" in types
+    assert payload["replication"]["contrast"][0].startswith("performance")
+
+
+def test_replicate_renders_a_table():
+    result = invoke("replicate", "cialdini1975", "--sims", "500")
+    assert result.exit_code == 0, result.output
+    assert "rejection-moderation" in result.stdout
+    assert "replication is significant" in result.stdout
+
+
+def test_study_names_are_the_replicate_choices():
+    assert set(study_names()) == {"cialdini1975", "freedman-fraser1966"}
+
+
+# ---------------------------------------------------------------- predict
+
+PREDICTION_KEYS = {"p_alone", "p_sequence", "lift", "lo", "hi", "contributions"}
+
+
+def test_predict_door_in_the_face_json():
+    payload = run_json("predict", *DOOR)
+    assert payload.keys() >= PREDICTION_KEYS
+    assert payload["p_alone"] == pytest.approx(0.167)
+    assert payload["lo"] <= payload["p_sequence"] <= payload["hi"]
+    assert payload["lift"] == pytest.approx(payload["p_sequence"] - payload["p_alone"])
+    assert payload["p_sequence"] > payload["p_alone"]
+    assert {"reciprocity", "contrast", "selection"} <= payload["contributions"].keys()
+
+
+def test_predict_options_match_the_volunteer_example():
+    """The example file states Cialdini et al.'s sequence; the options say the same."""
+    from_options = run_json("predict", *DOOR, "--unit", "hours")
+    from_file = run_json("predict", str(EXAMPLES / "volunteer.toml"))
+    assert from_file == from_options
+
+
+@pytest.mark.parametrize(
+    "name", ["volunteer.toml", "fundraising.toml", "salary.json", "foot_in_the_door.toml"]
+)
+def test_predict_each_example(name):
+    payload = run_json("predict", str(EXAMPLES / name))
+    assert payload.keys() >= PREDICTION_KEYS
+    assert 0.0 < payload["p_sequence"] < 1.0
+    assert payload["method"] == "exact"
+
+
+def test_predict_foot_in_the_door_example_matches_options():
+    from_file = run_json("predict", str(EXAMPLES / "foot_in_the_door.toml"))
+    from_options = run_json(
+        "predict",
+        *("--foot", "0.1", "--target", "2", "--baseline", "0.222", "--delay-hours", "72"),
+        *("--not-prosocial", "--unit", "hours"),
+    )
+    assert from_file == from_options
+    assert from_file["contributions"]["consistency"] > 0
+
+
+def test_predict_renders_a_table():
+    result = invoke("predict", *DOOR, "--unit", "hours")
+    assert result.exit_code == 0, result.output
+    assert "Sequence 208 -> 2 hours" in result.stdout
+    assert "reciprocity" in result.stdout
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def test_evidence_json():
+    payload = run_json("evidence")
+    assert len(payload["studies"]) == 8
+    assert len(payload["meta_analyses"]) == 7
+    assert all(row["source"] for row in payload["studies"] + payload["meta_analyses"])
+
+
+def test_evidence_renders_tables_and_facts():
+    result = invoke("evidence")
+    assert result.exit_code == 0, result.output
+    assert "Experiments (studies.csv)" in result.stdout
+    assert "Meta-analyses (meta_analyses.csv)" in result.stdout
+
+
+# ---------------------------------------------------------------- fit, compare
+
+
+def test_fit_out_writes_a_result_that_reads_back(tmp_path):
+    out = tmp_path / "x.json"
+    result = invoke("fit", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in " ".join(result.stdout.split())
+    written = json.loads(out.read_text(encoding="utf-8"))
+    restored = FitResult.from_dict(written)
+    assert restored.converged
+    assert json.loads(json.dumps(restored.to_dict())) == written
+    assert len(restored.experiments) == 2
+    assert {m["target"]["technique"] for m in written["meta"]} == {"ditf", "fitd"}
+
+
+def test_fit_and_compare_a_users_file(studies_csv):
+    fitted = run_json("fit", str(studies_csv))
+    assert fitted["meta"] == []  # a user's table is fitted without the bundled meta-analyses
+    assert FitResult.from_dict(fitted).converged
+    rows = run_json("compare", str(studies_csv))
+    assert [r["delta_aic"] for r in rows] == sorted(r["delta_aic"] for r in rows)
+    assert rows[0]["delta_aic"] == 0.0
+    assert sum(r["weight"] for r in rows) == pytest.approx(1.0)
+
+
+def test_fit_out_to_a_missing_folder(tmp_path, studies_csv):
+    result = invoke("fit", str(studies_csv), "--out", str(tmp_path / "no" / "x.json"))
+    assert_rejected(result, "cannot write")
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.fixture
+def bad_files(tmp_path, bad_csv):
+    malformed = tmp_path / "malformed.toml"
+    malformed.write_text("[[steps]\ncost = 2\n", encoding="utf-8")
+    unknown_key = tmp_path / "unknown.toml"
+    unknown_key.write_text("[[steps]]\ncost = 2\ncolour = 'red'\n[context]\nbaseline = 0.2\n")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    return {
+        "FOLDER": str(folder),
+        "MALFORMED": str(malformed),
+        "UNKNOWN_KEY": str(unknown_key),
+        "MISSING": str(tmp_path / "nope.toml"),
+        "MISSING_CSV": str(tmp_path / "nope.csv"),
+        "BAD_CSV": str(bad_csv),
+    }
+
+
+BAD_INPUT = [
+    (["replicate", "nosuch"], "Unknown study 'nosuch'. Choose one of ['cialdini1975'"),
+    (["replicate", "cialdini1975", "--sims", "5"], "The 'n_sims' parameter of replicate"),
+    (["predict", "--target", "0", "--baseline", "0.2"], "The '--target' parameter of ditf predict"),
+    (
+        ["predict", "--target", "-2", "--baseline", "0.2"],
+        "The '--target' parameter of ditf predict",
+    ),
+    (
+        ["predict", "--target", "inf", "--baseline", "0.2"],
+        "The '--target' parameter of ditf predict",
+    ),
+    (["predict", *DOOR[:4], "--baseline", "1.5"], "The '--baseline' parameter of ditf predict"),
+    (["predict", *DOOR[:4], "--baseline", "nan"], "The '--baseline' parameter of ditf predict"),
+    (["predict", *DOOR[:4], "--baseline", "0"], "The '--baseline' parameter of ditf predict"),
+    (["predict", "--opener", "1", "--target", "2", "--baseline", "0.2"], "--opener larger"),
+    (["predict", "--opener", "2", "--target", "2", "--baseline", "0.2"], "--opener larger"),
+    (["predict", "--foot", "3", "--target", "2", "--baseline", "0.2"], "--foot smaller"),
+    (["predict", "--foot", "0.1", *DOOR], "either --opener (door-in-the-face) or --foot"),
+    (["predict", *DOOR[:4]], "Give --target and --baseline"),
+    (["predict", "--baseline", "0.2"], "Give --target and --baseline"),
+    (["predict", *DOOR, "--delay-hours", "-1"], "The 'delay_hours' parameter of Step"),
+    (["predict", *DOOR, "--prior-retreats", "-1"], "The 'prior_retreats' parameter"),
+    (["predict", *DOOR, "--plausible-max", "0"], "The 'plausible_max' parameter"),
+    (["predict", "MALFORMED"], "malformed.toml is not valid TOML"),
+    (["predict", "UNKNOWN_KEY"], "Step 1 has unknown key(s) ['colour']"),
+    (["predict", "MISSING"], "Cannot read"),
+    (["predict", "FOLDER"], "folder: expected a .toml or .json file, got 'no suffix'"),
+    (["fit", "BAD_CSV"], "bad.csv, line 4, column 'n': expected a number >= 1"),
+    (["compare", "BAD_CSV"], "bad.csv, line 4, column 'n': expected a number >= 1"),
+    (["fit", "MISSING_CSV"], "Cannot read studies file"),
+]
+
+
+@pytest.mark.parametrize(("args", "match"), BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_bad_input_exits_2_with_an_error_line(bad_files, args, match):
+    result = invoke(*(bad_files.get(a, a) for a in args))
+    assert_rejected(result, match)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["predict", "--target", "0", "--baseline", "0.2"],
+        ["replicate", "nosuch"],
+    ],
+    ids=["predict --target 0", "replicate nosuch"],
+)
+def test_the_error_is_one_line_in_an_80_column_terminal(args):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["predict", *DOOR, "--seed", "-1"], ["replicate", "cialdini1975", "--seed", "-1"]],
+    ids=["predict", "replicate"],
+)
+def test_a_negative_seed_is_rejected(args):
+    assert_rejected(invoke(*args), "seed")
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("[[steps]]\ncost = " + "1" * 400 + "\n[context]\nbaseline = 0.2\n", "cost"),
+        ('[[steps]]\ncost = 2\nunit = ["h"]\n[context]\nbaseline = 0.2\n', "unit"),
+        ('[[steps]]\ncost = 208\nprosocial = "no"\n[[steps]]\ncost = 2\nprosocial = "no"\n'
+         '[context]\nbaseline = 0.2\n', "prosocial"),
+        ('[[steps]]\ncost = 208\ndescribed_only = "no"\n[[steps]]\ncost = 2\n'
+         '[context]\nbaseline = 0.2\n', "described_only"),
+    ],
+    ids=["int too large for a float", "list unit", "string flag (crash)", "string flag (silent)"],
+)  # fmt: skip
+def test_a_scenario_with_a_wrong_type_is_rejected(tmp_path, content, match):
+    path = tmp_path / "scenario.toml"
+    path.write_text(content, encoding="utf-8")
+    assert_rejected(invoke("predict", str(path)), match)
+
+
+def test_fit_a_csv_with_a_huge_cell_is_rejected(tmp_path, studies_csv):
+    lines = studies_csv.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "huge.csv"
+    path.write_text(lines[0] + "\n" + lines[1].replace("rejection", "x" * 200_000) + "\n")
+    assert_rejected(invoke("fit", str(path)), "huge.csv")
+
+
+def test_an_astronomical_cost_ratio_is_rejected_or_finite():
+    result = invoke("predict", "--opener", "1e300", "--target", "1e-9", "--baseline", "0.3")
+    assert result.exit_code in (0, 2)
+    assert "nan" not in result.output.lower()
