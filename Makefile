@@ -31,7 +31,7 @@ layers:
 	$(BIN)/lint-imports
 
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --cov=ditf --cov-report=term-missing:skip-covered --cov-fail-under=95
 
 bench: install-dev
 	$(BIN)/python benchmarks/run.py

@@ -317,3 +317,15 @@ def test_an_astronomical_cost_ratio_is_rejected_or_finite():
     result = invoke("predict", "--opener", "1e300", "--target", "1e-9", "--baseline", "0.3")
     assert result.exit_code in (0, 2)
     assert "nan" not in result.output.lower()
+
+
+def test_replicate_saves_a_chart(tmp_path):
+    chart = tmp_path / "cialdini.png"
+    result = invoke("replicate", "cialdini1975", "--sims", "200", "--plot", str(chart))
+    assert result.exit_code == 0, result.output
+    assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_replicate_rejects_a_chart_format_it_cannot_write(tmp_path):
+    result = invoke("replicate", "cialdini1975", "--sims", "200", "--plot", str(tmp_path / "x.xyz"))
+    assert_rejected(result, "Cannot write the plot")
