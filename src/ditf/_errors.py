@@ -7,7 +7,8 @@ translated where that dependency is used (``raise ... from exc``)::
     ├── InvalidParameterError(DitfError, ValueError)   # a value outside its documented range
     ├── DataError(DitfError, ValueError)               # bundled or user data malformed
     ├── FitError(DitfError)                            # the optimiser failed outright
-    └── MissingDependencyError(DitfError, ImportError) # an optional extra is not installed
+    ├── MissingDependencyError(DitfError, ImportError) # an optional extra is not installed
+    └── BackendError(DitfError)                        # an execution backend (Dask) failed
     DitfWarning(UserWarning)
     ├── ConvergenceWarning                             # the fit stopped early; result usable
     └── ExtrapolationWarning                           # input outside the evidence's range
@@ -18,6 +19,7 @@ Messages say what happened, the likely cause, and the fix.
 from __future__ import annotations
 
 __all__ = [
+    "BackendError",
     "ConvergenceWarning",
     "DataError",
     "DitfError",
@@ -59,3 +61,7 @@ class ConvergenceWarning(DitfWarning):
 
 class ExtrapolationWarning(DitfWarning):
     """An input lies outside the range the evidence covers."""
+
+
+class BackendError(DitfError):
+    """An execution backend failed: a scheduler is unreachable or a worker died."""

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ditf import data
+from ditf import data, plots
 from ditf._errors import DitfError, InvalidParameterError
 from ditf._validation import check_int_range, check_positive, check_probability
 from ditf.model import (
@@ -34,6 +34,19 @@ from ditf.model import (
     replicate,
     scenario_from_mapping,
     study_names,
+)
+from ditf.settings import Settings
+from ditf.simulate import (
+    CONDITIONS,
+    Backend,
+    DaskBackend,
+    ProcessBackend,
+    Scenario,
+    SerialBackend,
+    SweepAxis,
+    SweepResult,
+    simulate,
+    sweep,
 )
 
 app = typer.Typer(
@@ -123,37 +136,6 @@ def _render_replication(rep: Replication) -> None:
     )
 
 
-def _plot_replication(rep: Replication, path: Path) -> None:
-    """Observed rates as points on the fitted rates' bars with their rerun intervals."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    labels = [c.condition_type.replace("_", " ") for c in rep.conditions]
-    fitted = [c.predicted_pct for c in rep.conditions]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    x = list(range(len(labels)))
-    ax.bar(x, fitted, color="#9ecae1", label="model (fitted)")
-    ax.vlines(x, [c.lo for c in rep.conditions], [c.hi for c in rep.conditions],
-              color="#3182bd", linewidth=3,
-              label=f"{100 * rep.level:.0f}% rerun interval at the original n")  # fmt: skip
-    observed = [c.observed_pct for c in rep.conditions]
-    ax.scatter(x, observed, color="#de2d26", zorder=3, label="observed")
-    ax.set_xticks(x, labels)
-    ax.set_ylabel("% saying yes to the target")
-    ax.set_title(f"{rep.key}\nchance a same-size rerun is significant: {100 * rep.power:.0f}%",
-                 fontsize=9)  # fmt: skip
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    try:
-        fig.savefig(path)
-    except (OSError, ValueError) as exc:
-        raise InvalidParameterError(f"Cannot write the plot to {str(path)!r}: {exc}.") from exc
-    finally:
-        plt.close(fig)
-
-
 @app.command("replicate")
 def replicate_command(
     study: Annotated[str, typer.Argument(help=f"One of: {', '.join(study_names())}.")],
@@ -169,7 +151,7 @@ def replicate_command(
         check_int_range(seed, "--seed", "ditf replicate", 0)
         rep = replicate(study, n_sims=sims, rng=seed)
         if plot is not None:
-            _plot_replication(rep, plot)
+            plots.plot_replication(rep, plot)
     if as_json:
         _print_json(_replication_json(rep))
     else:
@@ -455,6 +437,189 @@ def compare_command(file: DataFile = None, as_json: JsonFlag = False) -> None:
         "[dim]k counts the parameters the likelihood depends on; "
         "fits are penalised by the priors.[/]"
     )
+
+
+# ---------------------------------------------------------------- simulate, sweep
+
+
+def _scenario(**options: Any) -> Scenario:
+    """A scenario from the CLI options that were given (defaults elsewhere)."""
+    return Scenario(**{k: v for k, v in options.items() if v is not None})
+
+
+ScenarioOpener = Annotated[float | None, typer.Option(help="Cost of the opener [208].")]
+ScenarioTarget = Annotated[float | None, typer.Option(help="Cost of the target [2].")]
+ScenarioFoot = Annotated[float | None, typer.Option(help="Cost of the foot (FITD) [0.1].")]
+ScenarioDelay = Annotated[float | None, typer.Option(help="Hours before the target [0].")]
+ScenarioBaseline = Annotated[
+    float | None, typer.Option(help="P(yes) to the target asked alone [0.167].")
+]
+ScenarioLimit = Annotated[float | None, typer.Option(help="Largest good-faith ask [none].")]
+ScenarioUnit = Annotated[str | None, typer.Option(help="Unit of the costs [hours].")]
+ScenarioProsocial = Annotated[
+    bool | None, typer.Option("--prosocial/--not-prosocial", help="A prosocial cause [yes].")
+]
+Conditions = Annotated[
+    list[str] | None,
+    typer.Option("--condition", help=f"Repeat to choose; default all of {', '.join(CONDITIONS)}."),
+]
+People = Annotated[int, typer.Option("--people", help="People per condition (and run).")]
+Seed = Annotated[int, typer.Option(help="Random seed.")]
+CsvFile = Annotated[Path | None, typer.Option("--csv", help="Write the tidy rows as CSV here.")]
+PlotFile = Annotated[Path | None, typer.Option(help="Save a chart (.png, .svg, .pdf).")]
+
+
+def _write_csv(records: list[dict[str, Any]], path: Path) -> None:
+    import csv
+
+    columns = list(dict.fromkeys(k for r in records for k in r))
+    try:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(records)
+    except OSError as exc:
+        raise InvalidParameterError(f"Cannot write {str(path)!r}: {exc}.") from exc
+
+
+@app.command("simulate")
+def simulate_command(
+    condition: Conditions = None,
+    people: People = 100_000,
+    episodes: Annotated[int, typer.Option(help="Times the same people meet the sequence.")] = 1,
+    opener: ScenarioOpener = None,
+    target: ScenarioTarget = None,
+    foot: ScenarioFoot = None,
+    delay_hours: ScenarioDelay = None,
+    baseline: ScenarioBaseline = None,
+    plausible_max: ScenarioLimit = None,
+    unit: ScenarioUnit = None,
+    prosocial: ScenarioProsocial = None,
+    seed: Seed = 0,
+    csv_file: CsvFile = None,
+    plot: PlotFile = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Simulate a population answering the standard conditions."""
+    with _reported():
+        scenario = _scenario(
+            opener=opener, target=target, foot=foot, delay_hours=delay_hours,
+            baseline=baseline, plausible_max=plausible_max, unit=unit, prosocial=prosocial,
+        )  # fmt: skip
+        check_int_range(seed, "--seed", "ditf simulate", 0)
+        result = simulate(
+            scenario, conditions=condition, n_people=people, episodes=episodes,
+            settings=Settings.from_env(), rng=seed,
+        )  # fmt: skip
+        records = result.records()
+        if csv_file is not None:
+            _write_csv(records, csv_file)
+        if plot is not None:
+            plots.plot_simulation(result, plot)
+    if as_json:
+        _print_json({"scenario": dataclasses.asdict(scenario), "n_people": people,
+                     "rows": records})  # fmt: skip
+        return
+    table = Table(title=f"Simulated: {people:,} people per condition", title_justify="left")
+    for col in ("condition", "episode", "P(yes) to target", "95% interval", "carried out",
+                "value/person"):  # fmt: skip
+        table.add_column(col, justify="left" if col == "condition" else "right")
+    for row in (r for r in result.rows if r.is_target):
+        value = result.expected_value(row.condition, row.episode)
+        table.add_row(row.condition.replace("_", " "), str(row.episode), _pct(row.p_yes),
+                      f"{_pct(row.p_yes_lo)}-{_pct(row.p_yes_hi)}", _pct(row.p_kept),
+                      f"{value:.3g} {scenario.unit}")  # fmt: skip
+    out.print(table)
+
+
+@app.command("sweep")
+def sweep_command(
+    specs: Annotated[
+        list[str], typer.Argument(help="PARAM=START:STOP:STEPS[:log], PARAM=A,B,C or PARAM=V.")
+    ],
+    condition: Conditions = None,
+    people: People = 50_000,
+    opener: ScenarioOpener = None,
+    target: ScenarioTarget = None,
+    foot: ScenarioFoot = None,
+    delay_hours: ScenarioDelay = None,
+    baseline: ScenarioBaseline = None,
+    plausible_max: ScenarioLimit = None,
+    unit: ScenarioUnit = None,
+    prosocial: ScenarioProsocial = None,
+    seed: Seed = 0,
+    processes: Annotated[int | None, typer.Option(help="Run on this many local processes.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Start a Dask LocalCluster with this many workers.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Run on an existing Dask scheduler, tcp://HOST:PORT.")
+    ] = None,
+    csv_file: CsvFile = None,
+    plot: PlotFile = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Simulate the conditions over a grid of scenario or model parameters."""
+    with _reported():
+        axes = [SweepAxis.parse(spec) for spec in specs]
+        scenario = _scenario(
+            opener=opener, target=target, foot=foot, delay_hours=delay_hours,
+            baseline=baseline, plausible_max=plausible_max, unit=unit, prosocial=prosocial,
+        )  # fmt: skip
+        check_int_range(seed, "--seed", "ditf sweep", 0)
+        if sum(x is not None for x in (processes, workers, scheduler)) > 1:
+            raise InvalidParameterError("Choose one of --processes, --workers or --scheduler.")
+        result = _run_sweep(axes, scenario, condition, people, seed, processes, workers,
+                            scheduler, quiet=as_json)  # fmt: skip
+        records = list(result.rows)
+        if csv_file is not None:
+            _write_csv(records, csv_file)
+        if plot is not None:
+            plots.plot_sweep(result, plot)
+    if as_json:
+        _print_json({"axes": [dataclasses.asdict(a) for a in axes], "rows": records})
+        return
+    table = Table(title="Sweep: P(yes) to the target", title_justify="left")
+    names = [a.name for a in axes]
+    for col in (*names, "condition", "P(yes)", "95% interval", "value/person"):
+        table.add_column(col, justify="left" if col == "condition" else "right")
+    for r in records:
+        table.add_row(*(f"{r[n]:g}" for n in names), r["condition"].replace("_", " "),
+                      _pct(r["p_yes"]), f"{_pct(r['p_yes_lo'])}-{_pct(r['p_yes_hi'])}",
+                      f"{r['expected_value']:.3g}")  # fmt: skip
+    out.print(table)
+
+
+def _run_sweep(
+    axes: list[SweepAxis],
+    scenario: Scenario,
+    conditions: list[str] | None,
+    people: int,
+    seed: int,
+    processes: int | None,
+    workers: int | None,
+    scheduler: str | None,
+    *,
+    quiet: bool,
+) -> SweepResult:
+    """Run a sweep on the chosen backend with a progress bar on stderr."""
+    from rich.progress import Progress
+
+    backend: Backend = SerialBackend() if processes is None else ProcessBackend(processes)
+    dask = DaskBackend(workers=workers, scheduler=scheduler) if workers or scheduler else None
+    with Progress(console=err, disable=quiet, transient=True) as bar:
+        task = bar.add_task("sweeping", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            return sweep(axes, scenario, conditions=conditions, n_people=people,
+                         backend=dask or backend, settings=Settings.from_env(), rng=seed,
+                         progress=advance)  # fmt: skip
+        finally:
+            if dask is not None:
+                dask.close()
 
 
 def main() -> None:
