@@ -1,6 +1,7 @@
 """Speed of the model, as ratios measured side by side in one run (`make bench`).
 
 Targets (DESIGN.md, issue 2): fit on the bundled evidence < 5 s; a two-step predict < 10 ms.
+The population simulation and its backends (issue 3) are measured by ``simulate.py``.
 Each line compares ditf's implementation with a plain baseline computing the same thing.
 """
 
@@ -14,6 +15,7 @@ from scipy.stats import multivariate_normal
 
 from ditf.model import Context, Sequence, fit, load_model, predict
 from ditf.model._bivariate import bvn_cdf
+from simulate import main as bench_simulate
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
@@ -68,3 +70,4 @@ if __name__ == "__main__":
     bench_bvn()
     bench_predict()
     bench_fit()
+    bench_simulate()

@@ -19,6 +19,7 @@ __all__ = ["Backend", "DaskBackend", "ProcessBackend", "SerialBackend"]
 T = TypeVar("T")
 R = TypeVar("R")
 Progress = Callable[[int, int], None]
+_MMAP_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_"
 
 
 class Backend(Protocol):
@@ -95,6 +96,7 @@ class DaskBackend:
 
     def __init__(self, *, workers: int | None = None, scheduler: str | None = None) -> None:
         try:
+            import dask
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - the test environment has the extra
             raise MissingDependencyError(
@@ -108,9 +110,13 @@ class DaskBackend:
                 self.client = Client(scheduler, timeout="10s")
             else:
                 n = check_int_range(workers, "workers", "DaskBackend", 1, 256)
-                self.cluster = LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-                )
+                # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc
+                # return every large array to the system: the kernel then runs 2.5x slower.
+                # Serving large arrays from the heap instead restores its speed.
+                with dask.config.set({_MMAP_KEY: "67108864"}):
+                    self.cluster = LocalCluster(
+                        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                    )
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError) as exc:
             where = scheduler or "a LocalCluster"

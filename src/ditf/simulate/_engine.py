@@ -152,6 +152,7 @@ def run_episodes(
         for episode in range(episodes):
             asked, yes, kept = totals[episode]
             code = np.zeros(m, np.int32)
+            new_retreats = np.zeros(m, np.int32)
             for k in range(n_steps):
                 if compiled.described[k]:
                     continue
@@ -170,10 +171,13 @@ def run_episodes(
                     retreated = np.take(compiled.retreat[k], code)
                     if is_asked is not None:
                         retreated &= is_asked
-                    seen = np.minimum(seen + retreated, compiled.max_retreats)
+                    # Within the episode the tables already count this retreat; it habituates
+                    # the person from the next episode on.
+                    new_retreats += retreated
                 if k < n_steps - 1:
                     digit = said_yes.astype(np.int32) + (1 if is_asked is None else is_asked)
                     code += digit * 3**k
+            seen = np.minimum(seen + new_retreats, compiled.max_retreats)
     return [StepCounts(*t) for t in totals]
 
 
