@@ -606,8 +606,10 @@ def _run_sweep(
     from rich.progress import Progress
 
     backend: Backend = SerialBackend() if processes is None else ProcessBackend(processes)
-    dask = DaskBackend(workers=workers, scheduler=scheduler) if workers or scheduler else None
-    with Progress(console=err, disable=quiet, transient=True) as bar:
+    remote = workers is not None or scheduler is not None
+    dask = DaskBackend(workers=workers, scheduler=scheduler) if remote else None
+    # The bar only draws on a terminal: elsewhere it would leave a stray newline on stderr.
+    with Progress(console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
         task = bar.add_task("sweeping", total=None)
 
         def advance(done: int, total: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from ditf._errors import BackendError, MissingDependencyError
@@ -65,12 +66,15 @@ class ProcessBackend:
         """Apply ``fn`` to every task in a process pool."""
         context = multiprocessing.get_context("spawn")
         results: list[Any] = [None] * len(tasks)
-        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-            futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
-            for done, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(done, len(tasks))
+        try:
+            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+                futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+                for done, future in enumerate(as_completed(futures), start=1):
+                    results[futures[future]] = future.result()
+                    if progress:
+                        progress(done, len(tasks))
+        except BrokenProcessPool as exc:
+            raise BackendError(f"A worker process died: {exc}. Try fewer workers.") from exc
         return results
 
 
@@ -104,6 +108,8 @@ class DaskBackend:
             ) from exc
         if (workers is None) == (scheduler is None):
             raise BackendError("Give either workers (a new LocalCluster) or a scheduler address.")
+        if scheduler is not None and not scheduler.strip():
+            raise BackendError("The Dask scheduler address is empty: give tcp://HOST:PORT.")
         self.cluster = None
         try:
             if scheduler is not None:
@@ -115,10 +121,10 @@ class DaskBackend:
                 # Serving large arrays from the heap instead restores its speed.
                 with dask.config.set({_MMAP_KEY: "67108864"}):
                     self.cluster = LocalCluster(
-                        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
                     )
                 self.client = Client(self.cluster)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, RuntimeError) as exc:
             where = scheduler or "a LocalCluster"
             raise BackendError(
                 f"Cannot reach Dask at {where}: {exc}. Is the scheduler up?"
@@ -129,6 +135,7 @@ class DaskBackend:
     ) -> list[R]:
         """Submit every task to the cluster and gather the results in order."""
         from dask.distributed import as_completed as dask_completed
+        from distributed.scheduler import KilledWorker
 
         futures = self.client.map(fn, list(tasks), pure=False)
         position = {f.key: i for i, f in enumerate(futures)}
@@ -138,8 +145,8 @@ class DaskBackend:
                 results[position[future.key]] = future.result()
                 if progress:
                     progress(done, len(tasks))
-        except (OSError, TimeoutError) as exc:
-            raise BackendError(f"A Dask task failed to return: {exc}.") from exc
+        except KilledWorker as exc:
+            raise BackendError(f"A Dask worker died running a task: {exc}.") from exc
         return results
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ditf._errors import InvalidParameterError
 from ditf._validation import check_int_range, check_option, check_positive
 from ditf.model import Mechanisms, ModelParams, load_model
 from ditf.settings import Settings
@@ -36,7 +37,10 @@ def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
     p, z2 = successes / trials, _Z95**2
     center = (p + z2 / (2 * trials)) / (1 + z2 / trials)
     half = _Z95 * np.sqrt(p * (1 - p) / trials + z2 / (4 * trials**2)) / (1 + z2 / trials)
-    return float(max(center - half, 0.0)), float(min(center + half, 1.0))
+    # At 0 and n the bounds are exactly 0 and 1; rounding would leave them a hair off.
+    lo = 0.0 if successes == 0 else max(center - half, 0.0)
+    hi = 1.0 if successes == trials else min(center + half, 1.0)
+    return float(lo), float(hi)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,17 +76,27 @@ class SimulationResult:
     rows: tuple[SimulationRow, ...]
 
     def target(self, condition: str, episode: int = 1) -> SimulationRow:
-        """The row of the condition's target (last) step."""
-        return next(
-            r
-            for r in self.rows
-            if r.condition == condition and r.episode == episode and r.is_target
+        """The row of the condition's target (last) step.
+
+        Raises
+        ------
+        InvalidParameterError
+            If the result has no such condition or episode.
+        """
+        for r in self.rows:
+            if r.condition == condition and r.episode == episode and r.is_target:
+                return r
+        simulated = sorted({r.condition for r in self.rows})
+        raise InvalidParameterError(
+            f"No target row for condition {condition!r}, episode {episode}. "
+            f"This result holds {simulated}."
         )
 
     def expected_value(
         self, condition: str, episode: int = 1, *, behavioral: bool = False
     ) -> float:
         """Cost units obtained per person in one condition and episode."""
+        self.target(condition, episode)  # raises for an unknown condition or episode
         rows = [r for r in self.rows if r.condition == condition and r.episode == episode]
         return sum((r.kept if behavioral else r.yes) * r.cost for r in rows) / self.n_people
 
@@ -104,6 +118,19 @@ class SimulationResult:
         import pandas as pd
 
         return pd.DataFrame.from_records(self.records())
+
+
+def condition_names(conditions: Iterable[str] | None, owner: str) -> tuple[str, ...]:
+    """Validate condition names (default: all of :data:`CONDITIONS`)."""
+    if isinstance(conditions, str):
+        raise InvalidParameterError(
+            f"The 'conditions' parameter of {owner} must be a list of names. Got "
+            f"{conditions!r} instead: write [{conditions!r}]."
+        )
+    names = tuple(CONDITIONS if conditions is None else conditions)
+    for name in names:
+        check_option(name, "conditions", owner, CONDITIONS)
+    return names
 
 
 def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
@@ -179,9 +206,7 @@ def simulate(
     True
     """
     scenario = scenario or Scenario()
-    names = list(CONDITIONS if conditions is None else conditions)
-    for name in names:
-        check_option(name, "conditions", "simulate", CONDITIONS)
+    names = condition_names(conditions, "simulate")
     limits = settings or Settings()
     check_int_range(n_people, "n_people", "simulate", 1, limits.max_population)
     check_int_range(episodes, "episodes", "simulate", 1, 50)

@@ -10,18 +10,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ditf._errors import InvalidParameterError
-from ditf._validation import check_int_range, check_option
+from ditf._validation import check_int_range, check_option, check_positive
 from ditf.model import Mechanisms, ModelParams, load_model
 from ditf.settings import Settings
 from ditf.simulate._backends import Backend, Progress, SerialBackend
-from ditf.simulate._conditions import CONDITIONS, Scenario
-from ditf.simulate._simulate import seed_sequence, simulate, with_values
+from ditf.simulate._conditions import Scenario
+from ditf.simulate._simulate import condition_names, seed_sequence, simulate, with_values
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["SWEEPABLE", "SweepAxis", "SweepResult", "sweep"]
 
+#: Most values one axis may have (the number of runs is capped again by the settings).
+MAX_STEPS = 10_000
 _SCENARIO_NUMBERS = ("opener", "target", "foot", "delay_hours", "baseline", "plausible_max")
 #: Parameters a sweep can vary: the scenario's numbers, every model parameter, the strength.
 SWEEPABLE = (*_SCENARIO_NUMBERS, *ModelParams.names(), "strength")
@@ -68,17 +70,18 @@ class SweepAxis:
                 if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] != "log"):
                     raise ValueError(body)
                 start, stop, steps = float(parts[0]), float(parts[1]), int(parts[2])
-                if steps < 1 or not (np.isfinite(start) and np.isfinite(stop)):
+                if not 1 <= steps <= MAX_STEPS or not (np.isfinite(start) and np.isfinite(stop)):
                     raise ValueError(body)
-                if len(parts) == 4:
-                    if start <= 0 or stop <= 0:
-                        raise ValueError(body)
-                    grid = np.geomspace(start, stop, steps)
-                else:
-                    grid = np.linspace(start, stop, steps)
+                if len(parts) == 4 and (start <= 0 or stop <= 0):
+                    raise ValueError(body)
+                with np.errstate(all="ignore"):  # an overflowing range fails the check below
+                    spaced = np.geomspace if len(parts) == 4 else np.linspace
+                    grid = spaced(start, stop, steps)
                 values = tuple(float(x) for x in grid)
             else:
                 values = tuple(float(x) for x in body.split(","))
+            if not all(np.isfinite(values)):
+                raise ValueError(body)
         except ValueError:
             raise InvalidParameterError(f"Cannot read the sweep {spec!r}: use {shape}.") from None
         return cls(name, values)
@@ -187,8 +190,9 @@ def sweep(
     axes = tuple(axes)
     if len({a.name for a in axes}) != len(axes):
         raise InvalidParameterError("Each parameter can be swept only once.")
-    names = tuple(CONDITIONS if conditions is None else conditions)
+    names = condition_names(conditions, "sweep")
     limits = settings or Settings()
+    check_positive(strength, "strength", "sweep")
     grid = list(itertools.product(*(a.values for a in axes)))
     check_int_range(len(grid), "number of runs", "sweep", 1, limits.max_sweep_runs)
     check_int_range(n_people, "n_people", "sweep", 1, limits.max_population)
@@ -204,7 +208,7 @@ def sweep(
     tasks = []
     for run, (point, seed) in enumerate(zip(grid, seeds, strict=True), start=1):
         values = {a.name: v for a, v in zip(axes, point, strict=True)}
-        point_strength = values.pop("strength", strength)
+        point_strength = check_positive(values.pop("strength", strength), "strength", "sweep")
         scen, par = with_values(base, base_params, values)  # validates every value
         values_out = dict(zip((a.name for a in axes), point, strict=True))
         tasks.append(_Task(run, values_out, scen, par, point_strength, names, n_people,
