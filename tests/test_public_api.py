@@ -17,8 +17,10 @@ import pytest
 import ditf
 import ditf.data
 import ditf.model
+import ditf.simulate
+import ditf.study
 
-NAMESPACES = [ditf, ditf.data, ditf.model]
+NAMESPACES = [ditf, ditf.data, ditf.model, ditf.simulate, ditf.study]
 #: Never imported by ``import ditf``: the application layer, optional extras, plotting.
 HEAVY = ["typer", "rich", "fastapi", "sqlalchemy", "negmas", "dask", "matplotlib"]
 

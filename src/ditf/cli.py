@@ -48,6 +48,7 @@ from ditf.simulate import (
     simulate,
     sweep,
 )
+from ditf.study import PowerResult, analyze, power_curve, sample_size_three_arm
 
 app = typer.Typer(
     name="ditf",
@@ -622,6 +623,127 @@ def _run_sweep(
         finally:
             if dask is not None:
                 dask.close()
+
+
+# ---------------------------------------------------------------- study
+
+study_app = typer.Typer(
+    help="Study tools: compliance statistics, power, meta-analysis, oTree export.",
+    no_args_is_help=True,
+)
+app.add_typer(study_app, name="study")
+
+
+@study_app.command("analyze")
+def study_analyze_command(
+    file: Annotated[
+        Path, typer.Argument(help="CSV: condition,outcome per person, or condition,n,yes.")
+    ],
+    reference: Annotated[str | None, typer.Option(help="Arm to compare against.")] = None,
+    test: Annotated[str, typer.Option(help="Test Holm-adjusts: fisher or chi2.")] = "fisher",
+    one_sided: Annotated[
+        bool, typer.Option(help="Test treatment > control (intervals stay two-sided).")
+    ] = False,
+    plot: PlotFile = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Compliance rates, differences, odds and risk ratios, and tests for a k-arm study."""
+    with _reported():
+        arms = data.read_trials(file)
+        report = analyze(arms, reference=reference, test=test,
+                         alternative="larger" if one_sided else "two-sided")  # fmt: skip
+        if plot is not None:
+            plots.plot_rates(report, plot)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    level = f"{100 * report.level:.0f}%"
+    rates = Table(title=f"Compliance by arm ({file.name})", title_justify="left")
+    for col in ("arm", "n", "yes", "rate", f"{level} Wilson"):
+        rates.add_column(col, justify="left" if col == "arm" else "right")
+    for arm in report.arms:
+        rates.add_row(arm.name, str(arm.n), str(arm.yes), _pct(arm.rate),
+                      f"{_pct(arm.lo)}-{_pct(arm.hi)}")  # fmt: skip
+    out.print(rates)
+    table = Table(title="Planned contrasts", title_justify="left")
+    for col in ("contrast", "difference (Newcombe)", "odds ratio", "risk ratio", "chi2",
+                "p Fisher", "p chi2", f"p Holm ({report.test})"):  # fmt: skip
+        table.add_column(col, justify="left" if col == "contrast" else "right")
+    for c in report.comparisons:
+        table.add_row(
+            f"{c.treatment} vs {c.control}",
+            f"{100 * c.difference:+.1f} ({100 * c.difference_lo:+.1f} to "
+            f"{100 * c.difference_hi:+.1f})",
+            f"{c.odds_ratio:.2f} ({c.odds_ratio_lo:.2f}-{c.odds_ratio_hi:.2f})",
+            f"{c.risk_ratio:.2f} ({c.risk_ratio_lo:.2f}-{c.risk_ratio_hi:.2f})",
+            f"{c.chi2:.2f}", f"{c.p_fisher:.4f}", f"{c.p_chi2:.4f}", f"{c.p_holm:.4f}",
+        )  # fmt: skip
+    out.print(table)
+    out.print(f"All arms equal: chi2({report.df}) = {report.chi2:.2f}, p = {report.p_chi2:.4f}")
+    for note in report.notes:
+        out.print(f"[yellow]note:[/] {note}")
+
+
+@study_app.command("power")
+def study_power_command(
+    n: Annotated[
+        list[int] | None,
+        typer.Option("--n", help="People per arm; repeat for a power curve."),
+    ] = None,
+    target_power: Annotated[
+        float | None, typer.Option(help="Find the n per arm that reaches this power instead.")
+    ] = None,
+    studies: Annotated[int, typer.Option(help="Simulated studies per n.")] = 10_000,
+    alpha: Annotated[float, typer.Option(help="Family-wise alpha (Holm).")] = 0.05,
+    one_sided: Annotated[bool, typer.Option(help="Test DITF > control.")] = False,
+    behavioral: Annotated[bool, typer.Option(help="Outcome is carried out, not verbal.")] = False,
+    uncertainty: Annotated[bool, typer.Option(help="Draw parameters from the posterior.")] = False,
+    opener: ScenarioOpener = None,
+    target: ScenarioTarget = None,
+    delay_hours: ScenarioDelay = None,
+    baseline: ScenarioBaseline = None,
+    plausible_max: ScenarioLimit = None,
+    prosocial: ScenarioProsocial = None,
+    seed: Seed = 0,
+    plot: PlotFile = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Power of the three-arm design (DITF vs target only vs exposure control), simulated."""
+    with _reported():
+        check_int_range(seed, "--seed", "ditf study power", 0)
+        scenario = _scenario(
+            opener=opener, target=target, delay_hours=delay_hours, baseline=baseline,
+            plausible_max=plausible_max, prosocial=prosocial,
+        )  # fmt: skip
+        options: dict[str, Any] = {
+            "n_studies": studies, "alpha": alpha, "rng": seed,
+            "alternative": "larger" if one_sided else "two-sided",
+            "measure": "behavioral" if behavioral else "verbal", "uncertainty": uncertainty,
+        }  # fmt: skip
+        if target_power is not None:
+            points: tuple[PowerResult, ...] = (
+                sample_size_three_arm(target_power, scenario, **options),
+            )
+        else:
+            curve = power_curve(n or [100, 200, 300, 500, 800], scenario, **options)
+            points = curve.points
+            if plot is not None:
+                plots.plot_power_curve(curve, plot)
+    if as_json:
+        _print_json({"points": [p.to_dict() for p in points]})
+        return
+    table = Table(title="Three-arm design, simulated power (Holm over the planned contrasts)",
+                  title_justify="left")  # fmt: skip
+    contrasts = [f"{c.treatment} > {c.control}" for c in points[0].contrasts]
+    for col in ("n per arm", "all contrasts", *contrasts, "studies"):
+        table.add_column(col, justify="right")
+    for pt in points:
+        table.add_row(str(pt.n_per_arm), f"{pt.power_all:.3f} ± {pt.mc_se:.3f}",
+                      *(f"{c.power:.3f}" for c in pt.contrasts), f"{pt.n_studies:,}")  # fmt: skip
+    out.print(table)
+    rates = ", ".join(f"{a} {_pct(r)}" for a, r in zip(points[0].arms, points[0].mean_rates,
+                                                       strict=True))  # fmt: skip
+    out.print(f"[dim]expected compliance: {rates}; each study draws its own strength.[/]")
 
 
 def main() -> None:

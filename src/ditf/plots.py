@@ -9,8 +9,16 @@ from typing import Any
 from ditf._errors import InvalidParameterError
 from ditf.model import Replication
 from ditf.simulate import SimulationResult, SweepResult
+from ditf.study import ComplianceReport, PowerCurve
 
-__all__ = ["plot_replication", "plot_simulation", "plot_sweep", "save"]
+__all__ = [
+    "plot_power_curve",
+    "plot_rates",
+    "plot_replication",
+    "plot_simulation",
+    "plot_sweep",
+    "save",
+]
 
 
 def _pyplot() -> Any:
@@ -22,7 +30,7 @@ def _pyplot() -> Any:
     return plt
 
 
-def save(fig: Any, path: Path) -> None:
+def save(fig: Any, path: str | Path) -> None:
     """Write ``fig`` to ``path`` (format from the suffix) and close it.
 
     Raises
@@ -109,6 +117,99 @@ def plot_replication(rep: Replication, path: Path) -> None:
     ax.set_xticks(x, labels)
     ax.set_ylabel("% saying yes to the target")
     ax.set_title(f"{rep.key}\nchance a same-size rerun is significant: {100 * rep.power:.0f}%",
+                 fontsize=9)  # fmt: skip
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    save(fig, path)
+
+
+def plot_rates(report: ComplianceReport, path: str | Path) -> None:
+    """Compliance per arm with its Wilson interval.
+
+    Parameters
+    ----------
+    report : ComplianceReport
+        From :func:`ditf.study.analyze`.
+    path : str or Path
+        Output file; the suffix picks the format (``.png``, ``.svg``, ``.pdf``).
+
+    Raises
+    ------
+    InvalidParameterError
+        If the format is unknown or the file cannot be written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from ditf.study import analyze
+    >>> report = analyze([("target_only", 24, 4), ("door_in_the_face", 24, 12)])
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "rates.png"
+    >>> plot_rates(report, out)
+    >>> out.stat().st_size > 0
+    True
+    """
+    plt = _pyplot()
+    names = [a.name.replace("_", " ") for a in report.arms]
+    rates = [100 * a.rate for a in report.arms]
+    below = [100 * (a.rate - a.lo) for a in report.arms]
+    above = [100 * (a.hi - a.rate) for a in report.arms]
+    fig, ax = plt.subplots(figsize=(max(4.0, 1.4 * len(names) + 1.5), 4))
+    ax.bar(names, rates, color="#9ecae1")
+    ax.errorbar(names, rates, yerr=[below, above], fmt="none", ecolor="#3182bd", elinewidth=2,
+                capsize=6, label=f"{report.level:.0%} Wilson interval")  # fmt: skip
+    for name, rate, arm in zip(names, rates, report.arms, strict=True):
+        ax.annotate(f"{arm.yes}/{arm.n}", (name, rate), textcoords="offset points",
+                    xytext=(0, 4), ha="center", fontsize=8)  # fmt: skip
+    ax.set_ylabel("% saying yes to the target")
+    ax.set_ylim(0, 105)
+    ax.tick_params(axis="x", labelrotation=15)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    save(fig, path)
+
+
+def plot_power_curve(curve: PowerCurve, path: str | Path) -> None:
+    """Simulated power against people per arm: each planned contrast and all of them.
+
+    Parameters
+    ----------
+    curve : PowerCurve
+        From :func:`ditf.study.power_curve`.
+    path : str or Path
+        Output file; the suffix picks the format (``.png``, ``.svg``, ``.pdf``).
+
+    Raises
+    ------
+    InvalidParameterError
+        If the format is unknown or the file cannot be written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from ditf.study import power_curve
+    >>> curve = power_curve([50, 100, 200], n_studies=200, rng=0)
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "power.svg"
+    >>> plot_power_curve(curve, out)
+    >>> out.stat().st_size > 0
+    True
+    """
+    plt = _pyplot()
+    points = sorted(curve.points, key=lambda p: p.n_per_arm)
+    n = [p.n_per_arm for p in points]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    first = points[0]
+    for i, contrast in enumerate(first.contrasts):
+        label = f"{contrast.treatment} > {contrast.control}".replace("_", " ")
+        ax.plot(n, [p.contrasts[i].power for p in points], marker="o", label=label)
+    if len(first.contrasts) > 1:
+        ax.plot(n, [p.power_all for p in points], marker="s", color="black",
+                label="all planned contrasts")  # fmt: skip
+    ax.axhline(0.8, color="grey", linestyle=":", linewidth=1)
+    ax.set_xscale("log" if n[-1] > 4 * n[0] else "linear")
+    ax.set_xlabel("people per arm")
+    ax.set_ylabel(f"power (Holm, alpha = {first.alpha:g}, {first.alternative})")
+    ax.set_ylim(0, 1.02)
+    ax.set_title(f"{first.n_studies:,} simulated studies per size, {first.measure} compliance",
                  fontsize=9)  # fmt: skip
     ax.legend(fontsize=8)
     fig.tight_layout()

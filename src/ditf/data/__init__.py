@@ -18,6 +18,7 @@ from ditf.data._evidence import (
 )
 from ditf.data._files import read_mapping
 from ditf.data._fitted import FITTED_FILE, load_fitted
+from ditf.data._trials import parse_trials, read_trials
 
 __all__ = [
     "CONDITION_TYPES",
@@ -29,6 +30,8 @@ __all__ = [
     "load_meta_analyses",
     "load_studies",
     "parse_studies",
+    "parse_trials",
     "read_mapping",
     "read_studies",
+    "read_trials",
 ]

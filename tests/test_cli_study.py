@@ -1,0 +1,64 @@
+import json
+
+from typer.testing import CliRunner
+
+from ditf.cli import app
+
+ENV = {"COLUMNS": "80"}
+TRIALS = "condition,n,yes\ntarget_only,24,4\ndoor_in_the_face,24,12\nexposure_control,24,6\n"
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args), env=ENV)
+
+
+def test_analyze_reports_cialdini_1975(tmp_path):
+    trials = tmp_path / "trials.csv"
+    trials.write_text(TRIALS)
+    result = invoke("study", "analyze", str(trials), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    first = report["comparisons"][0]
+    assert (first["treatment"], first["control"]) == ("door_in_the_face", "target_only")
+    assert abs(first["chi2"] - 6.0) < 1e-9  # the published chi-square of Exp. 1
+
+
+def test_analyze_saves_a_chart_and_prints_tables(tmp_path):
+    trials, chart = tmp_path / "trials.csv", tmp_path / "rates.svg"
+    trials.write_text(TRIALS)
+    result = invoke("study", "analyze", str(trials), "--plot", str(chart))
+    assert result.exit_code == 0, result.output
+    assert "Planned contrasts" in result.stdout
+    assert chart.read_text().lstrip().startswith("<?xml")
+
+
+def test_analyze_rejects_a_malformed_file(tmp_path):
+    trials = tmp_path / "trials.csv"
+    trials.write_text("condition,outcome\nditf,2\ncontrol,0\n")
+    result = invoke("study", "analyze", str(trials))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.output
+
+
+def test_power_curve_rises_with_n(tmp_path):
+    chart = tmp_path / "power.png"
+    args = ["study", "power", "--n", "100", "--n", "400", "--studies", "2000"]
+    result = invoke(*args, "--json", "--plot", str(chart))
+    assert result.exit_code == 0, result.output
+    points = json.loads(result.stdout)["points"]
+    assert points[0]["power_all"] < points[1]["power_all"]
+    assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_power_finds_a_sample_size():
+    result = invoke("study", "power", "--target-power", "0.8", "--studies", "2000", "--json")
+    assert result.exit_code == 0, result.output
+    (point,) = json.loads(result.stdout)["points"]
+    assert point["power_all"] >= 0.8
+
+
+def test_power_rejects_a_bad_alpha():
+    result = invoke("study", "power", "--alpha", "1.5")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
