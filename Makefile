@@ -30,8 +30,14 @@ types:
 layers:
 	$(BIN)/lint-imports
 
-pytest:
-	$(BIN)/pytest -q --cov=ditf --cov-report=term-missing:skip-covered --cov-fail-under=95
+# oTree pins old Starlette/SQLAlchemy, so its bot test runs from a venv of its own.
+OTREE_VENV := .venv-otree
+$(OTREE_VENV)/bin/otree:
+	$(PYTHON) -m venv $(OTREE_VENV)
+	$(OTREE_VENV)/bin/pip install --quiet 'otree==6.0.15' requests
+
+pytest: $(OTREE_VENV)/bin/otree
+	DITF_OTREE=$(OTREE_VENV)/bin/otree $(BIN)/pytest -q --cov=ditf --cov-report=term-missing:skip-covered --cov-fail-under=95
 
 bench: install-dev
 	$(BIN)/python benchmarks/run.py
@@ -41,4 +47,4 @@ fit: install
 	$(BIN)/ditf fit --out src/ditf/data/fitted.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(OTREE_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -62,3 +62,19 @@ def test_power_rejects_a_bad_alpha():
     result = invoke("study", "power", "--alpha", "1.5")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
+
+
+def test_export_otree_writes_a_project(tmp_path):
+    outdir = tmp_path / "study"
+    result = invoke("study", "export-otree", "examples/otree_design.toml", str(outdir))
+    assert result.exit_code == 0, result.output
+    assert (outdir / "settings.py").is_file()
+    assert "otree test" in result.stdout
+
+
+def test_export_otree_keeps_an_existing_folder(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    result = invoke("study", "export-otree", "examples/otree_design.toml", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert (tmp_path / "keep.txt").read_text() == "mine"

@@ -48,7 +48,14 @@ from ditf.simulate import (
     simulate,
     sweep,
 )
-from ditf.study import PowerResult, analyze, power_curve, sample_size_three_arm
+from ditf.study import (
+    PowerResult,
+    analyze,
+    otree_design_from_mapping,
+    power_curve,
+    render_otree_app,
+    sample_size_three_arm,
+)
 
 app = typer.Typer(
     name="ditf",
@@ -744,6 +751,24 @@ def study_power_command(
     rates = ", ".join(f"{a} {_pct(r)}" for a, r in zip(points[0].arms, points[0].mean_rates,
                                                        strict=True))  # fmt: skip
     out.print(f"[dim]expected compliance: {rates}; each study draws its own strength.[/]")
+
+
+@study_app.command("export-otree")
+def study_export_otree_command(
+    design_file: Annotated[Path, typer.Argument(help="Design file (.toml or .json).")],
+    outdir: Annotated[Path, typer.Argument(help="Folder to write the oTree project into.")],
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace ditf's files in a non-empty folder.")
+    ] = False,
+) -> None:
+    """Write an oTree project for the three-arm design (random assignment, bots included)."""
+    with _reported():
+        design = otree_design_from_mapping(data.read_mapping(design_file))
+        paths = data.write_files(render_otree_app(design), outdir, overwrite=overwrite)
+    out.print(f"wrote {len(paths)} files to {outdir}")
+    out.print(
+        f"run it: cd {outdir} && pip install -r requirements.txt && otree test {design.app_name}"
+    )
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from ditf.data._evidence import (
 from ditf.data._files import read_mapping
 from ditf.data._fitted import FITTED_FILE, load_fitted
 from ditf.data._trials import parse_trials, read_trials
+from ditf.data._write import write_files
 
 __all__ = [
     "CONDITION_TYPES",
@@ -34,4 +35,5 @@ __all__ = [
     "read_mapping",
     "read_studies",
     "read_trials",
+    "write_files",
 ]

@@ -13,6 +13,7 @@ from ditf.study._compliance import (
     ComplianceReport,
     analyze,
 )
+from ditf.study._otree import OTREE_ARMS, OtreeDesign, otree_design_from_mapping, render_otree_app
 from ditf.study._power import (
     MEASURES,
     ContrastPower,
@@ -27,17 +28,21 @@ from ditf.study._power import (
 
 __all__ = [
     "MEASURES",
+    "OTREE_ARMS",
     "THREE_ARM_CONTRASTS",
     "ArmRate",
     "Comparison",
     "ComplianceReport",
     "ContrastPower",
+    "OtreeDesign",
     "PowerCurve",
     "PowerResult",
     "analyze",
+    "otree_design_from_mapping",
     "power_curve",
     "power_three_arm",
     "power_two_arm",
+    "render_otree_app",
     "sample_size_three_arm",
     "sample_size_two_arm",
 ]
