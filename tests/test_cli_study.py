@@ -78,3 +78,37 @@ def test_export_otree_keeps_an_existing_folder(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_meta_reproduces_the_bcg_reference(tmp_path):
+    forest, funnel = tmp_path / "forest.png", tmp_path / "funnel.png"
+    args = ["study", "meta", "--bundled", "bcg", "--measure", "RR", "--json"]
+    result = invoke(*args, "--plot", str(forest), "--funnel", str(funnel))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    # metafor: rma(measure="RR", data=dat.bcg) gives -0.7145 (SE 0.1798), tau² 0.3132.
+    assert abs(report["result"]["estimate"] - (-0.7145)) < 5e-4
+    assert abs(report["result"]["tau2"] - 0.3132) < 5e-4
+    assert forest.read_bytes().startswith(b"\x89PNG")
+    assert funnel.read_bytes().startswith(b"\x89PNG")
+
+
+def test_meta_prints_the_bundled_ditf_example():
+    result = invoke("study", "meta", "--bundled", "ditf")
+    assert result.exit_code == 0, result.output
+    assert "pooled correlation r" in result.stdout
+
+
+def test_meta_needs_exactly_one_input(tmp_path):
+    for args in (["study", "meta"], ["study", "meta", "x.csv", "--bundled", "bcg"]):
+        result = invoke(*args)
+        assert result.exit_code == 2
+        assert result.stderr.startswith("error: ")
+
+
+def test_meta_rejects_a_malformed_table(tmp_path):
+    table = tmp_path / "m.csv"
+    table.write_text("study,r,n\na,0.2,2\nb,0.3,50\n")
+    result = invoke("study", "meta", str(table))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from ditf import data, plots
 from ditf._errors import DitfError, InvalidParameterError
-from ditf._validation import check_int_range, check_positive, check_probability
+from ditf._validation import check_int_range, check_option, check_positive, check_probability
 from ditf.model import (
     PRIORS,
     Context,
@@ -51,6 +51,7 @@ from ditf.simulate import (
 from ditf.study import (
     PowerResult,
     analyze,
+    meta_from_table,
     otree_design_from_mapping,
     power_curve,
     render_otree_app,
@@ -751,6 +752,81 @@ def study_power_command(
     rates = ", ".join(f"{a} {_pct(r)}" for a, r in zip(points[0].arms, points[0].mean_rates,
                                                        strict=True))  # fmt: skip
     out.print(f"[dim]expected compliance: {rates}; each study draws its own strength.[/]")
+
+
+@study_app.command("meta")
+def study_meta_command(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="CSV: study + yes_t,n_t,yes_c,n_c | r,n | effect,variance [+ moderators]."
+        ),
+    ] = None,
+    bundled: Annotated[
+        str | None, typer.Option(help="A bundled table instead of FILE: 'bcg' or 'ditf'.")
+    ] = None,
+    measure: Annotated[str, typer.Option(help="For 2x2 tables: OR, RR, RD or ZCOR.")] = "OR",
+    method: Annotated[str, typer.Option(help="tau² estimator: REML, DL, PM, or FE.")] = "REML",
+    knapp_hartung: Annotated[bool, typer.Option(help="Knapp-Hartung (HKSJ) intervals.")] = False,
+    bias: Annotated[bool, typer.Option(help="Egger, Peters and trim-and-fill.")] = True,
+    plot: Annotated[Path | None, typer.Option(help="Save a forest plot here.")] = None,
+    funnel: Annotated[Path | None, typer.Option(help="Save a funnel plot here.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Pool effect sizes: fixed and random effects, heterogeneity, meta-regression, bias."""
+    with _reported():
+        if (file is None) == (bundled is None):
+            raise InvalidParameterError("Give a FILE or --bundled bcg|ditf, not both or neither.")
+        if file is not None:
+            table = data.read_meta_table(file)
+        else:
+            tables = {"bcg": data.load_bcg, "ditf": data.load_meta_example}
+            check_option(bundled, "--bundled", "ditf study meta", tables)
+            table = tables[str(bundled)]()
+        report = meta_from_table(table, measure=measure, method=method,
+                                 knapp_hartung=knapp_hartung, bias=bias)  # fmt: skip
+        if plot is not None:
+            plots.plot_forest(report.result, report.labels, plot)
+        if funnel is not None:
+            trim_fill = report.bias.trim_fill if report.bias else None
+            plots.plot_funnel(report.result, funnel, trim_fill=trim_fill)
+    payload = report.to_dict()
+    if as_json:
+        _print_json(payload)
+        return
+    r, shown = report.result, payload["display"]
+    level = f"{100 * r.level:.0f}%"
+    table_out = Table(title=f"Meta-analysis of {report.name} ({r.k} studies, {r.method})",
+                      title_justify="left", show_header=False)  # fmt: skip
+    table_out.add_column()
+    table_out.add_column(justify="right")
+    pooled = (f"[bold]{shown['estimate']:.3f}[/] ({level}: {shown['ci_lo']:.3f} to "
+              f"{shown['ci_hi']:.3f}), p = {r.p_value:.4g}")  # fmt: skip
+    table_out.add_row(f"pooled {shown['scale']}", pooled)
+    if shown.get("pi_lo") is not None:
+        table_out.add_row("prediction interval", f"{shown['pi_lo']:.3f} to {shown['pi_hi']:.3f}")
+    table_out.add_row("heterogeneity", f"Q({r.q_df}) = {r.q:.2f}, p = {r.q_p:.3g}; "
+                      f"I² = {r.i2:.1f}%; tau² = {r.tau2:.4f}")  # fmt: skip
+    table_out.add_row("fixed effect (analysis scale)", f"{report.fixed.estimate:.4f}")
+    out.print(table_out)
+    if report.regression is not None:
+        reg = report.regression
+        coefs = "; ".join(f"{n} {c:+.4f} (SE {s:.4f})"
+                          for n, c, s in zip(reg.names, reg.coef, reg.se, strict=True))  # fmt: skip
+        out.print(f"meta-regression: {coefs}; QM = {reg.qm:.2f}, p = {reg.qm_p:.3g}")
+    if report.bias is not None:
+        b = report.bias
+        if b.egger is not None:
+            out.print(f"Egger's test: p = {b.egger.p_value:.3g}")
+        if b.peters is not None:
+            out.print(f"Peters' test: p = {b.peters.p_value:.3g}")
+        if b.trim_fill is not None:
+            out.print(f"trim-and-fill: {b.trim_fill.k0} missing on the {b.trim_fill.side}; "
+                      f"filled estimate {b.trim_fill.filled.estimate:.4f} (log scale)")  # fmt: skip
+        for note in b.notes:
+            out.print(f"[yellow]note:[/] {note}")
+    if report.source:
+        out.print(f"[dim]source: {report.source}[/]")
 
 
 @study_app.command("export-otree")

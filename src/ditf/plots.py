@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from scipy import stats
 
 from ditf._errors import InvalidParameterError
 from ditf.model import Replication
 from ditf.simulate import SimulationResult, SweepResult
-from ditf.study import ComplianceReport, PowerCurve
+from ditf.study import ComplianceReport, MetaResult, PowerCurve, TrimFill
 
 __all__ = [
+    "plot_forest",
+    "plot_funnel",
     "plot_power_curve",
     "plot_rates",
     "plot_replication",
@@ -212,5 +218,154 @@ def plot_power_curve(curve: PowerCurve, path: str | Path) -> None:
     ax.set_title(f"{first.n_studies:,} simulated studies per size, {first.measure} compliance",
                  fontsize=9)  # fmt: skip
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    save(fig, path)
+
+
+_SCALE_LABELS = {
+    "OR": "odds ratio (log scale)",
+    "RR": "risk ratio (log scale)",
+    "RD": "risk difference",
+    "ZCOR": "correlation r",
+    "generic": "effect",
+}
+
+
+def _display(x: float, measure: str) -> float:
+    if measure in ("OR", "RR"):
+        return math.exp(x)
+    if measure == "ZCOR":
+        return math.tanh(x)
+    return x
+
+
+def plot_forest(result: MetaResult, labels: Sequence[str], path: str | Path) -> None:
+    """Draw a forest plot of the studies, the pooled estimate and the prediction interval.
+
+    Each study's effect and confidence interval (marker size by weight), the pooled diamond
+    and the prediction interval, on the natural scale of ``result.measure``.
+
+    Parameters
+    ----------
+    result : MetaResult
+        From :func:`ditf.study.meta_analyze`.
+    labels : sequence of str
+        One label per study, in the order of ``result.effects``.
+    path : str or Path
+        Output file; the format follows the suffix (.png, .svg, .pdf).
+
+    Raises
+    ------
+    InvalidParameterError
+        If the number of labels differs from the number of studies, or the file cannot be
+        written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from ditf.study import meta_analyze
+    >>> res = meta_analyze([0.1, 0.3, 0.5], [0.01, 0.02, 0.04])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     plot_forest(res, ["A", "B", "C"], pathlib.Path(d, "forest.png"))
+    """
+    if len(labels) != result.k:
+        raise InvalidParameterError(
+            f"The 'labels' parameter of plot_forest must be {result.k} labels (one per "
+            f"study). Got {len(labels)} instead."
+        )
+    plt = _pyplot()
+    z = float(stats.norm.ppf(0.5 + result.level / 2))
+    m = result.measure
+    k = result.k
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.32 * (k + 3)))
+    max_w = max(result.weights)
+    for i, (y, v, w) in enumerate(
+        zip(result.effects, result.variances, result.weights, strict=True)
+    ):
+        row = k + 1 - i
+        half = z * math.sqrt(v)
+        ax.plot([_display(y - half, m), _display(y + half, m)], [row, row], color="#555555")
+        ax.plot(_display(y, m), row, "s", color="#3182bd", markersize=4 + 8 * math.sqrt(w / max_w))
+    lo, est, hi = (_display(x, m) for x in (result.ci_lo, result.estimate, result.ci_hi))
+    ax.fill([lo, est, hi, est], [0, 0.3, 0, -0.3], color="#08519c")
+    if result.pi_lo is not None and result.pi_hi is not None:
+        ax.plot(
+            [_display(result.pi_lo, m), _display(result.pi_hi, m)],
+            [0, 0],
+            color="#08519c",
+            linewidth=1,
+            linestyle="--",
+            label=f"{result.level:.0%} prediction interval",
+        )
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.axvline(_display(0.0, m), color="#999999", linewidth=0.8)
+    pooled = f"{result.method} pooled ({result.level:.0%} CI)"
+    ax.set_yticks([k + 1 - i for i in range(k)] + [0], [*labels, pooled])
+    ax.set_ylim(-1, k + 2)
+    if m in ("OR", "RR"):
+        ax.set_xscale("log")
+    ax.set_xlabel(_SCALE_LABELS.get(m, "effect"))
+    ax.set_title(
+        f"k = {k}, I² = {result.i2:.0f}%, tau² = {result.tau2:.3g}", fontsize=9, loc="left"
+    )
+    fig.tight_layout()
+    save(fig, path)
+
+
+def plot_funnel(result: MetaResult, path: str | Path, *, trim_fill: TrimFill | None = None) -> None:
+    """Draw a funnel plot: effects against their standard errors.
+
+    With pseudo-confidence limits around the pooled estimate, and the studies trim and fill
+    imputed when given.
+
+    Parameters
+    ----------
+    result : MetaResult
+    path : str or Path
+        Output file; the format follows the suffix.
+    trim_fill : TrimFill or None
+        From :func:`ditf.study.trim_and_fill`; its imputed studies are drawn hollow.
+
+    Raises
+    ------
+    InvalidParameterError
+        If the file cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from ditf.study import meta_analyze
+    >>> res = meta_analyze([0.1, 0.3, 0.5], [0.01, 0.02, 0.04])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     plot_funnel(res, pathlib.Path(d, "funnel.svg"))
+    """
+    plt = _pyplot()
+    z = float(stats.norm.ppf(0.5 + result.level / 2))
+    se = [math.sqrt(v) for v in result.variances]
+    imputed_se = [] if trim_fill is None else [math.sqrt(v) for v in trim_fill.imputed_variances]
+    top = max([*se, *imputed_se]) * 1.05
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    est = result.estimate
+    ax.plot([est - z * top, est, est + z * top], [top, 0, top], color="#999999", linewidth=0.8)
+    ax.axvline(est, color="#08519c", linewidth=1, label=f"{result.method} pooled")
+    ax.plot(result.effects, se, "o", color="#3182bd", label="studies")
+    if trim_fill is not None and trim_fill.k0 > 0:
+        ax.plot(
+            trim_fill.imputed_effects,
+            imputed_se,
+            "o",
+            markerfacecolor="white",
+            color="#3182bd",
+            label=f"imputed by trim and fill ({trim_fill.k0})",
+        )
+        ax.axvline(
+            trim_fill.filled.estimate, color="#de2d26", linewidth=1, linestyle="--",
+            label="filled pooled",
+        )  # fmt: skip
+    ax.set_ylim(top, 0)
+    ax.set_ylabel("standard error")
+    scale = {"OR": "log odds ratio", "RR": "log risk ratio", "ZCOR": "Fisher's z"}
+    ax.set_xlabel(scale.get(result.measure, _SCALE_LABELS.get(result.measure, "effect")))
+    ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
     save(fig, path)

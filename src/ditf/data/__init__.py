@@ -18,21 +18,37 @@ from ditf.data._evidence import (
 )
 from ditf.data._files import read_mapping
 from ditf.data._fitted import FITTED_FILE, load_fitted
+from ditf.data._meta_input import (
+    META_KINDS,
+    SUBJECTS_PER_EFFECT,
+    MetaTable,
+    load_bcg,
+    load_meta_example,
+    parse_meta_table,
+    read_meta_table,
+)
 from ditf.data._trials import parse_trials, read_trials
 from ditf.data._write import write_files
 
 __all__ = [
     "CONDITION_TYPES",
     "FITTED_FILE",
+    "META_KINDS",
+    "SUBJECTS_PER_EFFECT",
     "MetaAnalysis",
+    "MetaTable",
     "StudyCondition",
+    "load_bcg",
     "load_facts",
     "load_fitted",
     "load_meta_analyses",
+    "load_meta_example",
     "load_studies",
+    "parse_meta_table",
     "parse_studies",
     "parse_trials",
     "read_mapping",
+    "read_meta_table",
     "read_studies",
     "read_trials",
     "write_files",
