@@ -37,7 +37,7 @@ $(OTREE_VENV)/bin/otree:
 	$(OTREE_VENV)/bin/pip install --quiet 'otree==6.0.15' requests
 
 pytest: $(OTREE_VENV)/bin/otree
-	DITF_OTREE=$(OTREE_VENV)/bin/otree $(BIN)/pytest -q --cov=ditf --cov-report=term-missing:skip-covered --cov-fail-under=95
+	DITF_OTREE=$(CURDIR)/$(OTREE_VENV)/bin/otree $(BIN)/pytest -q --cov=ditf --cov-report=term-missing:skip-covered --cov-fail-under=95
 
 bench: install-dev
 	$(BIN)/python benchmarks/run.py
