@@ -112,3 +112,30 @@ def test_meta_rejects_a_malformed_table(tmp_path):
     result = invoke("study", "meta", str(table))
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_two_arm_power_matches_statsmodels():
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    args = ["study", "power", "--p-treatment", "0.5", "--p-control", "0.167", "--n", "40"]
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.output
+    (point,) = json.loads(result.stdout)["points"]
+    h = proportion_effectsize(0.5, 0.167)
+    expected = NormalIndPower().power(h, nobs1=40, alpha=0.05, ratio=1.0)
+    assert abs(point["power"] - expected) < 1e-9
+
+
+def test_two_arm_power_needs_both_rates():
+    result = invoke("study", "power", "--p-treatment", "0.5")
+    assert result.exit_code == 2
+    assert "--p-control" in result.stderr
+
+
+def test_three_arm_power_is_the_same_on_dask():
+    args = ["study", "power", "--n", "200", "--studies", "4000", "--json"]
+    serial = json.loads(invoke(*args).stdout)
+    dask = invoke(*args, "--workers", "1")
+    assert dask.exit_code == 0, dask.output
+    assert json.loads(dask.stdout) == serial

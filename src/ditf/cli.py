@@ -54,8 +54,10 @@ from ditf.study import (
     meta_from_table,
     otree_design_from_mapping,
     power_curve,
+    power_two_arm,
     render_otree_app,
     sample_size_three_arm,
+    sample_size_two_arm,
 )
 
 app = typer.Typer(
@@ -712,11 +714,23 @@ def study_power_command(
     baseline: ScenarioBaseline = None,
     plausible_max: ScenarioLimit = None,
     prosocial: ScenarioProsocial = None,
+    p_treatment: Annotated[
+        float | None, typer.Option(help="Two arms, analytic: P(yes) with the technique.")
+    ] = None,
+    p_control: Annotated[
+        float | None, typer.Option(help="Two arms, analytic: P(yes) in the control.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Simulate on a Dask LocalCluster with this many workers.")
+    ] = None,
     seed: Seed = 0,
     plot: PlotFile = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Power of the three-arm design (DITF vs target only vs exposure control), simulated."""
+    """Power: the three-arm design simulated from the model, or two arms analytically."""
+    if p_treatment is not None or p_control is not None:
+        _two_arm_power(p_treatment, p_control, n, target_power, alpha, one_sided, as_json)
+        return
     with _reported():
         check_int_range(seed, "--seed", "ditf study power", 0)
         scenario = _scenario(
@@ -728,15 +742,21 @@ def study_power_command(
             "alternative": "larger" if one_sided else "two-sided",
             "measure": "behavioral" if behavioral else "verbal", "uncertainty": uncertainty,
         }  # fmt: skip
-        if target_power is not None:
-            points: tuple[PowerResult, ...] = (
-                sample_size_three_arm(target_power, scenario, **options),
-            )
-        else:
-            curve = power_curve(n or [100, 200, 300, 500, 800], scenario, **options)
-            points = curve.points
-            if plot is not None:
-                plots.plot_power_curve(curve, plot)
+        dask = DaskBackend(workers=workers) if workers is not None else None
+        try:
+            if target_power is not None:
+                points: tuple[PowerResult, ...] = (
+                    sample_size_three_arm(target_power, scenario, backend=dask, **options),
+                )
+            else:
+                sizes = n or [100, 200, 300, 500, 800]
+                curve = power_curve(sizes, scenario, backend=dask, **options)
+                points = curve.points
+                if plot is not None:
+                    plots.plot_power_curve(curve, plot)
+        finally:
+            if dask is not None:
+                dask.close()
     if as_json:
         _print_json({"points": [p.to_dict() for p in points]})
         return
@@ -752,6 +772,42 @@ def study_power_command(
     rates = ", ".join(f"{a} {_pct(r)}" for a, r in zip(points[0].arms, points[0].mean_rates,
                                                        strict=True))  # fmt: skip
     out.print(f"[dim]expected compliance: {rates}; each study draws its own strength.[/]")
+
+
+def _two_arm_power(
+    p_treatment: float | None,
+    p_control: float | None,
+    n: list[int] | None,
+    target_power: float | None,
+    alpha: float,
+    one_sided: bool,
+    as_json: bool,
+) -> None:
+    """Analytic power (or sample size) for two arms, printed or as JSON."""
+    alternative = "larger" if one_sided else "two-sided"
+    with _reported():
+        if p_treatment is None or p_control is None:
+            raise InvalidParameterError("Give both --p-treatment and --p-control.")
+        if target_power is not None:
+            size = sample_size_two_arm(p_treatment, p_control, power=target_power, alpha=alpha,
+                                       alternative=alternative)  # fmt: skip
+            rows = [{"n_per_arm": size, "power": power_two_arm(
+                p_treatment, p_control, size, alpha=alpha, alternative=alternative)}]  # fmt: skip
+        else:
+            rows = [{"n_per_arm": k, "power": power_two_arm(
+                p_treatment, p_control, k, alpha=alpha, alternative=alternative)}
+                for k in n or [50, 100, 200, 400]]  # fmt: skip
+    if as_json:
+        _print_json({"p_treatment": p_treatment, "p_control": p_control, "alpha": alpha,
+                     "alternative": alternative, "points": rows})  # fmt: skip
+        return
+    table = Table(title=f"Two arms, analytic (Cohen's h): {_pct(p_treatment or 0)} vs "
+                  f"{_pct(p_control or 0)}, alpha {alpha}", title_justify="left")  # fmt: skip
+    table.add_column("n per arm", justify="right")
+    table.add_column("power", justify="right")
+    for row in rows:
+        table.add_row(str(row["n_per_arm"]), f"{row['power']:.3f}")
+    out.print(table)
 
 
 @study_app.command("meta")
