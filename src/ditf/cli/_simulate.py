@@ -1,0 +1,193 @@
+"""Simulation commands: simulate, sweep."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ditf import plots
+from ditf._errors import InvalidParameterError
+from ditf._validation import check_int_range
+from ditf.cli._app import (
+    Conditions,
+    CsvFile,
+    JsonFlag,
+    People,
+    PlotFile,
+    ScenarioBaseline,
+    ScenarioDelay,
+    ScenarioFoot,
+    ScenarioLimit,
+    ScenarioOpener,
+    ScenarioProsocial,
+    ScenarioTarget,
+    ScenarioUnit,
+    Seed,
+    app,
+    err,
+    out,
+    pct,
+    print_json,
+    reported,
+    scenario_options,
+    write_csv,
+)
+from ditf.settings import Settings
+from ditf.simulate import (
+    Backend,
+    DaskBackend,
+    ProcessBackend,
+    Scenario,
+    SerialBackend,
+    SweepAxis,
+    SweepResult,
+    simulate,
+    sweep,
+)
+
+# ---------------------------------------------------------------- simulate, sweep
+
+
+@app.command("simulate")
+def simulate_command(
+    condition: Conditions = None,
+    people: People = 100_000,
+    episodes: Annotated[int, typer.Option(help="Times the same people meet the sequence.")] = 1,
+    opener: ScenarioOpener = None,
+    target: ScenarioTarget = None,
+    foot: ScenarioFoot = None,
+    delay_hours: ScenarioDelay = None,
+    baseline: ScenarioBaseline = None,
+    plausible_max: ScenarioLimit = None,
+    unit: ScenarioUnit = None,
+    prosocial: ScenarioProsocial = None,
+    seed: Seed = 0,
+    csv_file: CsvFile = None,
+    plot: PlotFile = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Simulate a population answering the standard conditions."""
+    with reported():
+        scenario = scenario_options(
+            opener=opener, target=target, foot=foot, delay_hours=delay_hours,
+            baseline=baseline, plausible_max=plausible_max, unit=unit, prosocial=prosocial,
+        )  # fmt: skip
+        check_int_range(seed, "--seed", "ditf simulate", 0)
+        result = simulate(
+            scenario, conditions=condition, n_people=people, episodes=episodes,
+            settings=Settings.from_env(), rng=seed,
+        )  # fmt: skip
+        records = result.records()
+        if csv_file is not None:
+            write_csv(records, csv_file)
+        if plot is not None:
+            plots.plot_simulation(result, plot)
+    if as_json:
+        print_json({"scenario": dataclasses.asdict(scenario), "n_people": people,
+                     "rows": records})  # fmt: skip
+        return
+    table = Table(title=f"Simulated: {people:,} people per condition", title_justify="left")
+    for col in ("condition", "episode", "P(yes) to target", "95% interval", "carried out",
+                "value/person"):  # fmt: skip
+        table.add_column(col, justify="left" if col == "condition" else "right")
+    for row in (r for r in result.rows if r.is_target):
+        value = result.expected_value(row.condition, row.episode)
+        table.add_row(row.condition.replace("_", " "), str(row.episode), pct(row.p_yes),
+                      f"{pct(row.p_yes_lo)}-{pct(row.p_yes_hi)}", pct(row.p_kept),
+                      f"{value:.3g} {scenario.unit}")  # fmt: skip
+    out.print(table)
+
+
+@app.command("sweep")
+def sweep_command(
+    specs: Annotated[
+        list[str], typer.Argument(help="PARAM=START:STOP:STEPS[:log], PARAM=A,B,C or PARAM=V.")
+    ],
+    condition: Conditions = None,
+    people: People = 50_000,
+    opener: ScenarioOpener = None,
+    target: ScenarioTarget = None,
+    foot: ScenarioFoot = None,
+    delay_hours: ScenarioDelay = None,
+    baseline: ScenarioBaseline = None,
+    plausible_max: ScenarioLimit = None,
+    unit: ScenarioUnit = None,
+    prosocial: ScenarioProsocial = None,
+    seed: Seed = 0,
+    processes: Annotated[int | None, typer.Option(help="Run on this many local processes.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Start a Dask LocalCluster with this many workers.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Run on an existing Dask scheduler, tcp://HOST:PORT.")
+    ] = None,
+    csv_file: CsvFile = None,
+    plot: PlotFile = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Simulate the conditions over a grid of scenario or model parameters."""
+    with reported():
+        axes = [SweepAxis.parse(spec) for spec in specs]
+        scenario = scenario_options(
+            opener=opener, target=target, foot=foot, delay_hours=delay_hours,
+            baseline=baseline, plausible_max=plausible_max, unit=unit, prosocial=prosocial,
+        )  # fmt: skip
+        check_int_range(seed, "--seed", "ditf sweep", 0)
+        if sum(x is not None for x in (processes, workers, scheduler)) > 1:
+            raise InvalidParameterError("Choose one of --processes, --workers or --scheduler.")
+        result = _run_sweep(axes, scenario, condition, people, seed, processes, workers,
+                            scheduler, quiet=as_json)  # fmt: skip
+        records = list(result.rows)
+        if csv_file is not None:
+            write_csv(records, csv_file)
+        if plot is not None:
+            plots.plot_sweep(result, plot)
+    if as_json:
+        print_json({"axes": [dataclasses.asdict(a) for a in axes], "rows": records})
+        return
+    table = Table(title="Sweep: P(yes) to the target", title_justify="left")
+    names = [a.name for a in axes]
+    for col in (*names, "condition", "P(yes)", "95% interval", "value/person"):
+        table.add_column(col, justify="left" if col == "condition" else "right")
+    for r in records:
+        table.add_row(*(f"{r[n]:g}" for n in names), r["condition"].replace("_", " "),
+                      pct(r["p_yes"]), f"{pct(r['p_yes_lo'])}-{pct(r['p_yes_hi'])}",
+                      f"{r['expected_value']:.3g}")  # fmt: skip
+    out.print(table)
+
+
+def _run_sweep(
+    axes: list[SweepAxis],
+    scenario: Scenario,
+    conditions: list[str] | None,
+    people: int,
+    seed: int,
+    processes: int | None,
+    workers: int | None,
+    scheduler: str | None,
+    *,
+    quiet: bool,
+) -> SweepResult:
+    """Run a sweep on the chosen backend with a progress bar on stderr."""
+    from rich.progress import Progress
+
+    backend: Backend = SerialBackend() if processes is None else ProcessBackend(processes)
+    remote = workers is not None or scheduler is not None
+    dask = DaskBackend(workers=workers, scheduler=scheduler) if remote else None
+    # The bar only draws on a terminal: elsewhere it would leave a stray newline on stderr.
+    with Progress(console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
+        task = bar.add_task("sweeping", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            return sweep(axes, scenario, conditions=conditions, n_people=people,
+                         backend=dask or backend, settings=Settings.from_env(), rng=seed,
+                         progress=advance)  # fmt: skip
+        finally:
+            if dask is not None:
+                dask.close()
