@@ -22,7 +22,10 @@ from ditf._errors import (
     ExtrapolationWarning,
     FitError,
     InvalidParameterError,
+    JournalError,
     MissingDependencyError,
+    NegotiationError,
+    PlanRejected,
 )
 from ditf.model import (
     Context,
@@ -45,8 +48,11 @@ __all__ = [
     "ExtrapolationWarning",
     "FitError",
     "InvalidParameterError",
+    "JournalError",
     "Mechanisms",
     "MissingDependencyError",
+    "NegotiationError",
+    "PlanRejected",
     "Request",
     "Sequence",
     "Step",

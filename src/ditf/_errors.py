@@ -8,7 +8,10 @@ translated where that dependency is used (``raise ... from exc``)::
     ├── DataError(DitfError, ValueError)               # bundled or user data malformed
     ├── FitError(DitfError)                            # the optimiser failed outright
     ├── MissingDependencyError(DitfError, ImportError) # an optional extra is not installed
-    └── BackendError(DitfError)                        # an execution backend (Dask) failed
+    ├── BackendError(DitfError)                        # an execution backend (Dask) failed
+    ├── NegotiationError(DitfError)                    # a negotiation could not run (wraps NegMAS)
+    ├── PlanRejected(DitfError)                        # the audit blocks a plan in strict mode
+    └── JournalError(DitfError)                        # the journal failed (wraps SQLAlchemy)
     DitfWarning(UserWarning)
     ├── ConvergenceWarning                             # the fit stopped early; result usable
     └── ExtrapolationWarning                           # input outside the evidence's range
@@ -27,7 +30,10 @@ __all__ = [
     "ExtrapolationWarning",
     "FitError",
     "InvalidParameterError",
+    "JournalError",
     "MissingDependencyError",
+    "NegotiationError",
+    "PlanRejected",
 ]
 
 
@@ -65,3 +71,15 @@ class ExtrapolationWarning(DitfWarning):
 
 class BackendError(DitfError):
     """An execution backend failed: a scheduler is unreachable or a worker died."""
+
+
+class NegotiationError(DitfError):
+    """A negotiation could not be run; NegMAS failures are translated into this."""
+
+
+class PlanRejected(DitfError):
+    """The ethics audit found a blocking problem and strict mode refused to emit the plan."""
+
+
+class JournalError(DitfError):
+    """The journal database could not be read or written; nothing half-written is kept."""
