@@ -6,6 +6,7 @@ they are validated against a schema each time they are loaded.
 
 from __future__ import annotations
 
+from ditf.data._audit_rules import AUDIT_RULES_FILE, AuditRule, load_audit_rules
 from ditf.data._evidence import (
     CONDITION_TYPES,
     MetaAnalysis,
@@ -31,13 +32,16 @@ from ditf.data._trials import parse_trials, read_trials
 from ditf.data._write import write_files
 
 __all__ = [
+    "AUDIT_RULES_FILE",
     "CONDITION_TYPES",
     "FITTED_FILE",
     "META_KINDS",
     "SUBJECTS_PER_EFFECT",
+    "AuditRule",
     "MetaAnalysis",
     "MetaTable",
     "StudyCondition",
+    "load_audit_rules",
     "load_bcg",
     "load_facts",
     "load_fitted",

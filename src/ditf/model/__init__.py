@@ -13,7 +13,7 @@ from ditf.model._compare import MECHANISM_SETS, ModelComparison, compare
 from ditf.model._fit import FitResult, fit
 from ditf.model._meta import MetaTarget, typical_r
 from ditf.model._params import MECHANISMS, Mechanisms, ModelParams, ParamArrays
-from ditf.model._predict import Prediction, load_model, predict
+from ditf.model._predict import OutcomeDraws, Prediction, load_model, predict, predict_draws
 from ditf.model._priors import PRIORS, Prior
 from ditf.model._replicate import ConditionFit, Replication, replicate, study_names
 from ditf.model._requests import Context, Request, Sequence, Step, scenario_from_mapping
@@ -29,6 +29,7 @@ __all__ = [
     "MetaTarget",
     "ModelComparison",
     "ModelParams",
+    "OutcomeDraws",
     "ParamArrays",
     "Prediction",
     "Prior",
@@ -40,6 +41,7 @@ __all__ = [
     "fit",
     "load_model",
     "predict",
+    "predict_draws",
     "replicate",
     "scenario_from_mapping",
     "study_names",

@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import logit, ndtri
 
+from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray, Seed
 from ditf._validation import as_generator, check_int_range, check_probability
 from ditf.data import load_fitted
@@ -16,7 +17,7 @@ from ditf.model._params import MECHANISMS, Mechanisms, ParamArrays
 from ditf.model._probability import Outcome, compile_two_step, evaluate_two_step, monte_carlo
 from ditf.model._requests import Context, Sequence, Step
 
-__all__ = ["Prediction", "load_model", "predict"]
+__all__ = ["OutcomeDraws", "Prediction", "load_model", "predict", "predict_draws"]
 
 #: People simulated in all, over the posterior draws, when a sequence has more than two steps.
 #: The interval then also holds Monte Carlo noise (about 0.03 with 1000 draws), small next to
@@ -184,3 +185,92 @@ def predict(
         method="exact" if len(sequence.steps) <= 2 else "monte carlo",
         level=level,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeDraws:
+    """Posterior draws of many two-step sequences at once, each array ``(n_draws, n_cells)``.
+
+    Every cell sees the same parameter draws and study-level strength (common random numbers),
+    so differences between cells carry only the differences between the sequences.
+
+    Attributes
+    ----------
+    p_first_yes : ndarray
+        P(yes to the first request); for a single-step cell, P(yes) to it.
+    verbal : ndarray
+        P(verbal yes to the last request | it is asked).
+    behavioral : ndarray
+        P(the last request is carried out | it is asked).
+    p_asked : ndarray
+        P(the last request is asked), e.g. P(the opener is refused).
+    """
+
+    p_first_yes: FloatArray
+    verbal: FloatArray
+    behavioral: FloatArray
+    p_asked: FloatArray
+
+
+def predict_draws(
+    cells: list[tuple[Sequence, Context]],
+    *,
+    model: FitResult | None = None,
+    n_draws: int = 400,
+    rng: Seed = 0,
+    first_baselines: list[float] | None = None,
+) -> OutcomeDraws:
+    """Posterior draws for many sequences of at most two steps, in one vectorised pass.
+
+    The planner uses this to evaluate a whole curve of openers with uncertainty at once.
+
+    Parameters
+    ----------
+    cells : list of (Sequence, Context)
+        Sequences of one or two steps, each with its own context.
+    model : FitResult, optional
+        Default: the shipped fit.
+    n_draws : int, default 400
+        Posterior draws (10 to 100000).
+    rng : int, Generator or None, default 0
+        Randomness for the draws.
+    first_baselines : list of float, optional
+        P(yes) to each cell's first request asked alone, when known from outside the model
+        (the planner's estimate of the counterpart). Default: implied by the cost ratio and
+        the model's cost sensitivity.
+
+    Returns
+    -------
+    OutcomeDraws
+
+    Examples
+    --------
+    >>> ctx = Context(baseline=0.167)
+    >>> cells = [(Sequence.door_in_the_face(opener=o, target=2), ctx) for o in (20, 208)]
+    >>> draws = predict_draws(cells)
+    >>> draws.verbal.shape
+    (400, 2)
+    """
+    check_int_range(n_draws, "n_draws", "predict_draws", 10, 100_000)
+    if not cells:
+        raise InvalidParameterError("predict_draws needs at least one (Sequence, Context) cell.")
+    model = model or load_model()
+    gen = as_generator(rng)
+    p = model.draw(n_draws, gen)[0]
+    strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
+    design = compile_two_step(cells)
+    baseline_z = ndtri(np.array([[ctx.baseline for _, ctx in cells]]))
+    first_z = None
+    if first_baselines is not None:
+        if len(first_baselines) != len(cells):
+            raise InvalidParameterError(
+                f"first_baselines needs one probability per cell ({len(cells)}); got "
+                f"{len(first_baselines)}."
+            )
+        for q in first_baselines:
+            check_probability(q, "first_baselines", "predict_draws", open_interval=True)
+        first_z = ndtri(np.array([first_baselines]))
+    out = evaluate_two_step(design, p, model.mechanisms, strength, baseline_z, first_z)
+    single = np.array([len(seq.steps) == 1 for seq, _ in cells])
+    first_yes = np.where(single, out.verbal, 1.0 - out.p_asked)
+    return OutcomeDraws(first_yes, out.verbal, out.behavioral, out.p_asked)

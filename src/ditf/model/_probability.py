@@ -187,6 +187,7 @@ def evaluate_two_step(
     mech: Mechanisms,
     strength: FloatArray,
     baseline_z: FloatArray,
+    first_z: FloatArray | None = None,
 ) -> Outcome:
     """Exact target probabilities for every cell, shape ``(n_draws, n_cells)``.
 
@@ -205,10 +206,15 @@ def evaluate_two_step(
         Study-level multiplier of the lifts, broadcastable to ``(n_draws, n_cells)``.
     baseline_z : ndarray
         Probit of the baseline P(yes) to each cell's reference cost, same broadcasting.
+    first_z : ndarray, optional
+        Probit of P(yes) to each cell's first request asked alone, when it is known directly
+        (e.g. the planner's estimate of the counterpart); default: from the cost ratio.
     """
     # Clipping at +-40 changes no probability (Phi is 0 or 1 there in double
     # precision) and keeps extreme cost ratios from producing inf - inf.
-    eta1 = np.clip(baseline_z - p.cost_sensitivity * design.first_log_cost, *_LIMITS)
+    if first_z is None:
+        first_z = baseline_z - p.cost_sensitivity * design.first_log_cost
+    eta1 = np.clip(first_z, *_LIMITS)
     base = baseline_z - p.cost_sensitivity * design.target_log_cost
     eta_yes = np.clip(base + total_lift(p, design.after_yes, mech, strength), *_LIMITS)
     eta_no = np.clip(base + total_lift(p, design.after_no, mech, strength), *_LIMITS)

@@ -1,0 +1,44 @@
+"""The planner and the ethics audit.
+
+"I want X, I can live with Y, the market says Z: what do I open with, how do I retreat, what
+are my odds, and is it honest?" :func:`plan` answers with the behavioural model and its
+uncertainty; :func:`audit` checks a plan against rules kept as data with their sources.
+See ``docs/plan.md``.
+"""
+
+from __future__ import annotations
+
+from ditf.plan._audit import CHECKS, Finding, audit, require_clean
+from ditf.plan._planner import CurvePoint, Estimate, Plan, TimingPoint, plan
+from ditf.plan._report import plan_report
+from ditf.plan._scenario import (
+    BENCHMARK_KINDS,
+    DOMAINS,
+    Benchmark,
+    CounterpartEstimate,
+    Domain,
+    PlanScenario,
+    plan_scenario_from_mapping,
+)
+from ditf.plan._script import concession_script
+
+__all__ = [
+    "BENCHMARK_KINDS",
+    "CHECKS",
+    "DOMAINS",
+    "Benchmark",
+    "CounterpartEstimate",
+    "CurvePoint",
+    "Domain",
+    "Estimate",
+    "Finding",
+    "Plan",
+    "PlanScenario",
+    "TimingPoint",
+    "audit",
+    "concession_script",
+    "plan",
+    "plan_report",
+    "plan_scenario_from_mapping",
+    "require_clean",
+]

@@ -1,0 +1,400 @@
+"""The planner: choose the opener and fallbacks that maximise the expected outcome.
+
+Every probability comes from the fitted behavioural model (:func:`ditf.model.predict_draws`),
+pinned by your estimate of the counterpart: their P(yes) to a request asked alone is the
+context's baseline. Expected values are in your unit, beyond your BATNA.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from ditf._types import FloatArray, Seed
+from ditf._validation import check_int_range, check_probability
+from ditf.model import Context, FitResult, Sequence, load_model, predict, predict_draws
+from ditf.plan._scenario import Benchmark, PlanScenario
+
+__all__ = ["CurvePoint", "Estimate", "Plan", "TimingPoint", "plan"]
+
+#: Openers on the curve, spaced evenly in log cost (the model's scale).
+CURVE_POINTS = 40
+#: The curve runs to this multiple of the defensible limit, so the backfire shows.
+CURVE_REACH = 3.0
+#: Delays (hours) on the timing table: at once, within the hour, same day, next day, a week.
+TIMING_HOURS = (0.0, 0.5, 4.0, 24.0, 168.0)
+#: A foot-in-the-door comparison asks first for this fraction of the fallback's cost.
+FOOT_FRACTION = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """P(agreement) and expected value (beyond your BATNA) with a central interval."""
+
+    p_yes: float
+    p_lo: float
+    p_hi: float
+    value: float
+    value_lo: float
+    value_hi: float
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    """One opener on the curve, with the fallback fixed."""
+
+    opener: float
+    p_opener: float
+    estimate: Estimate
+    defensible: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimingPoint:
+    """The chosen plan with the retreat made ``delay_hours`` after the refusal."""
+
+    delay_hours: float
+    estimate: Estimate
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A door-in-the-face plan with its odds, alternatives and audit.
+
+    Attributes
+    ----------
+    scenario : PlanScenario
+        What was planned.
+    opener, fallback : float
+        The two asks, in the scenario's unit.
+    second_fallback : float or None
+        A last retreat, when it adds expected value (never below the minimum).
+    opener_basis, fallback_criterion, second_criterion : Benchmark or None
+        The named benchmarks behind the asks (None: no objective criterion).
+    sequence : Estimate
+        Opener then fallback: P(an agreement) and the expected value.
+    with_second : Estimate or None
+        The same with the second fallback.
+    direct : Estimate
+        The target asked alone (your estimate of the counterpart; no model uncertainty).
+    foot_in_the_door : Estimate
+        A small request first, then the fallback.
+    p_fallback_alone, p_fallback_after : float
+        P(yes) to the fallback asked alone, and after the opener is refused.
+    p_fallback_lo, p_fallback_hi : float
+        Interval of ``p_fallback_after``.
+    curve : tuple of CurvePoint
+        The whole opener curve for the chosen fallback.
+    timing : tuple of TimingPoint
+        The chosen asks at several delays before the retreat.
+    contributions : dict of str to float
+        Probability points each mechanism adds to ``p_fallback_after``.
+    defensible_limit : float
+        The boldest benchmark: openers beyond it are outside the defensible range.
+    prior_retreats : int
+        Earlier retreats this counterpart has seen from you (from the journal).
+    chosen_by_you : bool
+        True when the scenario fixed the opener or the fallback.
+    level : float
+        Interval level.
+    findings : tuple
+        The audit's findings (:class:`ditf.plan.Finding`).
+    """
+
+    scenario: PlanScenario
+    opener: float
+    fallback: float
+    second_fallback: float | None
+    opener_basis: Benchmark
+    fallback_criterion: Benchmark | None
+    second_criterion: Benchmark | None
+    sequence: Estimate
+    with_second: Estimate | None
+    direct: Estimate
+    foot_in_the_door: Estimate
+    p_fallback_alone: float
+    p_fallback_after: float
+    p_fallback_lo: float
+    p_fallback_hi: float
+    curve: tuple[CurvePoint, ...]
+    timing: tuple[TimingPoint, ...]
+    contributions: dict[str, float]
+    defensible_limit: float
+    prior_retreats: int
+    chosen_by_you: bool
+    level: float
+    findings: tuple[object, ...] = ()
+
+    @property
+    def blocking(self) -> bool:
+        """Whether any audit finding blocks the plan."""
+        return any(getattr(f, "severity", "") == "blocking" for f in self.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What every evaluation shares: the scenario, the model, the draws and the interval."""
+
+    scenario: PlanScenario
+    model: FitResult
+    n_draws: int
+    seed: int
+    level: float
+    prior_retreats: int
+
+    def context(self, fallback: float, retreats: int | None = None) -> Context:
+        s = self.scenario
+        return Context(
+            baseline=s.baseline(fallback),
+            plausible_max=s.cost(s.boldest_benchmark.value),
+            prior_retreats=self.prior_retreats if retreats is None else retreats,
+        )
+
+    def retreat(self, opener: float, fallback: float, delay: float | None = None) -> Sequence:
+        s = self.scenario
+        return Sequence.door_in_the_face(
+            opener=s.cost(opener),
+            target=s.cost(fallback),
+            unit=s.unit,
+            delay_hours=s.delay_hours if delay is None else delay,
+            other_requester=not s.retreat_by_same_person,
+            prosocial=s.info.prosocial,
+        )
+
+    def draws(
+        self, cells: list[tuple[Sequence, Context]], firsts: list[float] | None = None
+    ) -> tuple[FloatArray, ...]:
+        """Draws of (P(yes to the first ask), P(the last is asked), P(yes to the last)).
+
+        ``firsts`` are the first asks' amounts: their P(yes) alone comes from your estimate
+        of the counterpart, not from the model's cost sensitivity.
+        """
+        first = None if firsts is None else [self.scenario.baseline(a) for a in firsts]
+        out = predict_draws(
+            cells, model=self.model, n_draws=self.n_draws, rng=self.seed, first_baselines=first
+        )
+        return out.p_first_yes, out.p_asked, out.verbal
+
+    def estimate(self, p_yes: FloatArray, value: FloatArray) -> Estimate:
+        tail = (1.0 - self.level) / 2.0
+        lo_p, hi_p = np.quantile(p_yes, [tail, 1.0 - tail])
+        lo_v, hi_v = np.quantile(value, [tail, 1.0 - tail])
+        return Estimate(
+            float(np.mean(p_yes)), float(lo_p), float(hi_p),
+            float(np.mean(value)), float(lo_v), float(hi_v),
+        )  # fmt: skip
+
+
+def plan(
+    scenario: PlanScenario,
+    *,
+    prior_retreats: int = 0,
+    model: FitResult | None = None,
+    level: float = 0.9,
+    n_draws: int = 400,
+    rng: Seed = 0,
+) -> Plan:
+    """Plan a door-in-the-face sequence: opener, fallback(s), odds, alternatives and audit.
+
+    The opener maximises the expected value (beyond your BATNA) among openers inside the
+    defensible range (up to the boldest benchmark); the fallback is the target or a benchmark
+    between your minimum and your target, whichever has the higher expected value. A second
+    fallback, never below your minimum, is added when it raises the expected value.
+
+    Parameters
+    ----------
+    scenario : PlanScenario
+        The situation (see :func:`plan_scenario_from_mapping`).
+    prior_retreats : int, default 0
+        Retreats this counterpart has already seen from you (the journal knows).
+    model : FitResult, optional
+        Default: the shipped fit.
+    level : float, default 0.9
+        Interval level.
+    n_draws : int, default 400
+        Posterior draws behind every interval.
+    rng : int, Generator or None, default 0
+        Randomness for the draws (fixed by default: the same scenario gives the same plan).
+
+    Returns
+    -------
+    Plan
+
+    Examples
+    --------
+    >>> from ditf.plan import plan_scenario_from_mapping
+    >>> s = plan_scenario_from_mapping({
+    ...     "domain": "salary", "unit": "EUR", "target": 110000, "minimum": 100000,
+    ...     "batna": 98000,
+    ...     "benchmarks": [{"name": "survey low", "kind": "market-low", "value": 90000},
+    ...                    {"name": "survey high", "kind": "market-high", "value": 125000}],
+    ...     "counterpart": {"accepts_low": 95000, "accepts_high": 120000}})
+    >>> p = plan(s)
+    >>> p.fallback >= s.minimum and p.opener <= 125000
+    True
+    """
+    from ditf.plan._audit import audit
+
+    check_int_range(prior_retreats, "prior_retreats", "plan", 0, 1000)
+    check_probability(level, "level", "plan", open_interval=True)
+    check_int_range(n_draws, "n_draws", "plan", 10, 100_000)
+    seed = int(np.random.default_rng(rng).integers(2**31)) if not isinstance(rng, int) else rng
+    setup = _Setup(scenario, model or load_model(), n_draws, seed, level, prior_retreats)
+
+    fallbacks = _fallback_candidates(scenario)
+    curves = {f: _curve(setup, f) for f in fallbacks}
+    fallback, (opener, _) = max(
+        ((f, _best(curves[f])) for f in fallbacks), key=lambda item: item[1][1]
+    )
+    result = _assemble(setup, opener, fallback, curves[fallback])
+    return dataclasses.replace(result, findings=audit(result))
+
+
+def _fallback_candidates(s: PlanScenario) -> list[float]:
+    if s.fallback is not None:
+        return [s.fallback]
+    between = {b.value for b in s.benchmarks if s.better(b.value, s.minimum)}
+    return sorted({s.target} | {v for v in between if s.better(s.target, v)})
+
+
+def _openers(s: PlanScenario, fallback: float) -> list[float]:
+    if s.opener is not None:
+        return [s.opener]
+    low = s.cost(fallback) * 1.02
+    limit = s.cost(s.boldest_benchmark.value)
+    high = max(limit, low * 1.5) * CURVE_REACH
+    costs = set(np.geomspace(low, high, CURVE_POINTS).tolist())
+    if limit > low:
+        costs.add(limit)
+    # Three significant figures: an opener a person would say out loud.
+    return sorted({float(f"{s.amount(c):.3g}") for c in costs}, key=s.cost)
+
+
+def _values(
+    setup: _Setup, openers: list[float], fallback: float, delays: list[float] | None = None
+) -> list[tuple[FloatArray, FloatArray, FloatArray]]:
+    """Per opener: (P(yes to the opener), P(agreement), expected value) draws."""
+    s = setup.scenario
+    delays = delays or [s.delay_hours] * len(openers)
+    cells = [
+        (setup.retreat(o, fallback, d), setup.context(fallback))
+        for o, d in zip(openers, delays, strict=True)
+    ]
+    first_yes, asked, verbal = setup.draws(cells, openers)
+    gains = np.array([s.gain(o) for o in openers])
+    p_agree = first_yes + asked * verbal
+    value = first_yes * gains + asked * verbal * s.gain(fallback)
+    return [(first_yes[:, i], p_agree[:, i], value[:, i]) for i in range(len(openers))]
+
+
+def _curve(setup: _Setup, fallback: float) -> tuple[CurvePoint, ...]:
+    s = setup.scenario
+    openers = [o for o in _openers(s, fallback) if s.cost(o) > s.cost(fallback)]
+    if not openers:
+        from ditf._errors import InvalidParameterError
+
+        raise InvalidParameterError(
+            f"opener ({s.opener:g}) must ask for more than the fallback ({fallback:g}) "
+            f"in your favour: a door-in-the-face opener is the larger request."
+        )
+    limit = s.cost(s.boldest_benchmark.value) * (1 + 1e-9)
+    return tuple(
+        CurvePoint(o, float(np.mean(first)), setup.estimate(agree, value), s.cost(o) <= limit)
+        for o, (first, agree, value) in zip(openers, _values(setup, openers, fallback), strict=True)
+    )
+
+
+def _best(curve: tuple[CurvePoint, ...]) -> tuple[float, float]:
+    """The opener with the highest expected value, preferring defensible ones."""
+    pool = [p for p in curve if p.defensible] or list(curve)
+    best = max(pool, key=lambda p: p.estimate.value)
+    return best.opener, best.estimate.value
+
+
+def _criterion(s: PlanScenario, amount: float) -> Benchmark | None:
+    """The nearest benchmark that supports asking ``amount`` (at least as good for you)."""
+    supporting = [b for b in s.benchmarks if s.better(b.value, amount)]
+    return min(supporting, key=lambda b: abs(b.value - amount), default=None)
+
+
+def _assemble(setup: _Setup, opener: float, fallback: float, curve: tuple[CurvePoint, ...]) -> Plan:
+    s = setup.scenario
+    chosen = next(p for p in curve if p.opener == opener)
+    context = setup.context(fallback)
+    pred = predict(
+        setup.retreat(opener, fallback), context,
+        model=setup.model, level=setup.level, n_draws=setup.n_draws, rng=setup.seed,
+    )  # fmt: skip
+    timing = _values(setup, [opener] * len(TIMING_HOURS), fallback, list(TIMING_HOURS))
+    second, with_second = _second_fallback(setup, opener, fallback)
+    direct_p = s.baseline(s.target)
+    direct_v = direct_p * s.gain(s.target)
+    return Plan(
+        scenario=s,
+        opener=opener,
+        fallback=fallback,
+        second_fallback=second,
+        opener_basis=s.boldest_benchmark,
+        fallback_criterion=_criterion(s, fallback),
+        second_criterion=None if second is None else _criterion(s, second),
+        sequence=chosen.estimate,
+        with_second=with_second,
+        direct=Estimate(direct_p, direct_p, direct_p, direct_v, direct_v, direct_v),
+        foot_in_the_door=_foot(setup, fallback),
+        p_fallback_alone=context.baseline,
+        p_fallback_after=pred.p_sequence,
+        p_fallback_lo=pred.lo,
+        p_fallback_hi=pred.hi,
+        curve=curve,
+        timing=tuple(
+            TimingPoint(d, setup.estimate(agree, value))
+            for d, (_, agree, value) in zip(TIMING_HOURS, timing, strict=True)
+        ),
+        contributions=pred.contributions,
+        defensible_limit=s.boldest_benchmark.value,
+        prior_retreats=setup.prior_retreats,
+        chosen_by_you=s.opener is not None or s.fallback is not None,
+        level=setup.level,
+    )
+
+
+def _foot(setup: _Setup, fallback: float) -> Estimate:
+    s = setup.scenario
+    seq = Sequence.foot_in_the_door(
+        foot=s.cost(fallback) * FOOT_FRACTION,
+        target=s.cost(fallback),
+        unit=s.unit,
+        prosocial=s.info.prosocial,
+    )
+    _, _, verbal = setup.draws([(seq, setup.context(fallback, retreats=0))])
+    return setup.estimate(verbal[:, 0], verbal[:, 0] * s.gain(fallback))
+
+
+def _second_fallback(
+    setup: _Setup, opener: float, fallback: float
+) -> tuple[float | None, Estimate | None]:
+    """A last retreat from the fallback, modelled as a second retreat (one more habituation)."""
+    s = setup.scenario
+    candidates = {b.value for b in s.benchmarks} | {s.minimum}
+    candidates = {
+        v for v in candidates
+        if s.better(v, s.minimum) and s.cost(v) < s.cost(fallback) and s.gain(v) > 0
+    }  # fmt: skip
+    if not candidates:
+        return None, None
+    cell = (setup.retreat(opener, fallback), setup.context(fallback))
+    first_yes, asked, verbal = setup.draws([cell], [opener])
+    base = first_yes[:, 0] * s.gain(opener) + asked[:, 0] * verbal[:, 0] * s.gain(fallback)
+    agree = first_yes[:, 0] + asked[:, 0] * verbal[:, 0]
+    still_no = asked[:, 0] * (1.0 - verbal[:, 0])
+    ordered = sorted(candidates)
+    cells = [
+        (setup.retreat(fallback, v), setup.context(v, setup.prior_retreats + 1)) for v in ordered
+    ]
+    _, _, second = setup.draws(cells, [fallback] * len(ordered))
+    values = base[:, None] + still_no[:, None] * second * np.array([s.gain(v) for v in ordered])
+    best = int(np.argmax(values.mean(axis=0)))
+    p_total = agree + still_no * second[:, best]
+    return ordered[best], setup.estimate(p_total, values[:, best])

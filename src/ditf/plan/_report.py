@@ -1,0 +1,89 @@
+"""A plan as plain data (JSON-ready), shared by the CLI, the web app and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ditf.plan._audit import Finding
+from ditf.plan._planner import Estimate, Plan
+from ditf.plan._script import concession_script
+
+__all__ = ["plan_report"]
+
+
+def _estimate(e: Estimate) -> dict[str, float]:
+    return {
+        "p_yes": e.p_yes, "p_lo": e.p_lo, "p_hi": e.p_hi,
+        "expected_value": e.value, "expected_value_lo": e.value_lo, "expected_value_hi": e.value_hi,
+    }  # fmt: skip
+
+
+def _finding(f: object) -> dict[str, str]:
+    assert isinstance(f, Finding)
+    return {
+        "id": f.id, "severity": f.severity, "title": f.title, "message": f.message,
+        "rationale": f.rationale, "source": f.source,
+    }  # fmt: skip
+
+
+def plan_report(plan: Plan) -> dict[str, Any]:
+    """Everything in a plan as JSON-ready data, with the headline keys at the top level.
+
+    Keys include ``opener``, ``fallback``, ``p_yes_sequence``, ``p_yes_direct``,
+    ``expected_value_sequence``, ``expected_value_direct``, ``interval``, ``curve``,
+    ``findings``, ``script``, ``timing`` and ``contributions``.
+
+    Examples
+    --------
+    >>> from ditf.plan import plan, plan_scenario_from_mapping
+    >>> s = plan_scenario_from_mapping({
+    ...     "domain": "fundraising", "unit": "EUR", "target": 50, "minimum": 20, "batna": 0,
+    ...     "benchmarks": [{"name": "typical major gift", "kind": "norm", "value": 250}],
+    ...     "counterpart": {"accepts_low": 10, "accepts_high": 120}})
+    >>> report = plan_report(plan(s))
+    >>> report["fallback"], report["interval"]["level"]
+    (50.0, 0.9)
+    """
+    s = plan.scenario
+    seq, direct = plan.sequence, plan.direct
+    crit = plan.fallback_criterion
+    return {
+        "domain": s.domain,
+        "title": s.title,
+        "unit": s.unit,
+        "direction": s.direction,
+        "opener": plan.opener,
+        "fallback": plan.fallback,
+        "second_fallback": plan.second_fallback,
+        "p_yes_sequence": seq.p_yes,
+        "p_yes_direct": direct.p_yes,
+        "expected_value_sequence": seq.value,
+        "expected_value_direct": direct.value,
+        "interval": {
+            "level": plan.level,
+            "p_yes_sequence": [seq.p_lo, seq.p_hi],
+            "expected_value_sequence": [seq.value_lo, seq.value_hi],
+            "p_fallback_after": [plan.p_fallback_lo, plan.p_fallback_hi],
+        },
+        "p_fallback_alone": plan.p_fallback_alone,
+        "p_fallback_after": plan.p_fallback_after,
+        "opener_basis": {"name": plan.opener_basis.name, "value": plan.opener_basis.value},
+        "fallback_criterion": None if crit is None else {"name": crit.name, "value": crit.value},
+        "defensible_limit": plan.defensible_limit,
+        "with_second_fallback": None if plan.with_second is None else _estimate(plan.with_second),
+        "direct": _estimate(direct),
+        "foot_in_the_door": _estimate(plan.foot_in_the_door),
+        "sequence": _estimate(seq),
+        "curve": [
+            {"opener": c.opener, "p_yes_opener": c.p_opener, "defensible": c.defensible}
+            | _estimate(c.estimate)
+            for c in plan.curve
+        ],
+        "timing": [{"delay_hours": t.delay_hours} | _estimate(t.estimate) for t in plan.timing],
+        "contributions": plan.contributions,
+        "prior_retreats": plan.prior_retreats,
+        "chosen_by_you": plan.chosen_by_you,
+        "script": list(concession_script(plan)),
+        "findings": [_finding(f) for f in plan.findings],
+        "blocking": plan.blocking,
+    }
