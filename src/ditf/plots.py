@@ -12,12 +12,14 @@ from scipy import stats
 
 from ditf._errors import InvalidParameterError
 from ditf.model import Replication
+from ditf.plan import Plan
 from ditf.simulate import SimulationResult, SweepResult
 from ditf.study import ComplianceReport, MetaResult, PowerCurve, TrimFill
 
 __all__ = [
     "plot_forest",
     "plot_funnel",
+    "plot_plan_curve",
     "plot_power_curve",
     "plot_rates",
     "plot_replication",
@@ -367,5 +369,45 @@ def plot_funnel(result: MetaResult, path: str | Path, *, trim_fill: TrimFill | N
     scale = {"OR": "log odds ratio", "RR": "log risk ratio", "ZCOR": "Fisher's z"}
     ax.set_xlabel(scale.get(result.measure, _SCALE_LABELS.get(result.measure, "effect")))
     ax.legend(fontsize=8, frameon=False)
+    fig.tight_layout()
+    save(fig, path)
+
+
+# ---------------------------------------------------------------- plan
+
+
+def plot_plan_curve(plan: Plan, path: str | Path) -> None:
+    """P(agreement) and expected value against the opener, with the chosen plan marked.
+
+    Both panels shade the central interval; the dashed line is the defensible limit (the
+    boldest benchmark) and the dotted line asking for the target directly, so that "a bigger
+    opener is not always better" is visible.
+    """
+    plt = _pyplot()
+    s = plan.scenario
+    x = [c.opener for c in plan.curve]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharex=True)
+    panels = (
+        ("P(agreement)", [c.estimate for c in plan.curve], "p", plan.direct.p_yes),
+        (f"expected value beyond BATNA ({s.unit})", [c.estimate for c in plan.curve], "value",
+         plan.direct.value),
+    )  # fmt: skip
+    for ax, (label, est, key, direct) in zip(axes, panels, strict=True):
+        mid = [getattr(e, "p_yes" if key == "p" else "value") for e in est]
+        lo = [getattr(e, "p_lo" if key == "p" else "value_lo") for e in est]
+        hi = [getattr(e, "p_hi" if key == "p" else "value_hi") for e in est]
+        ax.fill_between(x, lo, hi, alpha=0.25, label=f"{plan.level:.0%} interval")
+        ax.plot(x, mid, label="opener, then fallback")
+        ax.axhline(direct, linestyle=":", color="grey", label="target asked directly")
+        ax.axvline(plan.defensible_limit, linestyle="--", color="firebrick",
+                   label=f"defensible limit ({plan.opener_basis.name})")  # fmt: skip
+        chosen = plan.sequence.p_yes if key == "p" else plan.sequence.value
+        ax.plot([plan.opener], [chosen], "o", color="black", label="chosen opener")
+        ax.set_xlabel(f"opener ({s.unit})")
+        ax.set_ylabel(label)
+    if s.direction == "less":
+        axes[0].invert_xaxis()
+    axes[0].legend(fontsize="small")
+    fig.suptitle(f"{s.title or s.domain}: fallback {plan.fallback:,.6g} {s.unit}")
     fig.tight_layout()
     save(fig, path)

@@ -1,0 +1,218 @@
+"""Planner commands: plan, audit."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ditf import plots
+from ditf._errors import PlanRejected
+from ditf.cli._app import JsonFlag, PlotFile, app, err, out, pct, print_json, reported
+from ditf.data import read_mapping
+from ditf.plan import (
+    Estimate,
+    Finding,
+    Plan,
+    concession_script,
+    plan,
+    plan_report,
+    plan_scenario_from_mapping,
+    require_clean,
+)
+
+
+class Depth(StrEnum):
+    """How much of the plan to show."""
+
+    beginner = "beginner"
+    practitioner = "practitioner"
+    advanced = "advanced"
+
+
+ScenarioFile = Annotated[
+    Path, typer.Argument(help="Scenario file (.toml or .json); see examples/plan/.")
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Journal database URL [env DITF_DB; default: user data dir]."),
+]
+StrictFlag = Annotated[
+    bool, typer.Option("--strict", help="Refuse (exit 1) when a finding blocks the plan.")
+]
+
+
+def _prior_retreats(counterpart: str, db: str | None) -> int:
+    """Earlier retreats on this counterpart, from the journal (0 without an id or a journal)."""
+    if not counterpart:
+        return 0
+    from ditf.store import Journal, default_url
+
+    url = db or os.environ.get("DITF_DB") or default_url()
+    if db is None and "DITF_DB" not in os.environ and not _sqlite_exists(url):
+        return 0  # no journal yet: nothing to read, and planning must not create one
+    with Journal(url) as journal:
+        return journal.prior_retreats(counterpart)
+
+
+def _sqlite_exists(url: str) -> bool:
+    prefix = "sqlite:///"
+    return not url.startswith(prefix) or Path(url[len(prefix) :]).exists()
+
+
+def _load(file: Path, db: str | None) -> Plan:
+    scenario = plan_scenario_from_mapping(read_mapping(file))
+    return plan(scenario, prior_retreats=_prior_retreats(scenario.counterpart.id, db))
+
+
+def _money(p: Plan, value: float) -> str:
+    return f"{value:,.6g} {p.scenario.unit}"
+
+
+def _odds_row(table: Table, label: str, e: Estimate, p: Plan, *, estimate: bool = True) -> None:
+    if not estimate:  # your own estimate of the counterpart: no model interval
+        table.add_row(label, f"{pct(e.p_yes)} (your estimate)", f"{e.value:,.4g}")
+        return
+    table.add_row(
+        label,
+        f"{pct(e.p_yes)} ({pct(e.p_lo)}-{pct(e.p_hi)})",
+        f"{e.value:,.4g} ({e.value_lo:,.4g}-{e.value_hi:,.4g})",
+    )
+
+
+def _render_asks(p: Plan) -> None:
+    s = p.scenario
+    out.print(f"[bold]{s.title or s.domain}[/]  (target {_money(p, s.target)}, "
+              f"minimum {_money(p, s.minimum)}, BATNA {_money(p, s.batna)})")  # fmt: skip
+    out.print(f"  open with   [bold]{_money(p, p.opener)}[/]  (basis: {p.opener_basis.name})")
+    crit = p.fallback_criterion.name if p.fallback_criterion else "no objective criterion"
+    out.print(f"  retreat to  [bold]{_money(p, p.fallback)}[/]  (criterion: {crit})")
+    if p.second_fallback is not None:
+        out.print(f"  last offer  [bold]{_money(p, p.second_fallback)}[/]")
+    if p.chosen_by_you:
+        out.print("  (asks fixed by the scenario file; the curve shows the alternatives)")
+    out.print("\n[bold]Script[/]")
+    for line in concession_script(p):
+        out.print(f"  - {line}", soft_wrap=True)
+
+
+def _render_odds(p: Plan) -> None:
+    odds = Table(
+        title=f"Odds and expected value beyond your BATNA, in {p.scenario.unit} "
+        f"({p.level:.0%} intervals)"
+    )
+    for column in ("", "P(agreement)", "expected value"):
+        odds.add_column(column)
+    _odds_row(odds, "opener, then fallback", p.sequence, p)
+    if p.with_second is not None:
+        _odds_row(odds, "... and the last offer", p.with_second, p)
+    _odds_row(odds, "target asked directly", p.direct, p, estimate=False)
+    _odds_row(odds, "foot-in-the-door, then fallback", p.foot_in_the_door, p)
+    out.print(odds)
+    out.print(f"P(yes) to the fallback: {pct(p.p_fallback_alone)} asked alone, "
+              f"{pct(p.p_fallback_after)} ({pct(p.p_fallback_lo)}-{pct(p.p_fallback_hi)}) "
+              "after the opener is refused")  # fmt: skip
+    curve = Table(title="Opener curve (fallback fixed)")
+    for column in ("opener", "P(yes to opener)", "P(agreement)", "expected value", ""):
+        curve.add_column(column)
+    step = max(1, len(p.curve) // 10)
+    for c in p.curve[::step]:
+        mark = "chosen" if c.opener == p.opener else ("" if c.defensible else "beyond benchmarks")
+        curve.add_row(_money(p, c.opener), pct(c.p_opener), pct(c.estimate.p_yes),
+                      f"{c.estimate.value:,.4g}", mark)  # fmt: skip
+    out.print(curve)
+    timing = Table(title="Timing: the same asks with a delay before the retreat")
+    for column in ("delay", "P(agreement)", "expected value"):
+        timing.add_column(column)
+    for t in p.timing:
+        timing.add_row(f"{t.delay_hours:g} h", pct(t.estimate.p_yes), f"{t.estimate.value:,.4g}")
+    out.print(timing)
+
+
+def _render_audit(p: Plan) -> None:
+    if not p.findings:
+        out.print("[green]Audit: no findings.[/]")
+    else:
+        table = Table(title="Audit")
+        for column in ("rule", "severity", "finding", "source"):
+            table.add_column(column, overflow="fold")
+        for f in p.findings:
+            assert isinstance(f, Finding)
+            table.add_row(f.id, f.severity, f.message, f.source)
+        out.print(table)
+    mech = Table(title="Mechanisms: points of P(yes) to the fallback after the opener")
+    mech.add_column("mechanism")
+    mech.add_column("points", justify="right")
+    for name, value in p.contributions.items():
+        mech.add_row(name.replace("_", " "), f"{100 * value:+.1f}")
+    out.print(mech)
+
+
+def _render(p: Plan, depth: Depth) -> None:
+    _render_asks(p)
+    if depth is not Depth.beginner:
+        _render_odds(p)
+    if depth is Depth.advanced:
+        _render_audit(p)
+    else:
+        blocking = [f for f in p.findings if isinstance(f, Finding) and f.severity == "blocking"]
+        for f in blocking:
+            err.print(f"[bold red]blocking:[/] {f.id}: {f.message}", soft_wrap=True)
+        if p.findings and not blocking:
+            out.print(f"Audit: {len(p.findings)} warning(s); see --depth advanced or ditf audit.")
+
+
+@app.command("plan")
+def plan_command(
+    file: ScenarioFile,
+    depth: Annotated[Depth, typer.Option(help="How much to show.")] = Depth.practitioner,
+    as_json: JsonFlag = False,
+    strict: StrictFlag = False,
+    plot: PlotFile = None,
+    db: DbOption = None,
+) -> None:
+    """Plan the opener, the fallback(s) and the script, with odds and an audit."""
+    with reported():
+        result = _load(file, db)
+        if strict:
+            _refuse_if_blocked(result)
+        if plot is not None:
+            plots.plot_plan_curve(result, plot)
+    if as_json:
+        print_json(plan_report(result))
+    else:
+        _render(result, depth)
+        if plot is not None:
+            out.print(f"wrote {plot}")
+
+
+def _refuse_if_blocked(result: Plan) -> None:
+    try:
+        require_clean(result)
+    except PlanRejected as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+@app.command("audit")
+def audit_command(
+    file: ScenarioFile,
+    as_json: JsonFlag = False,
+    strict: StrictFlag = False,
+    db: DbOption = None,
+) -> None:
+    """Check a plan against the ethics and effectiveness rules (with their sources)."""
+    with reported():
+        result = _load(file, db)
+    if as_json:
+        print_json(plan_report(result)["findings"])
+    else:
+        out.print(f"Plan audited: open {_money(result, result.opener)}, "
+                  f"retreat to {_money(result, result.fallback)}")  # fmt: skip
+        _render_audit(result)
+    if strict:
+        _refuse_if_blocked(result)
