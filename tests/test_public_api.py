@@ -17,10 +17,11 @@ import pytest
 import ditf
 import ditf.data
 import ditf.model
+import ditf.plan
 import ditf.simulate
 import ditf.study
 
-NAMESPACES = [ditf, ditf.data, ditf.model, ditf.simulate, ditf.study]
+NAMESPACES = [ditf, ditf.data, ditf.model, ditf.plan, ditf.simulate, ditf.study]
 #: Never imported by ``import ditf``: the application layer, optional extras, plotting.
 HEAVY = ["typer", "rich", "fastapi", "sqlalchemy", "negmas", "dask", "matplotlib"]
 
