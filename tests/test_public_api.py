@@ -19,9 +19,10 @@ import ditf.data
 import ditf.model
 import ditf.plan
 import ditf.simulate
+import ditf.store
 import ditf.study
 
-NAMESPACES = [ditf, ditf.data, ditf.model, ditf.plan, ditf.simulate, ditf.study]
+NAMESPACES = [ditf, ditf.data, ditf.model, ditf.plan, ditf.simulate, ditf.store, ditf.study]
 #: Never imported by ``import ditf``: the application layer, optional extras, plotting.
 HEAVY = ["typer", "rich", "fastapi", "sqlalchemy", "negmas", "dask", "matplotlib"]
 

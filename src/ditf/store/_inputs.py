@@ -1,0 +1,91 @@
+"""Checks of what callers hand the journal, before any database work starts.
+
+Each raises :class:`~ditf.InvalidParameterError` naming the field, in the message shape of
+:mod:`ditf._validation`; nothing is written when one fails.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any
+
+from ditf._errors import InvalidParameterError
+from ditf._validation import check_finite, check_positive, check_type
+
+__all__ = [
+    "check_amount",
+    "check_details",
+    "check_key",
+    "check_moment",
+    "check_text",
+    "check_value",
+]
+
+
+def check_text(value: Any, name: str, owner: str, *, max_length: int, required: bool) -> str:
+    """A string of at most ``max_length`` characters (non-blank when ``required``)."""
+    what = "a non-blank string" if required else "a string"
+    constraint = f"{what} of at most {max_length} characters"
+    check_type(value, name, owner, str, constraint)
+    if len(value) > max_length or (required and not value.strip()):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be {constraint}. "
+            f"Got {shown!r} ({len(value)} characters) instead."
+        )
+    return str(value)
+
+
+def check_key(value: Any, name: str, owner: str, *, max_length: int) -> str:
+    """A counterpart key or trainee id: non-blank, no control characters, no outer spaces.
+
+    Leading or trailing spaces would make two keys that look identical.
+    """
+    key = check_text(value, name, owner, max_length=max_length, required=True)
+    if key != key.strip() or any(unicodedata.category(ch).startswith("C") for ch in key):
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be an id without leading or trailing "
+            f"spaces or control characters, such as 'acme-hr'. Got {key!r} instead."
+        )
+    return key
+
+
+def check_value(value: Any, name: str, owner: str) -> float | None:
+    """``None`` or a finite number."""
+    return None if value is None else check_finite(value, name, owner, "a finite number or None")
+
+
+def check_amount(value: Any, name: str, owner: str) -> float:
+    """A finite amount > 0."""
+    return check_positive(value, name, owner)
+
+
+def check_moment(value: Any, name: str, owner: str) -> datetime:
+    """``None`` (now) or a timezone-aware datetime, returned in UTC."""
+    if value is None:
+        return datetime.now(UTC)
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be a timezone-aware datetime (for example "
+            f"datetime.now(timezone.utc)) or None for now. Got {value!r} instead."
+        )
+    return value.astimezone(UTC)
+
+
+def check_details(value: Any, name: str, owner: str) -> dict[str, Any]:
+    """A JSON object that survives a JSON round trip unchanged (str keys, JSON values)."""
+    constraint = "a dict of str keys to JSON values (str, finite number, bool, None, list, dict)"
+    check_type(value, name, owner, dict, constraint)
+    try:
+        normal = json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError):
+        normal = None
+    # NaN/inf make json.dumps fail; tuples, int keys and other types change in the round trip.
+    if normal != value:
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be {constraint}. Got {value!r} instead."
+        )
+    result: dict[str, Any] = normal
+    return result

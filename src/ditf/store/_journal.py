@@ -1,0 +1,673 @@
+"""The negotiation journal: counterparts, real asks and their outcomes, training rounds."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Select, func, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from ditf._errors import InvalidParameterError, JournalError
+from ditf._validation import (
+    check_finite,
+    check_int_range,
+    check_option,
+    check_positive,
+    check_type,
+)
+from ditf.store import _engine
+from ditf.store._errors import translated
+from ditf.store._inputs import (
+    check_amount,
+    check_details,
+    check_key,
+    check_moment,
+    check_text,
+    check_value,
+)
+from ditf.store._paths import resolve_url, sqlite_file
+from ditf.store._records import (
+    AskRecord,
+    Counterpart,
+    CounterpartHistory,
+    OutcomeRecord,
+    TrainingRound,
+)
+from ditf.store._schema import (
+    KEY_LENGTH,
+    LABEL_LENGTH,
+    LEVELS,
+    NOTE_LENGTH,
+    RESULTS,
+    ROLES,
+    SCHEMA_VERSION,
+    TECHNIQUES,
+    AskRow,
+    Base,
+    CounterpartRow,
+    MetaRow,
+    OutcomeRow,
+    TrainingRoundRow,
+)
+
+__all__ = ["Journal"]
+
+_DOOR = "door-in-the-face"
+
+
+class Journal:
+    """A journal of real asks and their outcomes, in SQLite or any SQLAlchemy database.
+
+    Every write is one transaction: it is stored whole or, on any failure, not at all. Reads
+    see one consistent snapshot. Nothing touches the disk until the first write (a read of a
+    journal that does not exist yet sees an empty one). Database errors leave as
+    :class:`~ditf.JournalError`, bad arguments as :class:`~ditf.InvalidParameterError`.
+
+    Parameters
+    ----------
+    url : str, path or None, default None
+        A SQLAlchemy URL (``"sqlite:///path/journal.sqlite"``,
+        ``"postgresql+psycopg://user@host/db"``), the path of a SQLite file, or ``None`` for
+        :func:`default_url` (a file in the user data directory, made on the first write).
+    timeout : float, default 10.0
+        Seconds a SQLite write waits for another writer's lock before failing.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``url`` is not a URL SQLAlchemy can use, or ``timeout`` is not > 0.
+    MissingDependencyError
+        If the URL's database driver is not installed.
+
+    Examples
+    --------
+    >>> from ditf.store import Journal
+    >>> with Journal("sqlite://") as journal:  # in memory
+    ...     ask = journal.add_ask("acme-hr", domain="salary", unit="EUR",
+    ...                           opener=125000, fallback=108000)
+    ...     _ = journal.add_outcome(ask.id, result="accepted-fallback")
+    ...     journal.history("acme-hr").asks[0].outcome.value
+    108000.0
+    >>> with Journal("sqlite://") as journal:
+    ...     journal.prior_retreats("acme-hr")
+    0
+    """
+
+    def __init__(self, url: str | os.PathLike[str] | None = None, *, timeout: float = 10.0):
+        self._url = resolve_url(url, "Journal")
+        self._timeout = check_positive(timeout, "timeout", "Journal")
+        self._shown = self._url.render_as_string(hide_password=True)
+        self._file = sqlite_file(self._url)
+        self._engine: Engine | None = None
+        self._empty: Engine | None = None
+        self._ready = False
+        self._closed = False
+        # One Journal may serve many threads (the web app): the first use sets it up once.
+        self._setup = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        """The database URL, with any password hidden."""
+        return self._shown
+
+    def __repr__(self) -> str:
+        return f"Journal({self.url!r})"
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every database connection; the journal cannot be used afterwards."""
+        for engine in (self._engine, self._empty):
+            if engine is not None:
+                engine.dispose()
+        self._engine = self._empty = None
+        self._closed = True
+
+    # ------------------------------------------------------------------ counterparts
+
+    def add_counterpart(self, key: str, *, name: str = "", notes: str = "") -> Counterpart:
+        """Add a counterpart.
+
+        Parameters
+        ----------
+        key : str
+            Its id, as in scenario files (``"acme-hr"``): non-blank, at most 100 characters,
+            no leading or trailing spaces. Unique in the journal.
+        name, notes : str, default ""
+            Free text (at most 200 and 10,000 characters).
+
+        Returns
+        -------
+        Counterpart
+            The stored counterpart.
+
+        Raises
+        ------
+        InvalidParameterError
+            If an argument is invalid or the key is already in the journal.
+        JournalError
+            If the database fails; nothing is written.
+        """
+        owner = "Journal.add_counterpart"
+        key = check_key(key, "key", owner, max_length=KEY_LENGTH)
+        name = check_text(name, "name", owner, max_length=LABEL_LENGTH, required=False)
+        notes = check_text(notes, "notes", owner, max_length=NOTE_LENGTH, required=False)
+        with self._write() as session:
+            if _counterpart_row(session, key) is not None:
+                raise InvalidParameterError(
+                    f"The 'key' parameter of {owner} must be new: the journal already has a "
+                    f"counterpart {key!r}. Use it as it is, or choose another key."
+                )
+            row = CounterpartRow(key=key, name=name, notes=notes, created_at=_now())
+            session.add(row)
+            session.flush()
+            return _counterpart(row)
+
+    def get_counterpart(self, key: str) -> Counterpart | None:
+        """The counterpart called ``key``, or ``None`` if the journal has none.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``key`` is not a string.
+        """
+        check_type(key, "key", "Journal.get_counterpart", str, "a string")
+        with self._read() as session:
+            row = _counterpart_row(session, key)
+            return None if row is None else _counterpart(row)
+
+    def counterparts(self) -> list[Counterpart]:
+        """Every counterpart, by key."""
+        with self._read() as session:
+            return _all_counterparts(session)
+
+    # ------------------------------------------------------------------ asks and outcomes
+
+    def add_ask(
+        self,
+        counterpart: str,
+        *,
+        domain: str,
+        unit: str,
+        opener: float | None,
+        fallback: float,
+        delay_hours: float = 0.0,
+        technique: str = _DOOR,
+        scenario: str = "",
+        asked_at: datetime | None = None,
+    ) -> AskRecord:
+        """Record an ask made to ``counterpart`` (added to the journal if it is new).
+
+        Parameters
+        ----------
+        counterpart : str
+            The counterpart's key (``"acme-hr"``).
+        domain, unit : str
+            What was asked for (``"salary"``) and the unit of the amounts (``"EUR"``).
+        opener : float or None
+            The first ask, > 0: the big opener of a door-in-the-face or the small foot of a
+            foot-in-the-door. ``None`` exactly when ``technique`` is ``"direct"``.
+        fallback : float
+            The real request, > 0, different from the opener. It may lie above the opener
+            (a buyer opens low).
+        delay_hours : float, default 0.0
+            Hours between the opener and the fallback, >= 0.
+        technique : str, default "door-in-the-face"
+            ``"door-in-the-face"``, ``"foot-in-the-door"`` or ``"direct"``.
+        scenario : str, default ""
+            The scenario file or id the ask came from.
+        asked_at : datetime or None, default None
+            When it was asked (timezone-aware); ``None`` for now.
+
+        Returns
+        -------
+        AskRecord
+            The stored ask, without an outcome.
+
+        Raises
+        ------
+        InvalidParameterError
+            If an argument is invalid (the message names it); nothing is written.
+        JournalError
+            If the database fails; nothing is written.
+        """
+        values = _ask_values(counterpart, domain, unit, opener, fallback, delay_hours,
+                             technique, scenario, asked_at)  # fmt: skip
+        key = values.pop("counterpart")
+        with self._write() as session:
+            row = _counterpart_row(session, key)
+            if row is None:
+                row = CounterpartRow(key=key, name="", notes="", created_at=_now())
+                session.add(row)
+            ask = AskRow(counterpart=row, **values)
+            session.add(ask)
+            session.flush()
+            return _ask(ask, key, None)
+
+    def asks(self, counterpart: str | None = None) -> list[AskRecord]:
+        """Asks with their outcomes, oldest first; only ``counterpart``'s when given.
+
+        An unknown counterpart has no asks (an empty list).
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``counterpart`` is neither a string nor None.
+        """
+        if counterpart is not None:
+            check_type(counterpart, "counterpart", "Journal.asks", str, "a string or None")
+        with self._read() as session:
+            return _asks(session, counterpart)
+
+    def add_outcome(
+        self, ask_id: int, *, result: str, value: float | None = None, notes: str = ""
+    ) -> OutcomeRecord:
+        """Record how an ask ended; an ask has at most one outcome.
+
+        Parameters
+        ----------
+        ask_id : int
+            The ask's id (:attr:`AskRecord.id`).
+        result : str
+            ``"accepted-opener"``, ``"accepted-fallback"``, ``"refused"`` or ``"walked-away"``.
+        value : float or None, default None
+            The amount agreed, in the ask's unit. ``None`` takes the opener for
+            ``"accepted-opener"`` and the fallback for ``"accepted-fallback"``, and stays
+            ``None`` otherwise.
+        notes : str, default ""
+            Free text.
+
+        Returns
+        -------
+        OutcomeRecord
+            The stored outcome.
+
+        Raises
+        ------
+        InvalidParameterError
+            If an argument is invalid, the ask does not exist or already has an outcome, or
+            ``"accepted-opener"`` is given for a direct ask (it has no opener).
+        JournalError
+            If the database fails; nothing is written.
+        """
+        owner = "Journal.add_outcome"
+        ask_id = check_int_range(ask_id, "ask_id", owner, 1)
+        result = check_option(result, "result", owner, RESULTS)
+        value = check_value(value, "value", owner)
+        notes = check_text(notes, "notes", owner, max_length=NOTE_LENGTH, required=False)
+        with self._write() as session:
+            ask = _ask_for_outcome(session.get(AskRow, ask_id), ask_id, result, owner)
+            if value is None and result == "accepted-opener":
+                value = ask.opener
+            elif value is None and result == "accepted-fallback":
+                value = ask.fallback
+            row = OutcomeRow(ask_id=ask_id, result=result, value=value, notes=notes,
+                             recorded_at=_now())  # fmt: skip
+            session.add(row)
+            session.flush()
+            return _outcome(row)
+
+    # ------------------------------------------------------------------ what the planner reads
+
+    def prior_retreats(self, counterpart: str) -> int:
+        """How many door-in-the-face retreats ``counterpart`` has already seen from us.
+
+        Counts door-in-the-face asks to the counterpart except those whose opener was
+        accepted (no retreat happened); asks without an outcome yet count. Feed it to
+        ``ditf.model.Context(prior_retreats=...)`` (habituation). An unknown counterpart
+        has seen none.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``counterpart`` is not a string.
+        """
+        check_type(counterpart, "counterpart", "Journal.prior_retreats", str, "a string")
+        query = (
+            select(func.count(AskRow.id))
+            .join(CounterpartRow)
+            .outerjoin(OutcomeRow)
+            .where(CounterpartRow.key == counterpart, AskRow.technique == _DOOR)
+            .where((OutcomeRow.id.is_(None)) | (OutcomeRow.result != "accepted-opener"))
+        )
+        with self._read() as session:
+            return int(session.scalar(query) or 0)
+
+    def history(self, counterpart: str) -> CounterpartHistory:
+        """A counterpart with its asks and their outcomes, oldest first.
+
+        Raises
+        ------
+        InvalidParameterError
+            If the journal has no such counterpart.
+        """
+        owner = "Journal.history"
+        check_type(counterpart, "counterpart", owner, str, "a string")
+        with self._read() as session:
+            row = _counterpart_row(session, counterpart)
+            if row is None:
+                raise InvalidParameterError(
+                    f"The 'counterpart' parameter of {owner} must be a counterpart in the "
+                    f"journal at {self.url}. Got {counterpart!r} instead; list them with "
+                    "`ditf journal list` or add one with `ditf journal add counterpart`."
+                )
+            who = _counterpart(row)
+            asks = tuple(_asks(session, counterpart))
+        return CounterpartHistory(counterpart=who, asks=asks,
+                                  prior_retreats=sum(a.is_retreat for a in asks))  # fmt: skip
+
+    # ------------------------------------------------------------------ trainer
+
+    def add_training_round(
+        self,
+        trainee: str,
+        *,
+        domain: str,
+        level: str,
+        role: str,
+        score: float,
+        details: dict[str, Any],
+        played_at: datetime | None = None,
+    ) -> TrainingRound:
+        """Record one round a trainee played.
+
+        Parameters
+        ----------
+        trainee : str
+            Who played (an id, as for counterpart keys).
+        domain : str
+            The scenario's domain.
+        level : str
+            ``"beginner"``, ``"practitioner"`` or ``"advanced"``.
+        role : str
+            ``"requester"`` or ``"target"``.
+        score : float
+            The round's score (finite).
+        details : dict
+            Free details, stored as JSON: str keys, JSON values.
+        played_at : datetime or None, default None
+            When it was played (timezone-aware); ``None`` for now.
+
+        Returns
+        -------
+        TrainingRound
+            The stored round.
+
+        Raises
+        ------
+        InvalidParameterError
+            If an argument is invalid; nothing is written.
+        JournalError
+            If the database fails; nothing is written.
+        """
+        owner = "Journal.add_training_round"
+        row = TrainingRoundRow(
+            trainee=check_key(trainee, "trainee", owner, max_length=KEY_LENGTH),
+            domain=check_text(domain, "domain", owner, max_length=KEY_LENGTH, required=True),
+            level=check_option(level, "level", owner, LEVELS),
+            role=check_option(role, "role", owner, ROLES),
+            score=check_finite(score, "score", owner),
+            details=check_details(details, "details", owner),
+            played_at=check_moment(played_at, "played_at", owner),
+        )
+        with self._write() as session:
+            session.add(row)
+            session.flush()
+            return _training_round(row)
+
+    def training_rounds(self, trainee: str | None = None) -> list[TrainingRound]:
+        """Training rounds, oldest first; only ``trainee``'s when given."""
+        if trainee is not None:
+            check_type(trainee, "trainee", "Journal.training_rounds", str, "a string or None")
+        query = select(TrainingRoundRow).order_by(TrainingRoundRow.played_at,
+                                                  TrainingRoundRow.id)  # fmt: skip
+        if trainee is not None:
+            query = query.where(TrainingRoundRow.trainee == trainee)
+        with self._read() as session:
+            return [_training_round(row) for row in session.scalars(query)]
+
+    # ------------------------------------------------------------------ export
+
+    def export(self) -> dict[str, Any]:
+        """Everything in the journal as JSON-ready values, read in one snapshot.
+
+        Returns
+        -------
+        dict
+            ``{"schema_version", "counterparts", "asks", "outcomes", "training_rounds"}``;
+            each a list of records as in their ``to_dict()`` (asks without the nested
+            outcome; outcomes refer to their ask by ``ask_id``).
+        """
+        with self._read() as session:
+            cps = [c.to_dict() for c in _all_counterparts(session)]
+            asks = _asks(session, None)
+            rounds = session.scalars(select(TrainingRoundRow).order_by(TrainingRoundRow.id))
+            training = [_training_round(row).to_dict() for row in rounds]
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "counterparts": cps,
+            "asks": [a.to_dict(with_outcome=False) for a in asks],
+            "outcomes": [a.outcome.to_dict() for a in asks if a.outcome is not None],
+            "training_rounds": training,
+        }
+
+    # ------------------------------------------------------------------ sessions
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One write transaction: committed whole at the end, rolled back on any error."""
+        with translated(self.url):
+            engine = self._connected(write=True)
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """One read snapshot."""
+        with (
+            translated(self.url),
+            Session(self._connected(write=False)) as session,
+            session.begin(),
+        ):
+            yield session
+
+    def _connected(self, *, write: bool) -> Engine:
+        if self._closed:
+            raise JournalError(
+                f"This journal ({self.url}) is closed. Open it again with Journal(url)."
+            )
+        with self._setup:
+            # Reading a journal whose file is not there yet must not create it.
+            if not (self._ready or write or self._file is None or self._file.exists()):
+                return self._empty_engine()
+            if self._engine is None:
+                self._engine = _engine.create(self._url, timeout=self._timeout)
+            if not self._ready:
+                self._prepare(self._engine)
+        return self._engine.execution_options(**{_engine.WRITE: True}) if write else self._engine
+
+    def _prepare(self, engine: Engine) -> None:
+        """Make the directory and the tables if needed, and check the schema version.
+
+        A journal that already has its tables is only read here, so opening one never waits
+        for another program's write lock; the tables are made under the write lock, once.
+        """
+        if self._file is not None and not self._file.exists():
+            _make_directory(self._file.parent)  # before connecting, which makes the file
+        with engine.connect() as connection:
+            version = _schema_version(connection)
+        if version is None:
+            with engine.execution_options(**{_engine.WRITE: True}).begin() as connection:
+                Base.metadata.create_all(connection)
+                version = _schema_version(connection)  # another writer may have been first
+                if version is None:
+                    version = str(SCHEMA_VERSION)
+                    connection.execute(insert(MetaRow).values(key="schema_version",
+                                                              value=version))  # fmt: skip
+        if version != str(SCHEMA_VERSION):
+            raise JournalError(
+                f"The journal at {self.url} has schema version {version}; this ditf reads "
+                f"version {SCHEMA_VERSION}. Use the ditf that wrote it (or a newer one), "
+                "or point --db (Journal(url=...)) at another database."
+            )
+        self._ready = True
+
+    def _empty_engine(self) -> Engine:
+        if self._empty is None:
+            self._empty = _engine.create_empty()
+            Base.metadata.create_all(self._empty)
+        return self._empty
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _schema_version(connection: Connection) -> str | None:
+    """The journal's schema version, or None when its tables are not there yet."""
+    if not inspect(connection).has_table(MetaRow.__tablename__):
+        return None
+    return connection.scalar(select(MetaRow.value).where(MetaRow.key == "schema_version"))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _make_directory(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(
+            f"Cannot create the journal's directory {str(folder)!r}: {exc}. Choose a "
+            "writable location with --db (or Journal(url=...))."
+        ) from exc
+
+
+def _ask_values(
+    counterpart: Any, domain: Any, unit: Any, opener: Any, fallback: Any, delay_hours: Any,
+    technique: Any, scenario: Any, asked_at: Any,
+) -> dict[str, Any]:  # fmt: skip
+    owner = "Journal.add_ask"
+    technique = check_option(technique, "technique", owner, TECHNIQUES)
+    values: dict[str, Any] = {
+        "counterpart": check_key(counterpart, "counterpart", owner, max_length=KEY_LENGTH),
+        "domain": check_text(domain, "domain", owner, max_length=KEY_LENGTH, required=True),
+        "unit": check_text(unit, "unit", owner, max_length=KEY_LENGTH, required=True),
+        "fallback": check_amount(fallback, "fallback", owner),
+        "delay_hours": check_positive(delay_hours, "delay_hours", owner, allow_zero=True),
+        "technique": technique,
+        "scenario": check_text(scenario, "scenario", owner, max_length=LABEL_LENGTH,
+                               required=False),
+        "asked_at": check_moment(asked_at, "asked_at", owner),
+    }  # fmt: skip
+    if technique == "direct" and opener is not None:
+        raise InvalidParameterError(
+            f"The 'opener' parameter of {owner} must be None for a direct ask (there is no "
+            f"opener). Got {opener!r} instead; use technique='door-in-the-face' or "
+            "'foot-in-the-door' to record an opener."
+        )
+    if technique != "direct":
+        if opener is None:
+            raise InvalidParameterError(
+                f"The 'opener' parameter of {owner} must be a finite number > 0 for a "
+                f"{technique} ask. Got None instead; use technique='direct' for an ask "
+                "without an opener."
+            )
+        values["opener"] = check_amount(opener, "opener", owner)
+        if values["opener"] == values["fallback"]:
+            raise InvalidParameterError(
+                f"The 'opener' parameter of {owner} must differ from the fallback for a "
+                f"{technique} ask. Got {opener!r} for both; use technique='direct' for a "
+                "single ask."
+            )
+    else:
+        values["opener"] = None
+    return values
+
+
+def _ask_for_outcome(ask: AskRow | None, ask_id: int, result: str, owner: str) -> AskRow:
+    """The ask an outcome is for, if it exists, has no outcome yet and the result fits it."""
+    if ask is None:
+        raise InvalidParameterError(
+            f"The 'ask_id' parameter of {owner} must be the id of an ask in the journal. "
+            f"Got {ask_id} instead; see the ids with `ditf journal list`."
+        )
+    if ask.outcome is not None:
+        done = ask.outcome
+        raise InvalidParameterError(
+            f"The 'ask_id' parameter of {owner} must name an ask without an outcome: ask "
+            f"{ask_id} already ended as {done.result!r} (recorded "
+            f"{done.recorded_at:%Y-%m-%d %H:%M} UTC). An ask has one outcome; record a new ask "
+            "for a new attempt."
+        )
+    if result == "accepted-opener" and ask.opener is None:
+        raise InvalidParameterError(
+            f"The 'result' parameter of {owner} cannot be 'accepted-opener' for ask {ask_id}: "
+            "it was a direct ask, without an opener. Use 'accepted-fallback'."
+        )
+    return ask
+
+
+def _all_counterparts(session: Session) -> list[Counterpart]:
+    # Sorted here, not by ORDER BY: databases collate text differently (PostgreSQL by locale).
+    rows = session.scalars(select(CounterpartRow))
+    return sorted((_counterpart(row) for row in rows), key=lambda c: c.key)
+
+
+def _counterpart_row(session: Session, key: str) -> CounterpartRow | None:
+    return session.scalar(select(CounterpartRow).where(CounterpartRow.key == key))
+
+
+def _asks_query(counterpart: str | None) -> Select[AskRow, str, OutcomeRow]:
+    query = (
+        select(AskRow, CounterpartRow.key, OutcomeRow)
+        .join(CounterpartRow, AskRow.counterpart_id == CounterpartRow.id)
+        .outerjoin(OutcomeRow, OutcomeRow.ask_id == AskRow.id)
+        .order_by(AskRow.asked_at, AskRow.id)
+    )
+    return query if counterpart is None else query.where(CounterpartRow.key == counterpart)
+
+
+def _asks(session: Session, counterpart: str | None) -> list[AskRecord]:
+    rows = session.execute(_asks_query(counterpart))
+    return [_ask(ask, key, outcome) for ask, key, outcome in rows]
+
+
+def _counterpart(row: CounterpartRow) -> Counterpart:
+    return Counterpart(key=row.key, name=row.name, notes=row.notes, created_at=row.created_at)
+
+
+def _outcome(row: OutcomeRow) -> OutcomeRecord:
+    return OutcomeRecord(id=row.id, ask_id=row.ask_id, result=row.result, value=row.value,
+                         notes=row.notes, recorded_at=row.recorded_at)  # fmt: skip
+
+
+def _ask(row: AskRow, key: str, outcome: OutcomeRow | None) -> AskRecord:
+    return AskRecord(
+        id=row.id, counterpart=key, domain=row.domain, unit=row.unit, opener=row.opener,
+        fallback=row.fallback, delay_hours=row.delay_hours, technique=row.technique,
+        scenario=row.scenario, asked_at=row.asked_at,
+        outcome=None if outcome is None else _outcome(outcome),
+    )  # fmt: skip
+
+
+def _training_round(row: TrainingRoundRow) -> TrainingRound:
+    return TrainingRound(id=row.id, trainee=row.trainee, domain=row.domain, level=row.level,
+                         role=row.role, score=row.score, details=dict(row.details),
+                         played_at=row.played_at)  # fmt: skip
