@@ -1,4 +1,5 @@
-"""Application settings: limits that keep one command or request from exhausting the machine.
+"""Application settings: where the web app listens, and limits that keep one command or request
+from exhausting the machine.
 
 Only the application layer (CLI, web) builds these, with :meth:`Settings.from_env`; library
 functions take them as arguments.
@@ -8,16 +9,30 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ditf._errors import InvalidParameterError
 
 __all__ = ["Settings"]
 
+#: Caps on the work of one web request (positive integers).
+_WEB_CAPS = (
+    "web_max_population", "web_max_sweep_runs", "web_max_responses", "web_max_studies",
+    "web_max_upload_bytes",
+)  # fmt: skip
+#: Fields read as positive integers from ``DITF_<FIELD>``.
+_INTEGERS = ("max_population", "max_sweep_runs", "max_responses", "port", *_WEB_CAPS)
+#: Fields read as text, and their variables; an empty value counts as unset. ``DITF_DB`` is
+#: the variable the journal commands read too.
+_TEXTS = {"host": "DITF_HOST", "token": "DITF_TOKEN", "db_url": "DITF_DB"}
+#: Shortest accepted token: 16 random characters resist guessing over the network.
+MIN_TOKEN_LENGTH = 16
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
-    """Caps on simulated work.
+    """Caps on simulated work, and where the web app listens.
 
     Parameters
     ----------
@@ -27,38 +42,116 @@ class Settings:
         Most runs (grid points) one sweep may have. Env: ``DITF_MAX_SWEEP_RUNS``.
     max_responses : int
         Most simulated responses a sweep may produce in all. Env: ``DITF_MAX_RESPONSES``.
+    host : str
+        Address ``ditf serve`` binds to. Env: ``DITF_HOST``.
+    port : int
+        Port ``ditf serve`` listens on, 1 to 65535. Env: ``DITF_PORT``.
+    token : str or None
+        Secret every web request must carry; required when ``host`` is not a loopback
+        address; at least 16 characters. Env: ``DITF_TOKEN``. Never shown in ``repr``.
+    db_url : str or None
+        The journal's database: a SQLAlchemy URL or a SQLite file (default: a SQLite file in
+        the user data folder). Env: ``DITF_DB``.
+    web_max_population : int
+        Most people per condition one web request may simulate.
+        Env: ``DITF_WEB_MAX_POPULATION``.
+    web_max_sweep_runs : int
+        Most runs one web sweep may have. Env: ``DITF_WEB_MAX_SWEEP_RUNS``.
+    web_max_responses : int
+        Most simulated responses one web sweep may produce. Env: ``DITF_WEB_MAX_RESPONSES``.
+    web_max_studies : int
+        Most simulated studies per sample size in one web power request.
+        Env: ``DITF_WEB_MAX_STUDIES``.
+    web_max_upload_bytes : int
+        Largest request body (an uploaded file included) the web app reads.
+        Env: ``DITF_WEB_MAX_UPLOAD_BYTES``.
+
+    Raises
+    ------
+    InvalidParameterError
+        If a web setting is out of range.
 
     Examples
     --------
     >>> Settings.from_env({"DITF_MAX_POPULATION": "1000"}).max_population
     1000
+    >>> Settings.from_env({"DITF_PORT": "9000", "DITF_HOST": "0.0.0.0"}).port
+    9000
     """
 
     max_population: int = 20_000_000
     max_sweep_runs: int = 10_000
     max_responses: int = 2_000_000_000
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str | None = field(default=None, repr=False)
+    db_url: str | None = None
+    web_max_population: int = 1_000_000
+    web_max_sweep_runs: int = 100
+    web_max_responses: int = 100_000_000
+    web_max_studies: int = 20_000
+    web_max_upload_bytes: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        # ditf._validation sits beside this module in the layers, so the checks are local.
+        if not isinstance(self.host, str) or not self.host.strip():
+            raise _invalid("host", "a non-empty string", self.host)
+        _check_int(self.port, "port", 1, 65535)
+        for name in _WEB_CAPS:
+            _check_int(getattr(self, name), name, 1, None)
+        if self.db_url is not None and not isinstance(self.db_url, str):
+            raise _invalid("db_url", "a database URL or file name", self.db_url)
+        if self.token is not None:
+            if not isinstance(self.token, str):
+                raise _invalid("token", "a string", "<hidden>")
+            if len(self.token) < MIN_TOKEN_LENGTH or self.token != self.token.strip():
+                # The message must not echo the token itself.
+                raise InvalidParameterError(
+                    f"The web token must be at least {MIN_TOKEN_LENGTH} characters without "
+                    "surrounding spaces. Make one with: python -c 'import secrets; "
+                    "print(secrets.token_urlsafe())'"
+                )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read the limits from ``DITF_*`` environment variables (defaults elsewhere).
+        """Read the settings from ``DITF_*`` environment variables (defaults elsewhere).
 
         Raises
         ------
         InvalidParameterError
-            If a variable is not a positive integer.
+            If a numeric variable is not a positive integer, or a value is out of range.
         """
         env = os.environ if environ is None else environ
-        values = {}
-        for name in ("max_population", "max_sweep_runs", "max_responses"):
+        values: dict[str, Any] = {}
+        for name in _INTEGERS:
             key = f"DITF_{name.upper()}"
             if key in env:
                 try:
-                    values[name] = int(env[key])
+                    number = int(env[key])
                 except ValueError:
-                    values[name] = -1
-                if values[name] <= 0:
+                    number = -1
+                if number <= 0:
                     raise InvalidParameterError(
                         f"The environment variable {key} must be a positive integer. "
                         f"Got {env[key]!r} instead."
                     )
+                values[name] = number
+        for name, key in _TEXTS.items():
+            text = env.get(key, "").strip()
+            if text:
+                values[name] = text
         return cls(**values)
+
+
+def _invalid(name: str, constraint: str, value: Any) -> InvalidParameterError:
+    return InvalidParameterError(
+        f"The {name!r} parameter of Settings must be {constraint}. Got {value!r} instead."
+    )
+
+
+def _check_int(value: Any, name: str, low: int, high: int | None) -> None:
+    constraint = f"an int >= {low}" if high is None else f"an int in [{low}, {high}]"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _invalid(name, constraint, value)
+    if value < low or (high is not None and value > high):
+        raise _invalid(name, constraint, value)

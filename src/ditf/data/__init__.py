@@ -28,6 +28,12 @@ from ditf.data._meta_input import (
     parse_meta_table,
     read_meta_table,
 )
+from ditf.data._trainer import (
+    TRAINER_DOMAINS,
+    TRAINER_FOLDER,
+    TRAINER_LEVELS,
+    load_trainer_data,
+)
 from ditf.data._trials import parse_trials, read_trials
 from ditf.data._write import write_files
 
@@ -37,6 +43,9 @@ __all__ = [
     "FITTED_FILE",
     "META_KINDS",
     "SUBJECTS_PER_EFFECT",
+    "TRAINER_DOMAINS",
+    "TRAINER_FOLDER",
+    "TRAINER_LEVELS",
     "AuditRule",
     "MetaAnalysis",
     "MetaTable",
@@ -48,6 +57,7 @@ __all__ = [
     "load_meta_analyses",
     "load_meta_example",
     "load_studies",
+    "load_trainer_data",
     "parse_meta_table",
     "parse_studies",
     "parse_trials",
