@@ -28,6 +28,15 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="DITF_DB",
+        help="Journal: a SQLAlchemy URL or a SQLite file (default: journal.sqlite in the "
+        "user data directory).",
+    ),
+]
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_option
-from ditf.cli._app import JsonFlag, app, out, print_json, reported
+from ditf.cli._app import DbOption, JsonFlag, app, out, print_json, reported
 from ditf.store import TECHNIQUES, AskRecord, Journal
 
 # ---------------------------------------------------------------- journal
@@ -29,15 +29,6 @@ add_app = typer.Typer(help="Add a counterpart, an ask or an outcome.", no_args_i
 journal_app.add_typer(add_app, name="add")
 app.add_typer(journal_app, name="journal")
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar="DITF_DB",
-        help="Journal: a SQLAlchemy URL or a SQLite file (default: journal.sqlite in the "
-        "user data directory).",
-    ),
-]
 #: Columns of ``ditf journal export --format csv``: one row per ask, outcome alongside.
 CSV_COLUMNS = (
     "id", "counterpart", "counterpart_name", "domain", "unit", "technique", "opener",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ from rich.table import Table
 
 from ditf import plots
 from ditf._errors import PlanRejected
-from ditf.cli._app import JsonFlag, PlotFile, app, err, out, pct, print_json, reported
+from ditf.cli._app import DbOption, JsonFlag, PlotFile, app, err, out, pct, print_json, reported
 from ditf.data import read_mapping
 from ditf.plan import (
     Estimate,
@@ -37,10 +36,6 @@ class Depth(StrEnum):
 ScenarioFile = Annotated[
     Path, typer.Argument(help="Scenario file (.toml or .json); see examples/plan/.")
 ]
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Journal database URL [env DITF_DB; default: user data dir]."),
-]
 StrictFlag = Annotated[
     bool, typer.Option("--strict", help="Refuse (exit 1) when a finding blocks the plan.")
 ]
@@ -50,18 +45,10 @@ def _prior_retreats(counterpart: str, db: str | None) -> int:
     """Earlier retreats on this counterpart, from the journal (0 without an id or a journal)."""
     if not counterpart:
         return 0
-    from ditf.store import Journal, default_url
+    from ditf.store import Journal
 
-    url = db or os.environ.get("DITF_DB") or default_url()
-    if db is None and "DITF_DB" not in os.environ and not _sqlite_exists(url):
-        return 0  # no journal yet: nothing to read, and planning must not create one
-    with Journal(url) as journal:
+    with Journal(db) as journal:  # reading never creates a journal
         return journal.prior_retreats(counterpart)
-
-
-def _sqlite_exists(url: str) -> bool:
-    prefix = "sqlite:///"
-    return not url.startswith(prefix) or Path(url[len(prefix) :]).exists()
 
 
 def _load(file: Path, db: str | None) -> Plan:
