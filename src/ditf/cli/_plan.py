@@ -107,7 +107,8 @@ def _render_odds(p: Plan) -> None:
     for column in ("opener", "P(yes to opener)", "P(agreement)", "expected value", ""):
         curve.add_column(column)
     step = max(1, len(p.curve) // 10)
-    for c in p.curve[::step]:
+    shown = [c for i, c in enumerate(p.curve) if i % step == 0 or c.opener == p.opener]
+    for c in shown:
         mark = "chosen" if c.opener == p.opener else ("" if c.defensible else "beyond benchmarks")
         curve.add_row(_money(p, c.opener), pct(c.p_opener), pct(c.estimate.p_yes),
                       f"{c.estimate.value:,.4g}", mark)  # fmt: skip
@@ -125,7 +126,8 @@ def _render_audit(p: Plan) -> None:
         out.print("[green]Audit: no findings.[/]")
     else:
         table = Table(title="Audit")
-        for column in ("rule", "severity", "finding", "source"):
+        table.add_column("rule", no_wrap=True)
+        for column in ("severity", "finding", "source"):
             table.add_column(column, overflow="fold")
         for f in p.findings:
             assert isinstance(f, Finding)

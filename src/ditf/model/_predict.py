@@ -94,11 +94,13 @@ def _outcome(
     mech: Mechanisms,
     strength: FloatArray,
     seed: int,
+    first_baseline: float | None = None,
 ) -> Outcome:
     baseline_z = np.full_like(strength, ndtri(context.baseline))
     if len(seq.steps) <= 2:
         design = compile_two_step([(seq, context)])
-        out = evaluate_two_step(design, p, mech, strength, baseline_z)
+        first_z = None if first_baseline is None else np.full_like(strength, ndtri(first_baseline))
+        out = evaluate_two_step(design, p, mech, strength, baseline_z, first_z)
         return Outcome(*(x[:, 0] for x in out))
     gen = np.random.default_rng(seed)  # common random numbers across ablations
     per_draw = max(100, MC_PEOPLE // len(strength))
@@ -114,6 +116,7 @@ def predict(
     level: float = 0.9,
     n_draws: int = 1000,
     rng: Seed = 0,
+    first_baseline: float | None = None,
 ) -> Prediction:
     """Predict P(yes) to the sequence's last request, against asking it alone.
 
@@ -133,6 +136,9 @@ def predict(
         Posterior draws (10 to 100000).
     rng : int, Generator or None, default 0
         Randomness for the posterior draws (fixed by default, so results are repeatable).
+    first_baseline : float, optional
+        P(yes) to the first of two requests asked alone, when known from outside the model
+        (e.g. an estimate of the counterpart); default: implied by the cost ratio.
 
     Returns
     -------
@@ -147,6 +153,13 @@ def predict(
     """
     check_probability(level, "level", "predict", open_interval=True)
     check_int_range(n_draws, "n_draws", "predict", 10, 100_000)
+    if first_baseline is not None:
+        check_probability(first_baseline, "first_baseline", "predict", open_interval=True)
+        if len(sequence.steps) != 2:
+            raise InvalidParameterError(
+                "first_baseline applies to sequences of exactly two steps; got "
+                f"{len(sequence.steps)}. Leave it out, or predict the two-step sequence."
+            )
     model = model or load_model()
     mech = mechanisms or model.mechanisms
     gen = as_generator(rng)
@@ -154,14 +167,16 @@ def predict(
     strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
     seed = int(gen.integers(2**63))
 
-    full = _outcome(sequence, context, p, mech, strength, seed)
+    def outcome(m: Mechanisms) -> Outcome:
+        return _outcome(sequence, context, p, m, strength, seed, first_baseline)
+
+    full = outcome(mech)
     verbal = full.verbal
     contributions = {}
     for m in VERBAL_MECHANISMS:
         if getattr(mech, m):
-            ablated = _outcome(sequence, context, p, mech.without(m), strength, seed)
-            contributions[m] = float(np.mean(verbal - ablated.verbal))
-    bare = _outcome(sequence, context, p, mech.without(*mech.active), strength, seed)
+            contributions[m] = float(np.mean(verbal - outcome(mech.without(m)).verbal))
+    bare = outcome(mech.without(*mech.active))
     contributions["selection"] = float(np.mean(bare.verbal)) - context.baseline
 
     tail = (1.0 - level) / 2.0

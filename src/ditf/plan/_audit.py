@@ -47,12 +47,15 @@ def _beyond(plan: Plan) -> bool:
 
 
 def _absurd(plan: Plan) -> str | None:
-    if not (_beyond(plan) and plan.p_fallback_after < plan.p_fallback_alone):
+    c = plan.contributions
+    penalty = -c.get("credibility", 0.0)
+    gain = c.get("reciprocity", 0.0) + c.get("contrast", 0.0)
+    if not (_beyond(plan) and penalty > gain):
         return None
     return (
-        f"The model predicts P(yes) to the fallback of {plan.p_fallback_after:.0%} after this "
-        f"opener against {plan.p_fallback_alone:.0%} asked alone: the opener "
-        f"({_fmt(plan, plan.opener)}) reads as bad faith. Open within "
+        f"The opener ({_fmt(plan, plan.opener)}) reads as bad faith: the model's credibility "
+        f"penalty ({100 * penalty:.1f} points of P(yes) to the fallback) outweighs what "
+        f"reciprocity and contrast add ({100 * gain:.1f} points). Open within "
         f"{plan.opener_basis.name} ({_fmt(plan, plan.defensible_limit)})."
     )
 

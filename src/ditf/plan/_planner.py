@@ -245,10 +245,9 @@ def plan(
 
     fallbacks = _fallback_candidates(scenario)
     curves = {f: _curve(setup, f) for f in fallbacks}
-    fallback, (opener, _) = max(
-        ((f, _best(curves[f])) for f in fallbacks), key=lambda item: item[1][1]
-    )
-    result = _assemble(setup, opener, fallback, curves[fallback])
+    # A fallback that leaves room for a defensible opener beats one that does not.
+    fallback, chosen = max(((f, _best(curves[f])) for f in fallbacks), key=lambda i: i[1][1:])
+    result = _assemble(setup, chosen[0], fallback, curves[fallback])
     return dataclasses.replace(result, findings=audit(result))
 
 
@@ -265,11 +264,16 @@ def _openers(s: PlanScenario, fallback: float) -> list[float]:
     low = s.cost(fallback) * 1.02
     limit = s.cost(s.boldest_benchmark.value)
     high = max(limit, low * 1.5) * CURVE_REACH
-    costs = set(np.geomspace(low, high, CURVE_POINTS).tolist())
-    if limit > low:
-        costs.add(limit)
-    # Three significant figures: an opener a person would say out loud.
-    return sorted({float(f"{s.amount(c):.3g}") for c in costs}, key=s.cost)
+    if s.direction == "less":  # a price cannot fall below zero
+        assert s.reference is not None
+        high = min(high, s.reference * 0.98)
+    amounts = {s.boldest_benchmark.value}
+    for c in np.geomspace(low, max(high, low), CURVE_POINTS):
+        # Three significant figures: an opener a person would say out loud, unless rounding
+        # would carry it across the defensible limit.
+        rounded = float(f"{s.amount(c):.3g}")
+        amounts.add(rounded if (s.cost(rounded) <= limit) == (c <= limit) else s.amount(c))
+    return sorted((a for a in amounts if a > 0), key=s.cost)
 
 
 def _values(
@@ -306,11 +310,10 @@ def _curve(setup: _Setup, fallback: float) -> tuple[CurvePoint, ...]:
     )
 
 
-def _best(curve: tuple[CurvePoint, ...]) -> tuple[float, float]:
-    """The opener with the highest expected value, preferring defensible ones."""
-    pool = [p for p in curve if p.defensible] or list(curve)
-    best = max(pool, key=lambda p: p.estimate.value)
-    return best.opener, best.estimate.value
+def _best(curve: tuple[CurvePoint, ...]) -> tuple[float, bool, float]:
+    """(opener, defensible, expected value) of the best opener, preferring defensible ones."""
+    best = max(curve, key=lambda p: (p.defensible, p.estimate.value))
+    return best.opener, best.defensible, best.estimate.value
 
 
 def _criterion(s: PlanScenario, amount: float) -> Benchmark | None:
@@ -326,6 +329,7 @@ def _assemble(setup: _Setup, opener: float, fallback: float, curve: tuple[CurveP
     pred = predict(
         setup.retreat(opener, fallback), context,
         model=setup.model, level=setup.level, n_draws=setup.n_draws, rng=setup.seed,
+        first_baseline=s.baseline(opener),
     )  # fmt: skip
     timing = _values(setup, [opener] * len(TIMING_HOURS), fallback, list(TIMING_HOURS))
     second, with_second = _second_fallback(setup, opener, fallback)

@@ -419,6 +419,12 @@ def _table(data: dict[str, Any], key: str, allowed: set[str]) -> dict[str, Any]:
 
 
 def _benchmark(entry: dict[str, Any]) -> Benchmark:
+    unknown = sorted(set(entry) - {"name", "kind", "value"})
+    if unknown:
+        raise InvalidParameterError(
+            f"Unknown field(s) {', '.join(f'benchmarks.{u}' for u in unknown)}; a benchmark has "
+            "name, kind and value."
+        )
     missing = [k for k in ("name", "kind", "value") if k not in entry]
     if missing:
         raise InvalidParameterError(

@@ -1,0 +1,160 @@
+"""The concession script and the plan as JSON-ready data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from plan_factories import DOMAIN_EXAMPLES, example_mapping, salary_mapping
+
+from ditf.plan import Plan, concession_script, plan, plan_report, plan_scenario_from_mapping
+
+ALL_EXAMPLES = (*DOMAIN_EXAMPLES, "theatrical", "absurd")
+HEADLINE = {
+    "opener",
+    "fallback",
+    "p_yes_sequence",
+    "p_yes_direct",
+    "expected_value_sequence",
+    "expected_value_direct",
+    "interval",
+    "curve",
+    "findings",
+}
+FINDING_KEYS = {"id", "severity", "message"}
+
+
+def plan_of(data) -> Plan:
+    return plan(plan_scenario_from_mapping(data))
+
+
+def money(p: Plan, value: float) -> str:
+    return f"{value:,.6g} {p.scenario.unit}"
+
+
+@pytest.fixture(scope="module")
+def example_plans() -> dict[str, Plan]:
+    return {name: plan_of(example_mapping(name)) for name in ALL_EXAMPLES}
+
+
+# The script ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", DOMAIN_EXAMPLES)
+def test_the_retreat_names_its_criterion_and_what_was_given_up(example_plans, name):
+    p = example_plans[name]
+    opening, retreat, last = concession_script(p)
+    assert opening.startswith(
+        f'Open: "I am asking for {p.scenario.info.noun} {money(p, p.opener)}."'
+    )
+    assert f"{p.opener_basis.name} is {money(p, p.opener_basis.value)}" in opening
+    assert retreat.startswith("Retreat at once, yourself, after the refusal")
+    assert f"come down to {money(p, p.fallback)}" in retreat
+    assert f"gives up {money(p, abs(p.opener - p.fallback))} of what I asked" in retreat
+    assert p.fallback_criterion is not None
+    assert f"{p.fallback_criterion.name} is {money(p, p.fallback_criterion.value)}" in retreat
+    assert p.scenario.explanation in retreat
+    assert last.startswith("If that is refused too")
+
+
+def test_the_salary_retreat_in_full():
+    p = plan_of(example_mapping("salary"))
+    assert p.fallback_criterion is not None
+    crit = p.fallback_criterion
+    assert concession_script(p)[1] == (
+        'Retreat at once, yourself, after the refusal: "I understand that is more than you can '
+        f"do. I can come down to {money(p, p.fallback)}: that gives up "
+        f"{money(p, p.opener - p.fallback)} of what I asked. I still need {money(p, p.fallback)}, "
+        f"and {crit.name} is {money(p, crit.value)}. I can move on the base if we agree on the "
+        'scope of the role."'
+    )
+
+
+def test_a_buyers_concession_is_a_positive_amount():
+    p = plan_of(example_mapping("procurement"))
+    assert p.opener < p.fallback
+    assert f"gives up {money(p, p.fallback - p.opener)}" in concession_script(p)[1]
+
+
+def test_the_last_offer_names_the_second_fallback():
+    p = plan_of(salary_mapping())
+    assert p.second_fallback is not None and p.second_criterion is not None
+    last = concession_script(p)[2]
+    assert f"My last offer is {money(p, p.second_fallback)}" in last
+    assert f"within {p.second_criterion.name} ({money(p, p.second_criterion.value)})" in last
+
+
+def test_without_a_second_fallback_the_script_says_to_walk_away():
+    p = plan_of(salary_mapping(fallback=100000))  # the fallback is the minimum
+    assert p.second_fallback is None
+    last = concession_script(p)[2]
+    assert "Then I would rather take my alternative" in last
+    assert "Do not go below your minimum (100,000 EUR)" in last
+
+
+def test_a_fallback_without_a_criterion_asks_you_to_name_one():
+    p = plan_of(salary_mapping(fallback=126000, opener=130000))
+    assert p.fallback_criterion is None
+    assert "(name the criterion behind this number before you ask)" in concession_script(p)[1]
+
+
+def test_the_explanation_is_capitalised_and_optional():
+    explained = plan_of(salary_mapping(explanation="  we can agree on the scope first."))
+    assert concession_script(explained)[1].endswith(' We can agree on the scope first."')
+    bare = plan_of(salary_mapping(explanation=None))
+    assert concession_script(bare)[1].endswith('median is 104,000 EUR."')
+
+
+# The report ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL_EXAMPLES)
+def test_the_report_has_the_headline_keys_and_round_trips_through_json(example_plans, name):
+    p = example_plans[name]
+    report = plan_report(p)
+    assert report.keys() >= HEADLINE
+    text = json.dumps(report, allow_nan=False)
+    assert json.loads(text) == report
+    for finding in report["findings"]:
+        assert finding.keys() >= FINDING_KEYS
+        assert finding["severity"] in {"blocking", "warning"}
+
+
+@pytest.mark.parametrize("name", ["salary", "absurd"])
+def test_the_report_holds_the_plans_numbers(example_plans, name):
+    p = example_plans[name]
+    r = plan_report(p)
+    assert (r["opener"], r["fallback"], r["second_fallback"]) == (
+        p.opener,
+        p.fallback,
+        p.second_fallback,
+    )
+    assert (r["p_yes_sequence"], r["expected_value_sequence"]) == (
+        p.sequence.p_yes,
+        p.sequence.value,
+    )
+    assert (r["p_yes_direct"], r["expected_value_direct"]) == (p.direct.p_yes, p.direct.value)
+    assert r["interval"] == {
+        "level": 0.9,
+        "p_yes_sequence": [p.sequence.p_lo, p.sequence.p_hi],
+        "expected_value_sequence": [p.sequence.value_lo, p.sequence.value_hi],
+        "p_fallback_after": [p.p_fallback_lo, p.p_fallback_hi],
+    }
+    assert [c["opener"] for c in r["curve"]] == [c.opener for c in p.curve]
+    assert [c["expected_value"] for c in r["curve"]] == [c.estimate.value for c in p.curve]
+    assert [c["defensible"] for c in r["curve"]] == [c.defensible for c in p.curve]
+    assert [t["delay_hours"] for t in r["timing"]] == [t.delay_hours for t in p.timing]
+    assert [f["id"] for f in r["findings"]] == [f.id for f in p.findings]
+    assert r["script"] == list(concession_script(p))
+    assert r["blocking"] == p.blocking
+    assert r["contributions"] == p.contributions
+    assert r["opener_basis"] == {"name": p.opener_basis.name, "value": p.opener_basis.value}
+    assert r["domain"] == p.scenario.domain and r["unit"] == p.scenario.unit
+
+
+def test_the_report_marks_missing_parts_as_null():
+    r = plan_report(plan_of(salary_mapping(fallback=126000, opener=130000)))
+    assert r["fallback_criterion"] is None
+    r = plan_report(plan_of(salary_mapping(fallback=100000)))
+    assert r["second_fallback"] is None and r["with_second_fallback"] is None
+    assert r["chosen_by_you"] is True
