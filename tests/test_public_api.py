@@ -16,13 +16,14 @@ import pytest
 
 import ditf
 import ditf.data
+import ditf.defend
 import ditf.model
 import ditf.plan
 import ditf.simulate
 import ditf.store
 import ditf.study
 
-NAMESPACES = [ditf, ditf.data, ditf.model, ditf.plan, ditf.simulate, ditf.store, ditf.study]
+NAMESPACES = [ditf, ditf.data, ditf.defend, ditf.model, ditf.plan, ditf.simulate, ditf.store, ditf.study]
 #: Never imported by ``import ditf``: the application layer, optional extras, plotting.
 HEAVY = ["typer", "rich", "fastapi", "sqlalchemy", "negmas", "dask", "matplotlib"]
 
