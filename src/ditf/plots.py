@@ -411,3 +411,131 @@ def plot_plan_curve(plan: Plan, path: str | Path) -> None:
     fig.suptitle(f"{s.title or s.domain}: fallback {plan.fallback:,.6g} {s.unit}")
     fig.tight_layout()
     save(fig, path)
+
+
+# ---------------------------------------------------------------- negotiate
+
+from ditf.negotiate import Negotiation, TournamentResult  # noqa: E402  (this section's own)
+
+__all__ += ["plot_negotiation", "plot_tournament"]
+
+
+def plot_negotiation(negotiation: Negotiation, path: str | Path) -> None:
+    """Draw one negotiation in utility space: the offers, the Pareto frontier and the deal.
+
+    Every outcome is a grey dot (requester utility across, counterpart utility up), the Pareto
+    frontier a line, each side's offers a path in the order made, the reservation values dashed
+    lines, and the agreement a star.
+
+    Parameters
+    ----------
+    negotiation : Negotiation
+        From :func:`ditf.negotiate.negotiate` or :func:`ditf.negotiate.run_negmas`.
+    path : str or Path
+        Output file; the suffix picks the format (``.png``, ``.svg``, ``.pdf``).
+
+    Raises
+    ------
+    InvalidParameterError
+        If the format is unknown or the file cannot be written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from ditf.negotiate import OutcomeSpace, Problem, negotiate
+    >>> problem = Problem(space=OutcomeSpace.single(0, 100), target=40,
+    ...                   requester_reservation=30, counterpart_reservation=60)
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "deal.svg"
+    >>> plot_negotiation(negotiate(problem, rng=0), out)
+    >>> out.stat().st_size > 0
+    True
+    """
+    plt = _pyplot()
+    problem = negotiation.problem
+    arrays = problem.space.arrays()
+    fig, ax = plt.subplots(figsize=(6, 5))
+    ax.scatter(arrays.requester, arrays.counterpart, s=4, color="#d9d9d9", label="outcomes")
+    front = arrays.pareto.nonzero()[0]
+    order = front[arrays.requester[front].argsort()]
+    ax.plot(arrays.requester[order], arrays.counterpart[order], color="#636363", linewidth=1,
+            label="Pareto frontier")  # fmt: skip
+    for side, color in (("requester", "#3182bd"), ("counterpart", "#e6550d")):
+        moves = [m for m in negotiation.moves if m.side == side and m.action == "offer"]
+        ax.plot([m.requester_utility for m in moves], [m.counterpart_utility for m in moves],
+                marker="o", markersize=3, color=color, label=f"{side} offers")  # fmt: skip
+    res_r, res_c = problem.reservation_utilities
+    ax.axvline(res_r, color="#3182bd", linestyle="--", linewidth=0.8)
+    ax.axhline(res_c, color="#e6550d", linestyle="--", linewidth=0.8)
+    if negotiation.agreement_index >= 0:
+        i = negotiation.agreement_index
+        ax.plot(arrays.requester[i], arrays.counterpart[i], marker="*", markersize=14,
+                color="black", linestyle="none", label="agreement")  # fmt: skip
+    ax.set_xlabel(f"requester utility ({negotiation.requester})")
+    ax.set_ylabel(f"counterpart utility ({negotiation.counterpart})")
+    ax.set_title(f"{negotiation.status} after {negotiation.rounds} round(s); dashed: "
+                 "reservation values", fontsize=9)  # fmt: skip
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    save(fig, path)
+
+
+def plot_tournament(result: TournamentResult, path: str | Path) -> None:
+    """Draw a tournament: requester utility and agreement rate per strategy and counterpart.
+
+    Left: mean requester utility with its 95% interval, one bar group per strategy, one bar per
+    counterpart population (first episode, or per episode with several). Right: agreement and
+    walk-away rates.
+
+    Parameters
+    ----------
+    result : TournamentResult
+        From :func:`ditf.negotiate.tournament`.
+    path : str or Path
+        Output file; the suffix picks the format.
+
+    Raises
+    ------
+    InvalidParameterError
+        If the format is unknown or the file cannot be written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from ditf.negotiate import OutcomeSpace, Problem, tournament
+    >>> problem = Problem(space=OutcomeSpace.single(0, 100), target=40,
+    ...                   requester_reservation=30, counterpart_reservation=60)
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "tournament.png"
+    >>> plot_tournament(tournament(problem, n=50, rng=0), out)
+    >>> out.stat().st_size > 0
+    True
+    """
+    plt = _pyplot()
+    strategies = list(dict.fromkeys(r.strategy for r in result.rows))
+    groups = list(dict.fromkeys((r.counterpart, r.episode) for r in result.rows))
+    by = {(r.strategy, r.counterpart, r.episode): r for r in result.rows}
+    width = 0.8 / len(groups)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for g, (other, episode) in enumerate(groups):
+        rows = [by[(s, other, episode)] for s in strategies]
+        x = [i + (g - (len(groups) - 1) / 2) * width for i in range(len(strategies))]
+        label = other if result.episodes == 1 else f"{other}, episode {episode}"
+        mid = [r.requester_utility for r in rows]
+        err = [[r.requester_utility - r.requester_utility_lo for r in rows],
+               [r.requester_utility_hi - r.requester_utility for r in rows]]  # fmt: skip
+        err = [[0.0 if math.isnan(v) else v for v in side] for side in err]
+        left.bar(x, mid, width=width, yerr=err, capsize=2, label=label)
+        right.bar(x, [100 * r.agreement_rate for r in rows], width=width, label=label)
+        right.scatter(x, [100 * r.walk_away_rate for r in rows], color="black", marker="x",
+                      s=16, zorder=3)  # fmt: skip
+    res_r = result.problem.reservation_utilities[0]
+    left.axhline(res_r, color="grey", linestyle=":", linewidth=1, label="requester reservation")
+    for ax in (left, right):
+        ax.set_xticks(range(len(strategies)), [s.replace("_", " ") for s in strategies])
+        ax.tick_params(axis="x", labelrotation=20)
+    left.set_ylabel("requester utility (mean, 95% interval)")
+    right.set_ylabel("% agreements (bars), % walk-aways (x)")
+    right.set_ylim(0, 105)
+    left.legend(fontsize=8)
+    fig.suptitle(f"{result.n:,} negotiations per cell", fontsize=10)
+    fig.tight_layout()
+    save(fig, path)

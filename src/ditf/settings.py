@@ -1,5 +1,4 @@
-"""Application settings: where the web app listens, and limits that keep one command or request
-from exhausting the machine.
+"""Application settings: caps on the work of one command or request, and where the web app runs.
 
 Only the application layer (CLI, web) builds these, with :meth:`Settings.from_env`; library
 functions take them as arguments.
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ditf._errors import InvalidParameterError
+from ditf._validation import check_int_range, check_type
 
 __all__ = ["Settings"]
 
@@ -93,17 +93,20 @@ class Settings:
     web_max_upload_bytes: int = 1_000_000
 
     def __post_init__(self) -> None:
-        # ditf._validation sits beside this module in the layers, so the checks are local.
-        if not isinstance(self.host, str) or not self.host.strip():
-            raise _invalid("host", "a non-empty string", self.host)
-        _check_int(self.port, "port", 1, 65535)
+        check_type(self.host, "host", "Settings", str, "a non-empty string")
+        if not self.host.strip():
+            raise InvalidParameterError(
+                f"The 'host' parameter of Settings must be a non-empty string. Got {self.host!r} "
+                "instead."
+            )
+        check_int_range(self.port, "port", "Settings", 1, 65535)
         for name in _WEB_CAPS:
-            _check_int(getattr(self, name), name, 1, None)
-        if self.db_url is not None and not isinstance(self.db_url, str):
-            raise _invalid("db_url", "a database URL or file name", self.db_url)
+            check_int_range(getattr(self, name), name, "Settings", 1)
+        if self.db_url is not None:
+            check_type(self.db_url, "db_url", "Settings", str, "a database URL or file name")
         if self.token is not None:
             if not isinstance(self.token, str):
-                raise _invalid("token", "a string", "<hidden>")
+                check_type(None, "token", "Settings", str, "a string")  # never echo a token
             if len(self.token) < MIN_TOKEN_LENGTH or self.token != self.token.strip():
                 # The message must not echo the token itself.
                 raise InvalidParameterError(
@@ -141,17 +144,3 @@ class Settings:
             if text:
                 values[name] = text
         return cls(**values)
-
-
-def _invalid(name: str, constraint: str, value: Any) -> InvalidParameterError:
-    return InvalidParameterError(
-        f"The {name!r} parameter of Settings must be {constraint}. Got {value!r} instead."
-    )
-
-
-def _check_int(value: Any, name: str, low: int, high: int | None) -> None:
-    constraint = f"an int >= {low}" if high is None else f"an int in [{low}, {high}]"
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _invalid(name, constraint, value)
-    if value < low or (high is not None and value > high):
-        raise _invalid(name, constraint, value)

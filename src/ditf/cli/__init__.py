@@ -6,7 +6,7 @@ Commands live in one private module per area; importing them registers them on `
 
 from __future__ import annotations
 
-from ditf.cli import _defend, _journal, _model, _plan, _serve, _simulate, _study, _train  # noqa: F401  (register the commands)
+from ditf.cli import _defend, _journal, _model, _negotiate, _plan, _serve, _simulate, _study, _train  # noqa: F401  (register the commands)
 from ditf.cli._app import app
 
 __all__ = ["app", "main"]
