@@ -22,8 +22,9 @@ import ditf.plan
 import ditf.simulate
 import ditf.store
 import ditf.study
+import ditf.train
 
-NAMESPACES = [ditf, ditf.data, ditf.defend, ditf.model, ditf.plan, ditf.simulate, ditf.store, ditf.study]
+NAMESPACES = [ditf, ditf.data, ditf.defend, ditf.model, ditf.plan, ditf.simulate, ditf.store, ditf.study, ditf.train]
 #: Never imported by ``import ditf``: the application layer, optional extras, plotting.
 HEAVY = ["typer", "rich", "fastapi", "sqlalchemy", "negmas", "dask", "matplotlib"]
 

@@ -1,0 +1,72 @@
+"""The trainer: practise door-in-the-face against counterparts drawn from the model.
+
+Two roles. As the requester (:func:`play_round`) the trainee picks an opener (or none), a
+fallback, the timing and the explanation; a counterpart drawn from the behavioural model
+answers; the feedback compares the choice with asking directly and with the planner's plan,
+explains each mechanism, audits the plan and scores it on expectations (0-100). As the target
+(:func:`make_pitch`, :func:`score_target`) a simulated counterpart runs the technique,
+honestly or as theatre, and the trainee is scored on keeping their limit and spotting
+theatre. Scenarios for every domain at three levels are bundled as data. See ``docs/train.md``.
+"""
+
+from __future__ import annotations
+
+from ditf.train._choice import Choice
+from ditf.train._counterpart import Answers
+from ditf.train._explain import MechanismNote, mechanism_notes
+from ditf.train._goals import GOALS, GoalResult
+from ditf.train._pitch import Pitch, make_pitch
+from ditf.train._round import LUCK_NOTE, RoundResult, play_round
+from ditf.train._scenario import (
+    LEVELS,
+    TargetBrief,
+    TrainerScenario,
+    load_trainer_scenarios,
+    pick_scenario,
+    trainer_scenario,
+    trainer_scenario_from_mapping,
+)
+from ditf.train._score import BLOCKING_PENALTY, GOAL_POINTS, VALUE_POINTS, Option, Penalty, Score
+from ditf.train._target import (
+    DECISIONS,
+    OUTCOME_POINTS,
+    SPOTTING_POINTS,
+    Pressure,
+    TargetResponse,
+    TargetResult,
+    score_target,
+)
+
+__all__ = [
+    "BLOCKING_PENALTY",
+    "DECISIONS",
+    "GOALS",
+    "GOAL_POINTS",
+    "LEVELS",
+    "LUCK_NOTE",
+    "OUTCOME_POINTS",
+    "SPOTTING_POINTS",
+    "VALUE_POINTS",
+    "Answers",
+    "Choice",
+    "GoalResult",
+    "MechanismNote",
+    "Option",
+    "Penalty",
+    "Pitch",
+    "Pressure",
+    "RoundResult",
+    "Score",
+    "TargetBrief",
+    "TargetResponse",
+    "TargetResult",
+    "TrainerScenario",
+    "load_trainer_scenarios",
+    "make_pitch",
+    "mechanism_notes",
+    "pick_scenario",
+    "play_round",
+    "score_target",
+    "trainer_scenario",
+    "trainer_scenario_from_mapping",
+]
