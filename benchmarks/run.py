@@ -15,6 +15,7 @@ from scipy.stats import multivariate_normal
 
 from ditf.model import Context, Sequence, fit, load_model, predict
 from ditf.model._bivariate import bvn_cdf
+from negotiate import main as bench_negotiate
 from plan import main as bench_plan
 from simulate import main as bench_simulate
 
@@ -73,3 +74,4 @@ if __name__ == "__main__":
     bench_fit()
     bench_simulate()
     bench_plan()
+    bench_negotiate()

@@ -18,13 +18,25 @@ import ditf
 import ditf.data
 import ditf.defend
 import ditf.model
+import ditf.negotiate
 import ditf.plan
 import ditf.simulate
 import ditf.store
 import ditf.study
 import ditf.train
 
-NAMESPACES = [ditf, ditf.data, ditf.defend, ditf.model, ditf.plan, ditf.simulate, ditf.store, ditf.study, ditf.train]
+NAMESPACES = [
+    ditf,
+    ditf.data,
+    ditf.defend,
+    ditf.model,
+    ditf.negotiate,
+    ditf.plan,
+    ditf.simulate,
+    ditf.store,
+    ditf.study,
+    ditf.train,
+]
 #: Never imported by ``import ditf``: the application layer, optional extras, plotting.
 HEAVY = ["typer", "rich", "fastapi", "sqlalchemy", "negmas", "dask", "matplotlib"]
 

@@ -12,6 +12,7 @@ from scipy import stats
 
 from ditf._errors import InvalidParameterError
 from ditf.model import Replication
+from ditf.negotiate import Negotiation, TournamentResult
 from ditf.plan import Plan
 from ditf.simulate import SimulationResult, SweepResult
 from ditf.study import ComplianceReport, MetaResult, PowerCurve, TrimFill
@@ -19,12 +20,14 @@ from ditf.study import ComplianceReport, MetaResult, PowerCurve, TrimFill
 __all__ = [
     "plot_forest",
     "plot_funnel",
+    "plot_negotiation",
     "plot_plan_curve",
     "plot_power_curve",
     "plot_rates",
     "plot_replication",
     "plot_simulation",
     "plot_sweep",
+    "plot_tournament",
     "save",
 ]
 
@@ -414,10 +417,6 @@ def plot_plan_curve(plan: Plan, path: str | Path) -> None:
 
 
 # ---------------------------------------------------------------- negotiate
-
-from ditf.negotiate import Negotiation, TournamentResult  # noqa: E402  (this section's own)
-
-__all__ += ["plot_negotiation", "plot_tournament"]
 
 
 def plot_negotiation(negotiation: Negotiation, path: str | Path) -> None:

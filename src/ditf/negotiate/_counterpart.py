@@ -1,0 +1,359 @@
+"""A human-like counterpart driven by ditf's fitted behavioural model.
+
+Each requester offer is a request in the model's sense: its cost to the counterpart is the share
+of its utility range it would give up, and the counterpart says yes when
+``z0 - b ln(c / c_ref) + theta + lifts + e > 0`` (``docs/model.md``), with a stable willingness
+``theta`` per counterpart and fresh noise ``e`` for each new offer. The lifts are the model's
+own mechanisms, computed by :func:`ditf.model._mechanisms.lifts` from the offer history:
+
+* reciprocity: a concession by the requester (its offer costs less than its previous, refused
+  one) lifts acceptance, saturating in the concession's log ratio, decaying with the hours
+  between offers and wearing off with each retreat this counterpart has already seen from this
+  requester, in earlier episodes (``prior_retreats``) and in this one (habituation);
+* contrast: the largest earlier ask is an anchor that makes later asks look smaller;
+* consistency: having just refused lowers the next answer;
+* credibility: once the requester has asked beyond the plausible maximum, a bad-faith penalty
+  applies. A counterpart whose yes that penalty turns into a no walks away (it would have
+  agreed but for the insult).
+
+Around the model sit two pieces of bargaining logic, each with one stated assumption:
+
+* Belief about the requester's reservation (concession size as a signal of flexibility). The
+  counterpart keeps a posterior over the lowest cost ``rho`` the requester would accept. Prior:
+  uniform over the cost levels up to the opener (and up to the plausible maximum when one is
+  known). Assumption: a requester makes its next offer uniformly among the levels between its
+  reservation and its previous offer, so an offer at level ``k`` after one at level ``p`` has
+  likelihood ``1 / (p - rho + 1)`` for ``rho <= k``. A large concession therefore reads as a
+  requester with room to spare; holding firm reads as being near its limit.
+* Counter-offers. The counterpart counters with the offer that maximises its expected surplus,
+  ``P(rho <= x) * (c_res - x)`` (Raiffa, 1982), and the opener anchors it: the model's contrast
+  lift ``C``, converted to cost units through the cost sensitivity ``b``, scales the counter by
+  ``exp(C / b)`` (a larger earlier ask makes giving more feel smaller). Counters never retract,
+  never pass the counterpart's reservation, and any requester offer at or below the counter is
+  accepted.
+
+Hard rule: an offer below the counterpart's reservation value is never accepted. A repeated
+offer is not a new request: it gets no fresh answer (only the belief and the counter move).
+
+References
+----------
+Cialdini, R. B., et al. (1975). JPSP, 31(2), 206-215. (reciprocal concessions, contrast)
+Even-Chen, M., Yinon, Y., & Bizman, A. (1978). EJSP, 8(1), 135-140. (absurd openers backfire)
+Raiffa, H. (1982). The Art and Science of Negotiation. Harvard University Press. (expected
+    surplus of an offer under uncertainty about the other side's reservation price)
+Galinsky, A. D., & Mussweiler, T. (2001). First offers as anchors. JPSP, 81(4), 657-669.
+Zeng, D., & Sycara, K. (1998). Bayesian learning in negotiation. International Journal of
+    Human-Computer Studies, 48(1), 125-141. (updating a belief about the reservation price)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, cast
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from ditf._errors import InvalidParameterError
+from ditf._types import BoolArray, FloatArray
+from ditf._validation import check_int_range, check_positive, check_probability, check_type
+from ditf.model import Mechanisms, ModelParams, ParamArrays, load_model
+from ditf.model._mechanisms import NO_ANSWER, REFUSED, StepFeatures, lifts
+from ditf.negotiate._seat import IntArray, Seat
+from ditf.negotiate._strategies import Agent, Reply, Strategy
+from ditf.simulate import Scenario
+
+__all__ = ["BELIEF_LEVELS", "DEFAULT_BASELINE", "HumanCounterpart"]
+
+#: P(yes) to the requester's target asked alone, when nothing better is known: ditf's standard
+#: scenario (Cialdini et al., 1975, Exp. 1, the smaller request asked alone), as in simulate.
+DEFAULT_BASELINE = Scenario().baseline
+#: Most cost levels the belief keeps apart. Up to this many distinct costs are kept exactly;
+#: above it costs are pooled into this many equal bins (0.1% of the counterpart's range), finer
+#: than any concession a person would notice, so the belief stays small per negotiation.
+BELIEF_LEVELS = 1024
+#: Equal-cost tolerance: two utilities within float rounding are one level.
+_SAME = 1e-12
+_TINY = float(np.finfo(float).tiny)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HumanCounterpart(Strategy):
+    """A counterpart who answers like the people in ditf's evidence.
+
+    Parameters
+    ----------
+    baseline : float, default 0.167
+        P(yes) to the requester's target when it is the first and only ask, in (0, 1): what
+        pins the model's intercept (``Context.baseline``). The default is ditf's standard
+        scenario (Cialdini et al., 1975); set it from your own data.
+    prior_retreats : int, default 0
+        Retreats this counterpart has already seen from this requester (habituation), 0-1000.
+    strength : float, default 1.0
+        Context-level strength of the sequential lifts (1 is the median context; > 0).
+    params : ModelParams or None, default None
+        Model parameters; None: the posterior mode of the fit shipped with ditf.
+    mechanisms : Mechanisms or None, default None
+        Switches; None: all on. Switching one off removes exactly its term.
+
+    Examples
+    --------
+    >>> HumanCounterpart(baseline=0.3).label
+    'human'
+    """
+
+    baseline: float = DEFAULT_BASELINE
+    prior_retreats: int = 0
+    strength: float = 1.0
+    params: ModelParams | None = None
+    mechanisms: Mechanisms | None = None
+    kind: ClassVar[str] = "human"
+    deterministic: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        owner = "HumanCounterpart"
+        value = check_probability(self.baseline, "baseline", owner, open_interval=True)
+        object.__setattr__(self, "baseline", value)
+        retreats = check_int_range(self.prior_retreats, "prior_retreats", owner, 0, 1000)
+        object.__setattr__(self, "prior_retreats", retreats)
+        object.__setattr__(self, "strength", check_positive(self.strength, "strength", owner))
+        if self.params is not None:
+            check_type(self.params, "params", owner, ModelParams, "a ModelParams or None")
+        if self.mechanisms is not None:
+            check_type(self.mechanisms, "mechanisms", owner, Mechanisms, "a Mechanisms or None")
+
+    def agent(self, seat: Seat, gen: np.random.Generator) -> Agent:
+        """A human-like agent for the seat's negotiations.
+
+        Raises
+        ------
+        InvalidParameterError
+            If the seat has no reference request (the requester's target).
+        """
+        if seat.reference_cost is None or not seat.reference_cost > 0:
+            raise InvalidParameterError(
+                "HumanCounterpart needs the requester's target as its reference request (its "
+                "baseline is P(yes) to that target). Play it as the counterpart of a Problem."
+            )
+        return _HumanAgent(self, seat, gen)
+
+
+class _Levels:
+    """Cost levels of the outcomes, for the belief and the counter-offers."""
+
+    def __init__(self, seat: Seat) -> None:
+        cost = np.clip(seat.cost(), 0.0, 1.0)
+        unique = np.unique(cost)
+        if len(unique) <= BELIEF_LEVELS:
+            # Merge costs equal up to rounding so a level is one cost.
+            keep = np.concatenate(([True], np.diff(unique) > _SAME))
+            edges = unique[keep]
+            self.of = np.searchsorted(edges, cost + _SAME, side="right") - 1
+        else:
+            self.of = np.minimum((cost * BELIEF_LEVELS).astype(np.int64), BELIEF_LEVELS - 1)
+        g = int(self.of.max()) + 1
+        # Per level: the costliest outcome at or below it (the counterpart's most generous
+        # offer at that level); equal costs go by outcome index. Levels rise with cost, so a
+        # running maximum of the cost rank fills empty bins from below.
+        by_cost = np.lexsort((np.arange(len(cost)), cost))
+        rank = np.full(g, -1, dtype=np.int64)
+        np.maximum.at(rank, self.of[by_cost], np.arange(len(cost)))
+        self.top: IntArray = by_cost[np.maximum.accumulate(rank)]
+        self.cost: FloatArray = cost[self.top]
+        self.index = np.arange(g)
+        # likelihood[p, j] = 1 / (p - j + 1): an offer after one at level p when the reservation
+        # is at level j <= p; the extra last row (all ones) is an offer that says nothing.
+        gap = self.index[:, None] - self.index[None, :] + 1
+        uninformative = np.ones((1, g))
+        self.likelihood: FloatArray = np.vstack([1.0 / np.maximum(gap, 1), uninformative])
+        # cut[k, j] = 1 for j <= k: the requester's reservation is at most its current offer.
+        self.cut: FloatArray = (gap >= 1).astype(float)
+
+    def below(self, cost: FloatArray) -> IntArray:
+        """The highest level whose cost is at most ``cost`` (0 at least)."""
+        level: IntArray = np.searchsorted(self.cost, cost + _SAME, side="right") - 1
+        return np.maximum(level, 0)
+
+
+class _HumanAgent:
+    def __init__(
+        self,
+        spec: HumanCounterpart,
+        seat: Seat,
+        gen: np.random.Generator,
+        memory: tuple[FloatArray, FloatArray] | None = None,
+    ) -> None:
+        self.spec, self.seat, self.gen = spec, seat, gen
+        params = spec.params or load_model().params
+        self.params = params
+        self.p = ParamArrays.from_matrix(params.to_array()[None, :])
+        self.mech = spec.mechanisms or Mechanisms()
+        self.strength = np.array([[spec.strength]])
+        self.z0 = float(ndtri(spec.baseline))
+        self.b = params.cost_sensitivity
+        self.noise_sd = float(np.sqrt(1.0 - params.trait_share))
+        n = seat.n
+        if memory is None:
+            self.theta = gen.standard_normal(n) * float(np.sqrt(params.trait_share))
+            self.seen = np.full(n, float(spec.prior_retreats))
+        else:  # the same people meet the same requester again
+            self.theta, self.seen = memory
+        self.cost = np.clip(seat.cost(), 0.0, 1.0)
+        self.levels = _Levels(seat)
+        self.res_cost = (seat.u_max - seat.reservation) / (seat.u_max - seat.u_min)
+        self.res_level = self.levels.below(self.res_cost)
+        # HumanCounterpart.agent has checked that the reference request costs something.
+        self.log_ref = float(np.log(cast(float, seat.reference_cost)))
+        top = len(self.levels.cost) - 1
+        if seat.plausible_cost is not None:
+            top = int(self.levels.below(np.array([seat.plausible_cost]))[0])
+        prior = np.where(self.levels.index <= top, 1.0, 0.0)
+        self.belief = np.tile(prior, (n, 1))
+        self.last_offer = np.full(n, -1, dtype=np.int64)
+        self.last_cost = np.zeros(n)
+        self.last_level = np.zeros(n, dtype=np.int64)
+        self.max_cost = np.zeros(n)
+        self.anchor_round = np.zeros(n)
+        self.counter = np.full(n, -1, dtype=np.int64)
+        self.note = ""
+        self.info: dict[str, float] = {}
+
+    def next_episode(self) -> _HumanAgent:
+        """The same counterparts, a new negotiation: willingness and retreats seen carry over."""
+        return _HumanAgent(self.spec, self.seat, self.gen, memory=(self.theta, self.seen))
+
+    # -------------------------------------------------------------- answering offers
+
+    def features(self, cost: FloatArray, r: int) -> StepFeatures:
+        """The model's step features of an offer of ``cost`` given the history so far."""
+        started = self.last_offer >= 0
+        safe = np.maximum(cost, _TINY)
+        hours = self.seat.hours_per_round
+        concession = np.where(
+            started & (cost < self.last_cost), np.log(np.maximum(self.last_cost, _TINY) / safe), 0
+        )
+        anchor = np.where(self.max_cost > cost, np.log(np.maximum(self.max_cost, _TINY) / safe), 0)
+        excess = np.zeros_like(cost)
+        if self.seat.plausible_cost is not None:
+            over = self.max_cost > self.seat.plausible_cost
+            ratio = np.maximum(self.max_cost, _TINY) / self.seat.plausible_cost
+            excess = np.where(over, np.log(ratio), 0.0)
+        return StepFeatures(
+            concession=concession,
+            retreat_delay=np.full_like(cost, hours),
+            retreats_seen=self.seen,
+            anchor=anchor,
+            anchor_delay=hours * (r - self.anchor_round),
+            last_answer=np.where(started, float(REFUSED), float(NO_ANSWER)),
+            excess=excess,
+            prosocial=np.full_like(cost, float(self.seat.prosocial)),
+        )
+
+    def respond(self, offer: IntArray, t: float, r: int) -> Reply:
+        noise = self.gen.standard_normal(self.seat.n) * self.noise_sd
+        cost = self.cost[offer]
+        new = offer != self.last_offer
+        within = self.seat.own[offer] >= self.seat.reservation
+        terms = {k: v.ravel() for k, v in lifts(
+            self.p, self.features(cost, r), self.mech, self.strength).items()}  # fmt: skip
+        lift = terms["reciprocity"] + terms["contrast"] + terms["consistency"]
+        penalty = terms["credibility"]
+        base = self.z0 - self.b * (np.log(np.maximum(cost, _TINY)) - self.log_ref) + self.theta
+        utility = base + lift + penalty + noise
+        yes = new & within & (utility > 0)
+        own_counter = (self.counter >= 0) & (self.levels.of[offer] <= self.counter)
+        accept = within & (yes | own_counter)
+        walk = new & within & ~accept & (penalty < 0) & (utility - penalty > 0)
+        self._record(offer, cost, new, r, base + lift + penalty, terms)
+        self.note = self._explain(bool(accept[0]), bool(walk[0]), bool(within[0]))
+        return Reply(accept, walk)
+
+    def _record(
+        self,
+        offer: IntArray,
+        cost: FloatArray,
+        new: BoolArray,
+        r: int,
+        index: FloatArray,
+        terms: dict[str, FloatArray],
+    ) -> None:
+        """Update memory and belief after an offer (its lifts were computed before this)."""
+        started = self.last_offer >= 0
+        retreat = new & started & (cost < self.last_cost)
+        # For transcripts: this person's P(yes) to a new offer given their willingness.
+        p_yes = float(ndtr(index[0] / self.noise_sd)) if new[0] else float("nan")
+        p_yes = p_yes if self.seat.own[offer[0]] >= self.seat.reservation[0] else 0.0
+        self.info = {"p_yes": p_yes} | {k: float(v[0]) for k, v in terms.items()}
+        level = self.levels.of[offer]
+        self._update_belief(level, started)
+        self.seen = self.seen + retreat
+        raised = cost > self.max_cost
+        self.anchor_round = np.where(raised, float(r), self.anchor_round)
+        self.max_cost = np.maximum(self.max_cost, cost)
+        self.last_offer, self.last_cost, self.last_level = offer, cost, level
+
+    def _update_belief(self, level: IntArray, started: BoolArray) -> None:
+        # Uniform-share concessions: an offer at `level` after one at `last_level` has
+        # likelihood 1 / (last_level - rho + 1) for every reservation rho <= level. A first
+        # offer only bounds rho; an offer above the previous one (a retraction) adds nothing.
+        informative = started & (level <= self.last_level)
+        row = np.where(informative, self.last_level, len(self.levels.cost))
+        belief = self.belief
+        belief *= self.levels.likelihood[row]
+        belief *= self.levels.cut[level]
+        # Rescale so the most likely level is 1: no underflow, however long the negotiation.
+        belief /= belief.max(axis=1, keepdims=True)
+
+    # -------------------------------------------------------------- counter-offers
+
+    def propose(self, t: float, r: int) -> IntArray:
+        belief = self.belief
+        # Only levels up to its reservation can be offered: the expected surplus of a counter at
+        # level x is P(rho <= x) * (c_res - x).
+        top = int(self.res_level.max()) + 1
+        cdf = np.cumsum(belief[:, :top], axis=1) / belief.sum(axis=1, keepdims=True)
+        surplus = self.res_cost[:, None] - self.levels.cost[None, :top]
+        value = np.where(surplus >= -_SAME, cdf * surplus, -np.inf)
+        best = np.argmax(value, axis=1)
+        # Believing no deal is possible, it names its limit.
+        best = np.where(value[np.arange(len(best)), best] > 0, best, self.res_level)
+        anchored = self._anchored(self.levels.cost[best], r)
+        # Never more than its limit, nor more than the requester is asking for right now.
+        started = self.last_offer >= 0
+        cap = np.where(started, np.minimum(self.res_cost, self.last_cost), self.res_cost)
+        level = np.minimum(self.levels.below(np.minimum(anchored, cap)), self.res_level)
+        self.counter = np.maximum(self.counter, level)
+        offer: IntArray = self.levels.top[self.counter]
+        self.note = f"I could do {self.seat.describe(int(offer[0]))}."
+        return offer
+
+    def _anchored(self, cost: FloatArray, r: int) -> FloatArray:
+        """The counter scaled up by the contrast lift of the largest ask (in cost units)."""
+        if not self.mech.contrast:
+            return cost
+        safe = np.maximum(cost, _TINY)
+        zero = np.zeros_like(cost)
+        features = StepFeatures(
+            concession=zero,
+            retreat_delay=zero,
+            retreats_seen=zero,
+            anchor=np.where(
+                self.max_cost > cost, np.log(np.maximum(self.max_cost, _TINY) / safe), 0
+            ),
+            anchor_delay=self.seat.hours_per_round * (r - self.anchor_round),
+            last_answer=zero + NO_ANSWER,
+            excess=zero,
+            prosocial=zero + float(self.seat.prosocial),
+        )
+        contrast = lifts(self.p, features, self.mech, self.strength)["contrast"].ravel()
+        scaled: FloatArray = cost * np.exp(contrast / self.b)
+        return scaled
+
+    def _explain(self, accept: bool, walk: bool, within: bool) -> str:
+        if accept:
+            return "Agreed."
+        if walk:
+            return "After that opening I don't think we can do business. Goodbye."
+        if not within:
+            return "That is more than I can give."
+        return "No, I can't do that."
