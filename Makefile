@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint types layers pytest bench fit clean
+.PHONY: run test install install-dev chromium lint types layers pytest bench fit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,26 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 
-run: install
-	$(BIN)/ditf replicate cialdini1975
+# The web app on http://127.0.0.1:8000 (Ctrl+C stops it).
+run: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[web]'
+	$(BIN)/ditf serve --host 127.0.0.1 --port 8000
 
-test: install-dev lint types layers pytest
+test: install-dev chromium lint types layers pytest
+
+# The browser tests drive Debian's Chromium, never a downloaded browser: install the package
+# with apt when it is missing (where there is no apt, those tests skip and say why).
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	    $$sudo apt-get update -qq && \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "note: $(CHROMIUM) is missing and there is no apt-get; browser tests will skip"; \
+	  fi; \
+	fi
 
 lint:
 	$(BIN)/ruff check src tests benchmarks

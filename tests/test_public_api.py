@@ -24,6 +24,7 @@ import ditf.simulate
 import ditf.store
 import ditf.study
 import ditf.train
+import ditf.web
 
 NAMESPACES = [
     ditf,
@@ -36,6 +37,7 @@ NAMESPACES = [
     ditf.store,
     ditf.study,
     ditf.train,
+    ditf.web,
 ]
 #: Never imported by ``import ditf``: the application layer, optional extras, plotting.
 HEAVY = ["typer", "rich", "fastapi", "sqlalchemy", "negmas", "dask", "matplotlib"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,24 +88,32 @@ class Prediction:
     level: float
 
 
-def _outcome(
+def _evaluator(
     seq: Sequence,
     context: Context,
     p: ParamArrays,
-    mech: Mechanisms,
     strength: FloatArray,
     seed: int,
     first_baseline: float | None = None,
-) -> Outcome:
+) -> Callable[[Mechanisms], Outcome]:
+    """Outcomes of ``seq`` under any mechanism switches; two-step designs compile once."""
     baseline_z = np.full_like(strength, ndtri(context.baseline))
     if len(seq.steps) <= 2:
         design = compile_two_step([(seq, context)])
         first_z = None if first_baseline is None else np.full_like(strength, ndtri(first_baseline))
-        out = evaluate_two_step(design, p, mech, strength, baseline_z, first_z)
-        return Outcome(*(x[:, 0] for x in out))
-    gen = np.random.default_rng(seed)  # common random numbers across ablations
+
+        def exact(mech: Mechanisms) -> Outcome:
+            out = evaluate_two_step(design, p, mech, strength, baseline_z, first_z)
+            return Outcome(*(x[:, 0] for x in out))
+
+        return exact
     per_draw = max(100, MC_PEOPLE // len(strength))
-    return monte_carlo(seq, context, p, mech, strength, baseline_z, per_draw, gen)
+
+    def simulated(mech: Mechanisms) -> Outcome:
+        gen = np.random.default_rng(seed)  # common random numbers across ablations
+        return monte_carlo(seq, context, p, mech, strength, baseline_z, per_draw, gen)
+
+    return simulated
 
 
 def predict(
@@ -167,8 +176,7 @@ def predict(
     strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
     seed = int(gen.integers(2**63))
 
-    def outcome(m: Mechanisms) -> Outcome:
-        return _outcome(sequence, context, p, m, strength, seed, first_baseline)
+    outcome = _evaluator(sequence, context, p, strength, seed, first_baseline)
 
     full = outcome(mech)
     verbal = full.verbal
@@ -183,7 +191,7 @@ def predict(
     lift = verbal - context.baseline
     p_sequence = float(np.mean(verbal))
     alone = Sequence((Step(request=sequence.target),))
-    kept_alone = float(np.mean(_outcome(alone, context, p, mech, strength, seed).behavioral))
+    kept_alone = float(np.mean(_evaluator(alone, context, p, strength, seed)(mech).behavioral))
     return Prediction(
         p_alone=context.baseline,
         p_sequence=p_sequence,

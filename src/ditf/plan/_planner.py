@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray, Seed
 from ditf._validation import check_int_range, check_probability
 from ditf.model import Context, FitResult, Sequence, load_model, predict, predict_draws
@@ -178,13 +179,15 @@ class _Setup:
         return out.p_first_yes, out.p_asked, out.verbal
 
     def estimate(self, p_yes: FloatArray, value: FloatArray) -> Estimate:
+        return self.estimates(p_yes[:, None], value[:, None])[0]
+
+    def estimates(self, p_yes: FloatArray, value: FloatArray) -> list[Estimate]:
+        """One estimate per column of ``(n_draws, n)`` draws."""
         tail = (1.0 - self.level) / 2.0
-        lo_p, hi_p = np.quantile(p_yes, [tail, 1.0 - tail])
-        lo_v, hi_v = np.quantile(value, [tail, 1.0 - tail])
-        return Estimate(
-            float(np.mean(p_yes)), float(lo_p), float(hi_p),
-            float(np.mean(value)), float(lo_v), float(hi_v),
-        )  # fmt: skip
+        p_lo, p_hi = np.quantile(p_yes, [tail, 1.0 - tail], axis=0)
+        v_lo, v_hi = np.quantile(value, [tail, 1.0 - tail], axis=0)
+        columns = zip(p_yes.mean(0), p_lo, p_hi, value.mean(0), v_lo, v_hi, strict=True)
+        return [Estimate(*map(float, c)) for c in columns]
 
 
 def plan(
@@ -243,10 +246,9 @@ def plan(
     seed = int(np.random.default_rng(rng).integers(2**31)) if not isinstance(rng, int) else rng
     setup = _Setup(scenario, model or load_model(), n_draws, seed, level, prior_retreats)
 
-    fallbacks = _fallback_candidates(scenario)
-    curves = {f: _curve(setup, f) for f in fallbacks}
+    curves = _curves(setup, _fallback_candidates(scenario))
     # A fallback that leaves room for a defensible opener beats one that does not.
-    fallback, chosen = max(((f, _best(curves[f])) for f in fallbacks), key=lambda i: i[1][1:])
+    fallback, chosen = max(((f, _best(c)) for f, c in curves.items()), key=lambda i: i[1][1:])
     result = _assemble(setup, chosen[0], fallback, curves[fallback])
     return dataclasses.replace(result, findings=audit(result))
 
@@ -277,37 +279,39 @@ def _openers(s: PlanScenario, fallback: float) -> list[float]:
 
 
 def _values(
-    setup: _Setup, openers: list[float], fallback: float, delays: list[float] | None = None
-) -> list[tuple[FloatArray, FloatArray, FloatArray]]:
-    """Per opener: (P(yes to the opener), P(agreement), expected value) draws."""
+    setup: _Setup, asks: list[tuple[float, float]], delays: list[float] | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Draws of (P(yes to the opener), P(agreement), expected value) per (opener, fallback)."""
     s = setup.scenario
-    delays = delays or [s.delay_hours] * len(openers)
+    delays = delays or [s.delay_hours] * len(asks)
     cells = [
-        (setup.retreat(o, fallback, d), setup.context(fallback))
-        for o, d in zip(openers, delays, strict=True)
+        (setup.retreat(o, f, d), setup.context(f)) for (o, f), d in zip(asks, delays, strict=True)
     ]
-    first_yes, asked, verbal = setup.draws(cells, openers)
-    gains = np.array([s.gain(o) for o in openers])
+    first_yes, asked, verbal = setup.draws(cells, [o for o, _ in asks])
+    opener_gain = np.array([s.gain(o) for o, _ in asks])
+    fallback_gain = np.array([s.gain(f) for _, f in asks])
     p_agree = first_yes + asked * verbal
-    value = first_yes * gains + asked * verbal * s.gain(fallback)
-    return [(first_yes[:, i], p_agree[:, i], value[:, i]) for i in range(len(openers))]
+    return first_yes, p_agree, first_yes * opener_gain + asked * verbal * fallback_gain
 
 
-def _curve(setup: _Setup, fallback: float) -> tuple[CurvePoint, ...]:
+def _curves(setup: _Setup, fallbacks: list[float]) -> dict[float, tuple[CurvePoint, ...]]:
+    """The opener curve of every candidate fallback, evaluated in one pass."""
     s = setup.scenario
-    openers = [o for o in _openers(s, fallback) if s.cost(o) > s.cost(fallback)]
-    if not openers:
-        from ditf._errors import InvalidParameterError
-
+    asks = [
+        (o, f) for f in fallbacks for o in _openers(s, f) if s.cost(o) > s.cost(f)
+    ]  # fmt: skip
+    if not asks:
         raise InvalidParameterError(
-            f"opener ({s.opener:g}) must ask for more than the fallback ({fallback:g}) "
-            f"in your favour: a door-in-the-face opener is the larger request."
+            f"opener ({s.opener:g}) must ask for more than the fallback ({fallbacks[0]:g}) "
+            "in your favour: a door-in-the-face opener is the larger request."
         )
+    first_yes, agree, value = _values(setup, asks)
     limit = s.cost(s.boldest_benchmark.value) * (1 + 1e-9)
-    return tuple(
-        CurvePoint(o, float(np.mean(first)), setup.estimate(agree, value), s.cost(o) <= limit)
-        for o, (first, agree, value) in zip(openers, _values(setup, openers, fallback), strict=True)
-    )
+    points = zip(asks, first_yes.mean(0), setup.estimates(agree, value), strict=True)
+    curves: dict[float, list[CurvePoint]] = {f: [] for f in fallbacks}
+    for (o, f), p_first, est in points:
+        curves[f].append(CurvePoint(o, float(p_first), est, s.cost(o) <= limit))
+    return {f: tuple(c) for f, c in curves.items() if c}
 
 
 def _best(curve: tuple[CurvePoint, ...]) -> tuple[float, bool, float]:
@@ -331,7 +335,7 @@ def _assemble(setup: _Setup, opener: float, fallback: float, curve: tuple[CurveP
         model=setup.model, level=setup.level, n_draws=setup.n_draws, rng=setup.seed,
         first_baseline=s.baseline(opener),
     )  # fmt: skip
-    timing = _values(setup, [opener] * len(TIMING_HOURS), fallback, list(TIMING_HOURS))
+    _, agree, value = _values(setup, [(opener, fallback)] * len(TIMING_HOURS), list(TIMING_HOURS))
     second, with_second = _second_fallback(setup, opener, fallback)
     direct_p = s.baseline(s.target)
     direct_v = direct_p * s.gain(s.target)
@@ -353,8 +357,8 @@ def _assemble(setup: _Setup, opener: float, fallback: float, curve: tuple[CurveP
         p_fallback_hi=pred.hi,
         curve=curve,
         timing=tuple(
-            TimingPoint(d, setup.estimate(agree, value))
-            for d, (_, agree, value) in zip(TIMING_HOURS, timing, strict=True)
+            TimingPoint(d, e)
+            for d, e in zip(TIMING_HOURS, setup.estimates(agree, value), strict=True)
         ),
         contributions=pred.contributions,
         defensible_limit=s.boldest_benchmark.value,

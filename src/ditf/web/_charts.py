@@ -1,0 +1,129 @@
+"""Chart specifications for the pages: plain JSON that ``static/ditf.js`` draws as inline SVG.
+
+Three kinds: ``bars`` (signed values, e.g. mechanism contributions), ``intervals`` (a point
+with an interval per category, optionally a second marker such as an observed rate) and
+``lines`` (series over a numeric axis, with an optional band). Probabilities stay in [0, 1];
+the script shows them as percentages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ditf.web._schemas import (
+    AnalysisPublic,
+    PowerPublic,
+    PredictionPublic,
+    ReplicationPublic,
+    SimulationPublic,
+    SweepPublic,
+)
+
+Chart = dict[str, Any]
+
+
+def label(name: str) -> str:
+    """A code name as words: ``door_in_the_face`` -> ``door in the face``."""
+    return name.replace("_", " ")
+
+
+def contributions_chart(prediction: PredictionPublic) -> Chart:
+    """Probability points each mechanism adds to P(yes) after the sequence."""
+    items = [{"label": label(k), "value": v} for k, v in prediction.contributions.items()]
+    return {
+        "type": "bars",
+        "title": "What each mechanism adds (probability points)",
+        "items": items,
+    }
+
+
+def simulation_chart(result: SimulationPublic) -> Chart:
+    """P(yes) to the target by condition (one episode), or over episodes (several)."""
+    targets = [r for r in result.rows if r.is_target]
+    if result.episodes == 1:
+        return {
+            "type": "intervals",
+            "title": "P(yes) to the target, with 95% intervals",
+            "series": ["simulated"],
+            "items": [
+                {"label": label(r.condition), "points": [[r.p_yes, r.p_yes_lo, r.p_yes_hi]]}
+                for r in targets
+            ],
+        }
+    by_condition: dict[str, list[list[float]]] = defaultdict(list)
+    for r in targets:
+        by_condition[r.condition].append([r.episode, r.p_yes, r.p_yes_lo, r.p_yes_hi])
+    return {
+        "type": "lines",
+        "title": "P(yes) to the target as the same people meet the sequence again",
+        "x_label": "episode",
+        "log_x": False,
+        "series": [{"name": label(c), "points": pts} for c, pts in by_condition.items()],
+    }
+
+
+def sweep_chart(result: SweepPublic) -> Chart:
+    """P(yes) against the first swept parameter; one line per condition and other values."""
+    first = result.axes[0]
+    others = [a.name for a in result.axes[1:]]
+    series: dict[str, list[list[float]]] = defaultdict(list)
+    for row in result.rows:
+        extra = ", ".join(f"{n} = {row.values[n]:g}" for n in others)
+        name = label(row.condition) + (f" ({extra})" if extra else "")
+        series[name].append([row.values[first.name], row.p_yes, row.p_yes_lo, row.p_yes_hi])
+    low, high = min(first.values), max(first.values)
+    return {
+        "type": "lines",
+        "title": f"P(yes) to the target against {label(first.name)}",
+        "x_label": label(first.name),
+        "log_x": low > 0 and high / low >= 100,
+        "series": [{"name": n, "points": pts} for n, pts in series.items()],
+    }
+
+
+def power_chart(result: PowerPublic) -> Chart:
+    """Power against people per arm: every contrast, and all of them together."""
+    series: dict[str, list[list[float]]] = defaultdict(list)
+    for point in sorted(result.points, key=lambda p: p.n_per_arm):
+        series["all contrasts (Holm)"].append([point.n_per_arm, point.power_all])
+        for c in point.contrasts:
+            series[f"{label(c.treatment)} > {label(c.control)}"].append([point.n_per_arm, c.power])
+    return {
+        "type": "lines",
+        "title": "Simulated power against people per arm",
+        "x_label": "people per arm",
+        "log_x": False,
+        "series": [{"name": n, "points": pts} for n, pts in series.items()],
+    }
+
+
+def rates_chart(report: AnalysisPublic) -> Chart:
+    """Compliance per arm with Wilson intervals."""
+    level = f"{100 * report.level:.0f}%"
+    return {
+        "type": "intervals",
+        "title": f"Compliance by arm, with {level} Wilson intervals",
+        "series": ["observed"],
+        "items": [{"label": a.name, "points": [[a.rate, a.lo, a.hi]]} for a in report.arms],
+    }
+
+
+def replication_chart(rep: ReplicationPublic) -> Chart:
+    """Observed compliance next to the model's: fitted rate and where a rerun would fall."""
+    level = f"{100 * rep.level:.0f}%"
+    return {
+        "type": "intervals",
+        "title": f"Observed vs fitted, with the {level} range of same-size reruns",
+        "series": ["fitted (rerun range)", "observed"],
+        "items": [
+            {
+                "label": c.condition,
+                "points": [
+                    [c.predicted_pct / 100, c.lo / 100, c.hi / 100],
+                    [c.observed_pct / 100],
+                ],
+            }
+            for c in rep.conditions
+        ],
+    }

@@ -1,0 +1,143 @@
+"""Errors to HTTP responses: one table from ditf's error tree to statuses, never a traceback.
+
+Pages get an HTML page, the API and non-browser clients get :class:`ErrorPublic` JSON. An
+unexpected exception becomes a 500 with a generic message; its traceback goes to the server
+log only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from ditf._errors import DitfError, InvalidParameterError, JournalError, PlanRejected
+from ditf.web._schemas import ErrorPublic, FieldErrorPublic
+
+logger = logging.getLogger("ditf.web")
+
+#: The one mapping from ditf's errors to HTTP statuses, most specific first.
+STATUSES: tuple[tuple[type[BaseException], int], ...] = (
+    (InvalidParameterError, 422),
+    (PlanRejected, 409),
+    (JournalError, 503),
+    (DitfError, 400),
+)
+#: What a client is told about an error ditf did not raise on purpose.
+UNEXPECTED = (
+    "Something went wrong on the server and the request was not completed. This is a bug in "
+    "ditf: the server log has the details."
+)
+TITLES = {
+    400: "Bad request",
+    401: "Token required",
+    403: "Refused",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Refused by the audit",
+    413: "Too large",
+    422: "Invalid input",
+    500: "Server error",
+    503: "Unavailable",
+}
+
+
+#: Error responses every API operation documents.
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorPublic, "description": "Bad input data, e.g. a malformed CSV"},
+    401: {"model": ErrorPublic, "description": "The server has a token and it is missing"},
+    403: {"model": ErrorPublic, "description": "Cross-site request, or no CSRF token"},
+    413: {"model": ErrorPublic, "description": "The request body is over the size limit"},
+    422: {"model": ErrorPublic, "description": "Invalid input: which fields, and why"},
+    500: {"model": ErrorPublic, "description": "Unexpected server error (no details)"},
+}
+
+
+def status_for(exc: BaseException) -> int:
+    """The HTTP status for an exception (500 for anything ditf did not raise on purpose)."""
+    return next((status for kind, status in STATUSES if isinstance(exc, kind)), 500)
+
+
+def message_for(exc: BaseException) -> str:
+    """What the client may read about an exception: ditf's message, or a generic one."""
+    return str(exc) if isinstance(exc, DitfError) else UNEXPECTED
+
+
+def wants_html(path: str, accept: str) -> bool:
+    """Whether the caller is a browser page (API paths always get JSON)."""
+    return not path.startswith("/api") and "text/html" in accept
+
+
+def field_name(loc: Sequence[Any]) -> str:
+    """A pydantic error location as a field path, e.g. ``axes[0].values``."""
+    name = ""
+    for part in loc[1:] if loc and loc[0] in ("body", "query", "path") else loc:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "request"
+
+
+def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[FieldErrorPublic]:
+    """Pydantic's error list as field/message pairs (inputs are not echoed back)."""
+    return [
+        FieldErrorPublic(field=field_name(e.get("loc", ())), message=str(e.get("msg", "invalid")))
+        for e in errors
+    ]
+
+
+def error_response(
+    request: Request,
+    status: int,
+    detail: str,
+    errors: Sequence[FieldErrorPublic] = (),
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """An error as JSON (:class:`ErrorPublic`) or, for a browser page, as an HTML page."""
+    if wants_html(request.url.path, request.headers.get("accept", "")):
+        templates = request.app.state.ditf.templates
+        html = templates.get_template("error.html").render(
+            status=status,
+            title=TITLES.get(status, "Error"),
+            detail=detail,
+            errors=errors,
+            active="",
+        )
+        return HTMLResponse(html, status_code=status, headers=headers)
+    body = ErrorPublic(detail=detail, errors=list(errors))
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+async def handle_error(request: Request, exc: Exception) -> Response:
+    """The one handler of ditf's errors (and the last resort for anything else)."""
+    status = status_for(exc)
+    if status == 500:
+        logger.error("Unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(request, status, message_for(exc))
+
+
+async def handle_validation(request: Request, exc: Exception) -> Response:
+    """422 with one readable sentence and the invalid fields."""
+    assert isinstance(exc, RequestValidationError)
+    errors = field_errors(exc.errors())
+    listed = "; ".join(f"{e.field}: {e.message}" for e in errors)
+    return error_response(request, 422, f"Invalid request. {listed}.", errors)
+
+
+async def handle_http(request: Request, exc: Exception) -> Response:
+    """Not found, method not allowed: the same shapes as every other error."""
+    assert isinstance(exc, HTTPException)
+    return error_response(request, exc.status_code, str(exc.detail), headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+    app.add_exception_handler(DitfError, handle_error)
+    app.add_exception_handler(RequestValidationError, handle_validation)
+    app.add_exception_handler(HTTPException, handle_http)

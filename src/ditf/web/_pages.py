@@ -1,0 +1,145 @@
+"""Server-rendered pages: the Jinja2 environment, rendering, and reading submitted forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import UploadFile
+
+from ditf.web._deps import get_state
+from ditf.web._errors import field_errors
+from ditf.web._schemas import FieldErrorPublic
+from ditf.web._security import CSRF_FIELD
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+STATIC_DIR = Path(__file__).with_name("static")
+#: The navigation bar: path and label.
+NAV = (
+    ("/", "Home"),
+    ("/predict", "Predict"),
+    ("/simulate", "Simulate"),
+    ("/evidence", "Evidence"),
+    ("/study", "Study"),
+    ("/docs", "API"),
+)
+M = TypeVar("M", bound=BaseModel)
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    """A probability as a percentage, e.g. ``0.385`` -> ``38.5%``."""
+    return "" if value is None else f"{100 * value:.{digits}f}%"
+
+
+def points(value: float) -> str:
+    """A probability difference in signed percentage points, e.g. ``0.218`` -> ``+21.8``."""
+    return f"{100 * value:+.1f}"
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    """A number with ``digits`` significant digits and thousands separators."""
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if abs(value) >= 10**digits else f"{value:.{digits}g}"
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates, autoescaped, failing loudly on a missing variable."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(pct=pct, points=points, number=number)
+    env.globals["nav"] = NAV
+    return Jinja2Templates(env=env)
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token the security middleware issued for this browser."""
+    return str(request.scope.get("state", {}).get("csrf_token", ""))
+
+
+def render(
+    request: Request, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """Render a page with the context every page needs (CSRF token, active tab, settings)."""
+    state = get_state(request)
+    section = "/" + request.url.path.strip("/").split("/")[0]
+    base = {"csrf_token": csrf_token(request), "active": section, "settings": state.settings}
+    response = state.templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )
+    assert isinstance(response, HTMLResponse)
+    return response
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file sent with a form: its name and content (the body size is capped upstream)."""
+
+    filename: str
+    content: bytes
+
+
+async def form_values(
+    request: Request, *, booleans: Iterable[str] = (), multi: Iterable[str] = ()
+) -> tuple[dict[str, Any], dict[str, Upload]]:
+    """A submitted form: trimmed text fields, checkboxes as bools, lists, and files.
+
+    Repeated fields named in ``multi`` become lists. The CSRF field is left out (the
+    middleware checked it). The form is closed before returning, so no temporary file
+    outlives the request.
+    """
+    many = set(multi)
+    values: dict[str, Any] = {}
+    uploads: dict[str, Upload] = {}
+    async with request.form() as form:
+        for key in form:
+            if key == CSRF_FIELD:
+                continue
+            items = form.getlist(key)
+            texts = [v.strip() for v in items if isinstance(v, str)]
+            if key in many:
+                values[key] = texts
+            elif texts:
+                values[key] = texts[-1]
+            for item in items:
+                if isinstance(item, UploadFile):
+                    uploads[key] = Upload(item.filename or "", await item.read())
+        present = set(form)
+    for key in booleans:
+        values[key] = key in present
+    return values, uploads
+
+
+def split_list(text: str) -> list[str]:
+    """Items of a list typed into one field, separated by commas, semicolons or spaces."""
+    return [item for item in re.split(r"[,;\s]+", text) if item]
+
+
+def validate_form(
+    model: type[M], values: Mapping[str, Any]
+) -> tuple[M | None, list[FieldErrorPublic]]:
+    """Validate form values against a request schema; empty fields take their defaults."""
+    data = {k: v for k, v in values.items() if k in model.model_fields and v != ""}
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, field_errors(exc.errors())
+
+
+def defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """A request schema's defaults, as a form shows them (None as an empty field)."""
+    values = model().model_dump()
+    return {k: "" if v is None else v for k, v in values.items()}

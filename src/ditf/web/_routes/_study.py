@@ -1,0 +1,159 @@
+"""Study: power of the three-arm design, and the analysis of a study's compliance data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from ditf._errors import DataError, DitfError
+from ditf.data import parse_trials
+from ditf.study import analyze, power_curve, sample_size_three_arm
+from ditf.web._charts import power_chart, rates_chart
+from ditf.web._deps import AppState, StateDep
+from ditf.web._errors import API_ERRORS, status_for
+from ditf.web._limits import check_cap
+from ditf.web._pages import Upload, defaults, form_values, render, split_list, validate_form
+from ditf.web._schemas import AnalysisPublic, AnalyzeRequest, PowerPublic, PowerRequest
+
+router = APIRouter()
+
+
+async def run_power(state: AppState, body: PowerRequest) -> PowerPublic:
+    """The power curve (and sample size) the request asks for, within the web caps."""
+    cap = state.settings.web_max_studies
+    check_cap(body.n_studies, cap, "simulated studies", "DITF_WEB_MAX_STUDIES")
+    scenario = body.to_scenario()
+
+    def compute() -> PowerPublic:
+        curve = power_curve(body.n_per_arm, scenario, **body.options())
+        size = None
+        if body.target_power is not None:
+            size = sample_size_three_arm(body.target_power, scenario, **body.options())
+        return PowerPublic.from_core(curve.points, size)
+
+    return await state.worker.run(compute)
+
+
+async def run_analyze(state: AppState, body: AnalyzeRequest, name: str = "csv") -> AnalysisPublic:
+    """Rates, contrasts and tests for the request's arms (given as counts or as CSV text)."""
+    if body.csv is not None:
+        arms = parse_trials(body.csv, name)
+    else:
+        arms = tuple((a.condition, a.n, a.yes) for a in body.arms or ())
+
+    def compute() -> AnalysisPublic:
+        alternative = "larger" if body.one_sided else "two-sided"
+        report = analyze(arms, reference=body.reference, test=body.test, alternative=alternative)
+        return AnalysisPublic.from_core(report)
+
+    return await state.worker.run(compute)
+
+
+@router.post(
+    "/api/study/power",
+    tags=["study"],
+    summary="Simulated power of the three-arm door-in-the-face design",
+    responses=API_ERRORS,
+)
+async def power_api(body: PowerRequest, state: StateDep) -> PowerPublic:
+    """Power per sample size of the planned contrasts, simulated from the fitted model.
+
+    Door-in-the-face against target-only and against exposure control, Holm-adjusted; with
+    ``target_power``, also the people per arm needed. ``n_studies`` is capped by
+    ``DITF_WEB_MAX_STUDIES``.
+    """
+    return await run_power(state, body)
+
+
+@router.post(
+    "/api/study/analyze",
+    tags=["study"],
+    summary="Compliance rates, contrasts and tests of a k-arm study",
+    responses=API_ERRORS,
+)
+async def analyze_api(body: AnalyzeRequest, state: StateDep) -> AnalysisPublic:
+    """Rates with Wilson intervals per arm, and per planned contrast.
+
+    Newcombe differences, odds and risk ratios, Fisher and chi-square tests with Holm's
+    adjustment. A malformed CSV gives 400 with the line and column at fault.
+    """
+    return await run_analyze(state, body)
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+POWER_BOOLEANS = ("prosocial", "one_sided", "behavioral", "uncertainty")
+
+
+def _page(**context: Any) -> dict[str, Any]:
+    power = defaults(PowerRequest)
+    power["n_per_arm"] = ", ".join(str(n) for n in power["n_per_arm"])
+    page: dict[str, Any] = {
+        "power_values": power,
+        "analyze_values": {"test": "fisher", "one_sided": False, "reference": ""},
+        "errors": [],
+        "error": None,
+        "power": None,
+        "analysis": None,
+        "chart": None,
+        "form": "",
+    }
+    return page | context
+
+
+@router.get("/study", include_in_schema=False)
+async def study_page(request: Request) -> HTMLResponse:
+    """The power calculator and the upload form."""
+    return render(request, "study.html", **_page())
+
+
+@router.post("/study/power", include_in_schema=False)
+async def power_form(request: Request, state: StateDep) -> HTMLResponse:
+    """A power curve from the form; table and chart."""
+    values, _ = await form_values(request, booleans=POWER_BOOLEANS)
+    data = dict(values)
+    if values.get("n_per_arm"):
+        data["n_per_arm"] = split_list(values["n_per_arm"])
+    body, errors = validate_form(PowerRequest, data)
+    if body is None:
+        page = _page(power_values=values, form="power", errors=errors)
+        return render(request, "study.html", status_code=422, **page)
+    try:
+        result = await run_power(state, body)
+    except DitfError as exc:
+        page = _page(power_values=values, form="power", error=str(exc))
+        return render(request, "study.html", status_code=status_for(exc), **page)
+    page = _page(power_values=values, form="power", power=result, chart=power_chart(result))
+    return render(request, "study.html", **page)
+
+
+def _upload_text(upload: Upload | None) -> tuple[str, str]:
+    """The uploaded CSV's name and text."""
+    if upload is None or not upload.filename:
+        raise DataError("Choose a CSV file to upload.")
+    try:
+        return upload.filename, upload.content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(
+            f"{upload.filename}: not UTF-8 text. Save the file as CSV (UTF-8) and upload it again."
+        ) from None
+
+
+@router.post("/study/analyze", include_in_schema=False)
+async def analyze_form(request: Request, state: StateDep) -> HTMLResponse:
+    """Analyse the uploaded CSV; rates, contrasts, tests and a chart."""
+    values, uploads = await form_values(request, booleans=("one_sided",))
+    try:
+        name, text = _upload_text(uploads.get("file"))
+        body, errors = validate_form(AnalyzeRequest, values | {"csv": text})
+        if body is None:
+            page = _page(analyze_values=values, form="analyze", errors=errors)
+            return render(request, "study.html", status_code=422, **page)
+        result = await run_analyze(state, body, name)
+    except DitfError as exc:
+        page = _page(analyze_values=values, form="analyze", error=str(exc))
+        return render(request, "study.html", status_code=status_for(exc), **page)
+    page = _page(analyze_values=values, form="analyze", analysis=result, chart=rates_chart(result))
+    return render(request, "study.html", **page)

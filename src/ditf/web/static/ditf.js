@@ -1,0 +1,226 @@
+/* ditf: charts drawn as inline SVG from the JSON specs the pages embed; no libraries, no
+   inline script (the Content-Security-Policy forbids it). Spec kinds: bars, intervals, lines
+   (see ditf/web/_charts.py). */
+"use strict";
+
+(function () {
+  const NS = "http://www.w3.org/2000/svg";
+  const SERIES = 8; // colour classes s0..s7 in ditf.css
+
+  function node(name, attrs, parent) {
+    const el = document.createElementNS(NS, name);
+    for (const [key, value] of Object.entries(attrs || {})) el.setAttribute(key, String(value));
+    if (parent) parent.appendChild(el);
+    return el;
+  }
+
+  function text(parent, x, y, content, cls, anchor) {
+    const el = node("text", { x: x, y: y, class: cls || "", "text-anchor": anchor || "start" }, parent);
+    el.textContent = content;
+    return el;
+  }
+
+  function tip(el, content) {
+    node("title", {}, el).textContent = content;
+  }
+
+  function pct(value, digits) {
+    return (100 * value).toFixed(digits === undefined ? 1 : digits) + "%";
+  }
+
+  function signed(value) {
+    return (value >= 0 ? "+" : "") + value.toFixed(1);
+  }
+
+  function compact(value) {
+    const abs = Math.abs(value);
+    if (abs >= 1e6) return (value / 1e6).toPrecision(3).replace(/\.?0+$/, "") + "M";
+    if (abs >= 1e3) return (value / 1e3).toPrecision(3).replace(/\.?0+$/, "") + "k";
+    return String(Number(value.toPrecision(3)));
+  }
+
+  /* Round tick values covering [lo, hi]. */
+  function ticks(lo, hi, count) {
+    const span = hi - lo || 1;
+    const raw = span / count;
+    const power = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => span / s <= count) || raw;
+    const out = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+    return out;
+  }
+
+  function logTicks(lo, hi) {
+    const out = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e += 1) {
+      for (const m of [1, 3]) {
+        const v = m * Math.pow(10, e);
+        if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v);
+      }
+    }
+    return out;
+  }
+
+  /* The probability axis: from 0 to a round value above the data (at most 100%). */
+  function probabilityTop(values) {
+    const top = Math.max(0.05, ...values);
+    return Math.min(1, Math.ceil(top * 1.1 * 10) / 10);
+  }
+
+  function frame(host, spec, height) {
+    const width = Math.max(320, Math.min(host.clientWidth || 640, 960));
+    const svg = node("svg", {
+      viewBox: "0 0 " + width + " " + height,
+      width: width,
+      height: height,
+      role: "img",
+      "aria-label": spec.title,
+      class: "plot",
+    });
+    host.appendChild(svg);
+    const caption = document.createElement("figcaption");
+    caption.textContent = spec.title;
+    host.appendChild(caption);
+    return { svg: svg, width: width, height: height };
+  }
+
+  function legend(host, names) {
+    if (names.length < 2) return;
+    const list = document.createElement("ul");
+    list.className = "legend";
+    names.forEach((name, i) => {
+      const item = document.createElement("li");
+      item.className = "s" + (i % SERIES);
+      item.textContent = name;
+      list.appendChild(item);
+    });
+    host.appendChild(list);
+  }
+
+  /* Signed horizontal bars, e.g. probability points per mechanism. */
+  function bars(host, spec) {
+    const rowH = 30;
+    const left = 170;
+    const { svg, width } = frame(host, spec, spec.items.length * rowH + 30);
+    const values = spec.items.map((d) => 100 * d.value);
+    const lo = Math.min(0, ...values);
+    const hi = Math.max(0, ...values);
+    const pad = (hi - lo || 1) * 0.12;
+    const x = (v) => left + ((v - (lo - (lo < 0 ? pad : 0))) / (hi - lo + pad * (lo < 0 ? 2 : 1))) * (width - left - 60);
+    spec.items.forEach((d, i) => {
+      const y = 10 + i * rowH;
+      const v = values[i];
+      text(svg, left - 8, y + 15, d.label, "label", "end");
+      const x0 = x(0);
+      const x1 = x(v);
+      const bar = node("rect", {
+        x: Math.min(x0, x1),
+        y: y + 3,
+        width: Math.max(1, Math.abs(x1 - x0)),
+        height: rowH - 10,
+        class: "bar " + (v >= 0 ? "pos" : "neg"),
+      }, svg);
+      tip(bar, d.label + ": " + signed(v) + " points");
+      text(svg, v >= 0 ? x1 + 4 : x1 - 4, y + 15, signed(v), "value", v >= 0 ? "start" : "end");
+    });
+    node("line", { x1: x(0), x2: x(0), y1: 4, y2: spec.items.length * rowH + 14, class: "axis" }, svg);
+  }
+
+  /* A point with an interval per category; a series without bounds is drawn as a marker. */
+  function intervals(host, spec) {
+    const rowH = 34;
+    const left = 170;
+    const { svg, width } = frame(host, spec, spec.items.length * rowH + 44);
+    const all = spec.items.flatMap((d) => d.points.flat());
+    const top = probabilityTop(all);
+    const right = width - 20;
+    const x = (v) => left + (v / top) * (right - left);
+    const bottom = spec.items.length * rowH + 14;
+    ticks(0, top, 5).forEach((t) => {
+      node("line", { x1: x(t), x2: x(t), y1: 6, y2: bottom, class: "grid" }, svg);
+      text(svg, x(t), bottom + 16, pct(t, 0), "tick", "middle");
+    });
+    spec.items.forEach((d, i) => {
+      const y = 14 + i * rowH;
+      text(svg, left - 8, y + 12, d.label, "label", "end");
+      d.points.forEach((p, s) => {
+        const cy = y + 6 + s * 10;
+        const cls = "s" + (s % SERIES);
+        const name = spec.series[s] || "";
+        if (p.length >= 3) {
+          node("line", { x1: x(p[1]), x2: x(p[2]), y1: cy, y2: cy, class: "ci " + cls }, svg);
+          const dot = node("circle", { cx: x(p[0]), cy: cy, r: 5, class: "dot " + cls }, svg);
+          tip(dot, d.label + ", " + name + ": " + pct(p[0]) + " (" + pct(p[1]) + " to " + pct(p[2]) + ")");
+        } else {
+          const mark = node("rect", { x: x(p[0]) - 5, y: cy - 5, width: 10, height: 10, class: "mark " + cls }, svg);
+          tip(mark, d.label + ", " + name + ": " + pct(p[0]));
+        }
+      });
+    });
+    legend(host, spec.series);
+  }
+
+  /* Series over a numeric axis, with a band where points carry [x, y, lo, hi]. */
+  function lines(host, spec) {
+    const { svg, width, height } = frame(host, spec, 300);
+    const left = 56;
+    const right = width - 16;
+    const topY = 12;
+    const bottom = height - 44;
+    const points = spec.series.flatMap((s) => s.points);
+    const xs = points.map((p) => p[0]);
+    let x0 = Math.min(...xs);
+    let x1 = Math.max(...xs);
+    if (x0 === x1) { x0 -= 1; x1 += 1; }
+    const log = spec.log_x && x0 > 0;
+    const sx = log ? (v) => Math.log10(v) : (v) => v;
+    const x = (v) => left + ((sx(v) - sx(x0)) / (sx(x1) - sx(x0))) * (right - left);
+    const top = probabilityTop(points.flatMap((p) => p.slice(1)));
+    const y = (v) => bottom - (v / top) * (bottom - topY);
+    ticks(0, top, 5).forEach((t) => {
+      node("line", { x1: left, x2: right, y1: y(t), y2: y(t), class: "grid" }, svg);
+      text(svg, left - 6, y(t) + 4, pct(t, 0), "tick", "end");
+    });
+    (log ? logTicks(x0, x1) : ticks(x0, x1, 6)).forEach((t) => {
+      text(svg, x(t), bottom + 16, compact(t), "tick", "middle");
+    });
+    node("line", { x1: left, x2: right, y1: bottom, y2: bottom, class: "axis" }, svg);
+    text(svg, (left + right) / 2, height - 6, spec.x_label + (log ? " (log scale)" : ""), "label", "middle");
+    spec.series.forEach((s, i) => {
+      const cls = "s" + (i % SERIES);
+      const pts = s.points.slice().sort((a, b) => a[0] - b[0]);
+      if (pts.every((p) => p.length >= 4)) {
+        const upper = pts.map((p) => x(p[0]) + "," + y(p[3]));
+        const lower = pts.slice().reverse().map((p) => x(p[0]) + "," + y(p[2]));
+        node("polygon", { points: upper.concat(lower).join(" "), class: "band " + cls }, svg);
+      }
+      node("polyline", { points: pts.map((p) => x(p[0]) + "," + y(p[1])).join(" "), class: "line " + cls }, svg);
+      pts.forEach((p) => {
+        const dot = node("circle", { cx: x(p[0]), cy: y(p[1]), r: 3, class: "dot " + cls }, svg);
+        tip(dot, s.name + " at " + compact(p[0]) + ": " + pct(p[1]));
+      });
+    });
+    legend(host, spec.series.map((s) => s.name));
+  }
+
+  const DRAW = { bars: bars, intervals: intervals, lines: lines };
+
+  function drawAll() {
+    document.querySelectorAll("figure[data-chart]").forEach((host) => {
+      const source = document.getElementById(host.dataset.chart);
+      if (!source) return;
+      const spec = JSON.parse(source.textContent);
+      const draw = DRAW[spec.type];
+      if (draw) draw(host, spec);
+    });
+    document.querySelectorAll("form[data-busy]").forEach((form) => {
+      form.addEventListener("submit", () => form.classList.add("busy"));
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
