@@ -15,7 +15,13 @@ from ditf._validation import as_generator, check_int_range, check_probability
 from ditf.data import load_fitted
 from ditf.model._fit import FitResult
 from ditf.model._params import MECHANISMS, Mechanisms, ParamArrays
-from ditf.model._probability import Outcome, compile_two_step, evaluate_two_step, monte_carlo
+from ditf.model._probability import (
+    Outcome,
+    compile_two_step,
+    evaluate_two_step,
+    evaluate_two_step_many,
+    monte_carlo,
+)
 from ditf.model._requests import Context, Sequence, Step
 
 __all__ = ["OutcomeDraws", "Prediction", "load_model", "predict", "predict_draws"]
@@ -95,23 +101,27 @@ def _evaluator(
     strength: FloatArray,
     seed: int,
     first_baseline: float | None = None,
-) -> Callable[[Mechanisms], Outcome]:
-    """Outcomes of ``seq`` under any mechanism switches; two-step designs compile once."""
+) -> Callable[[list[Mechanisms]], list[Outcome]]:
+    """Outcomes of ``seq`` under several mechanism switches; two-step designs are exact."""
     baseline_z = np.full_like(strength, ndtri(context.baseline))
     if len(seq.steps) <= 2:
         design = compile_two_step([(seq, context)])
         first_z = None if first_baseline is None else np.full_like(strength, ndtri(first_baseline))
 
-        def exact(mech: Mechanisms) -> Outcome:
-            out = evaluate_two_step(design, p, mech, strength, baseline_z, first_z)
-            return Outcome(*(x[:, 0] for x in out))
+        def exact(mechs: list[Mechanisms]) -> list[Outcome]:
+            outs = evaluate_two_step_many(design, p, mechs, strength, baseline_z, first_z)
+            return [Outcome(*(x[:, 0] for x in out)) for out in outs]
 
         return exact
     per_draw = max(100, MC_PEOPLE // len(strength))
 
-    def simulated(mech: Mechanisms) -> Outcome:
-        gen = np.random.default_rng(seed)  # common random numbers across ablations
-        return monte_carlo(seq, context, p, mech, strength, baseline_z, per_draw, gen)
+    def simulated(mechs: list[Mechanisms]) -> list[Outcome]:
+        # The same seed for every switch: common random numbers across ablations.
+        return [
+            monte_carlo(seq, context, p, m, strength, baseline_z, per_draw,
+                        np.random.default_rng(seed))
+            for m in mechs
+        ]  # fmt: skip
 
     return simulated
 
@@ -176,22 +186,22 @@ def predict(
     strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
     seed = int(gen.integers(2**63))
 
-    outcome = _evaluator(sequence, context, p, strength, seed, first_baseline)
-
-    full = outcome(mech)
+    ablated = [m for m in VERBAL_MECHANISMS if getattr(mech, m)]
+    variants = [mech, *(mech.without(m) for m in ablated), mech.without(*mech.active)]
+    full, *without, bare = _evaluator(sequence, context, p, strength, seed, first_baseline)(
+        variants
+    )
     verbal = full.verbal
-    contributions = {}
-    for m in VERBAL_MECHANISMS:
-        if getattr(mech, m):
-            contributions[m] = float(np.mean(verbal - outcome(mech.without(m)).verbal))
-    bare = outcome(mech.without(*mech.active))
+    contributions = {
+        m: float(np.mean(verbal - out.verbal)) for m, out in zip(ablated, without, strict=True)
+    }
     contributions["selection"] = float(np.mean(bare.verbal)) - context.baseline
 
     tail = (1.0 - level) / 2.0
     lift = verbal - context.baseline
     p_sequence = float(np.mean(verbal))
     alone = Sequence((Step(request=sequence.target),))
-    kept_alone = float(np.mean(_evaluator(alone, context, p, strength, seed)(mech).behavioral))
+    kept_alone = float(np.mean(_evaluator(alone, context, p, strength, seed)([mech])[0].behavioral))
     return Prediction(
         p_alone=context.baseline,
         p_sequence=p_sequence,

@@ -210,16 +210,42 @@ def evaluate_two_step(
         Probit of P(yes) to each cell's first request asked alone, when it is known directly
         (e.g. the planner's estimate of the counterpart); default: from the cost ratio.
     """
+    return evaluate_two_step_many(design, p, [mech], strength, baseline_z, first_z)[0]
+
+
+def evaluate_two_step_many(
+    design: TwoStepDesign,
+    p: ParamArrays,
+    mechs: list[Mechanisms],
+    strength: FloatArray,
+    baseline_z: FloatArray,
+    first_z: FloatArray | None = None,
+) -> list[Outcome]:
+    """:func:`evaluate_two_step` under several mechanism switches in one vectorised pass.
+
+    Ablations (each mechanism switched off in turn) share one bivariate-normal evaluation,
+    which is where the time goes.
+    """
     # Clipping at +-40 changes no probability (Phi is 0 or 1 there in double
     # precision) and keeps extreme cost ratios from producing inf - inf.
     if first_z is None:
         first_z = baseline_z - p.cost_sensitivity * design.first_log_cost
-    eta1 = np.clip(first_z, *_LIMITS)
     base = baseline_z - p.cost_sensitivity * design.target_log_cost
-    eta_yes = np.clip(base + total_lift(p, design.after_yes, mech, strength), *_LIMITS)
-    eta_no = np.clip(base + total_lift(p, design.after_no, mech, strength), *_LIMITS)
-    keep_yes = follow_through(p, (design.after_yes.concession > 0).astype(float), mech)
-    keep_no = follow_through(p, (design.after_no.concession > 0).astype(float), mech)
+    shape = np.broadcast_shapes(np.shape(first_z), np.shape(base), np.shape(strength))
+    shape = np.broadcast_shapes(shape, (1, len(design.escalation)))
+
+    def stacked(parts: list[FloatArray]) -> FloatArray:
+        return np.concatenate([np.broadcast_to(x, shape) for x in parts], axis=1)
+
+    k = len(mechs)
+    eta1 = np.clip(stacked([first_z] * k), *_LIMITS)
+    eta_yes = stacked([base + total_lift(p, design.after_yes, m, strength) for m in mechs])
+    eta_no = stacked([base + total_lift(p, design.after_no, m, strength) for m in mechs])
+    eta_yes, eta_no = np.clip(eta_yes, *_LIMITS), np.clip(eta_no, *_LIMITS)
+    yes_conc = (design.after_yes.concession > 0).astype(float)
+    no_conc = (design.after_no.concession > 0).astype(float)
+    keep_yes = stacked([follow_through(p, yes_conc, m) + 0.0 * base for m in mechs])
+    keep_no = stacked([follow_through(p, no_conc, m) + 0.0 * base for m in mechs])
     w = p.trait_share
     # Only escalations need the yes branch; skip it for designs without any (most meta grids).
     both_yes = bvn_cdf(eta1, eta_yes, w) if design.escalation.any() else 0.0 * eta1
@@ -227,7 +253,7 @@ def evaluate_two_step(
     p_no = np.maximum(ndtr(-eta1), 1e-300)
     alone = ndtr(eta_no)
 
-    esc, ret = design.escalation, design.retreat
+    esc, ret = np.tile(design.escalation, k), np.tile(design.retreat, k)
     plain = 1.0 - esc - ret
     verbal = esc * (both_yes + no_then_yes) + ret * (no_then_yes / p_no) + plain * alone
     behavioral = (
@@ -236,7 +262,9 @@ def evaluate_two_step(
         + plain * alone * keep_no
     )
     asked = ret * p_no + (1.0 - ret) + 0.0 * verbal
-    return Outcome(asked, np.clip(verbal, 0.0, 1.0), np.clip(behavioral, 0.0, 1.0))
+    verbal, behavioral = np.clip(verbal, 0.0, 1.0), np.clip(behavioral, 0.0, 1.0)
+    splits = [np.split(x, k, axis=1) for x in (asked, verbal, behavioral)]
+    return [Outcome(a, v, b) for a, v, b in zip(*splits, strict=True)]
 
 
 def monte_carlo(
