@@ -22,12 +22,17 @@ _WEB_CAPS = (
     "web_max_upload_bytes",
 )  # fmt: skip
 #: Fields read as positive integers from ``DITF_<FIELD>``.
-_INTEGERS = ("max_population", "max_sweep_runs", "max_responses", "port", *_WEB_CAPS)
+_INTEGERS = ("max_population", "max_sweep_runs", "max_responses", "port", "workers", *_WEB_CAPS)
 #: Fields read as text, and their variables; an empty value counts as unset. ``DITF_DB`` is
 #: the variable the journal commands read too.
-_TEXTS = {"host": "DITF_HOST", "token": "DITF_TOKEN", "db_url": "DITF_DB"}
+_TEXTS = {
+    "host": "DITF_HOST", "token": "DITF_TOKEN", "db_url": "DITF_DB",
+    "web_secret": "DITF_WEB_SECRET",
+}  # fmt: skip
 #: Shortest accepted token: 16 random characters resist guessing over the network.
 MIN_TOKEN_LENGTH = 16
+#: Most web server processes: more than a machine's cores only adds memory and contention.
+MAX_WORKERS = 64
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +70,13 @@ class Settings:
     web_max_upload_bytes : int
         Largest request body (an uploaded file included) the web app reads.
         Env: ``DITF_WEB_MAX_UPLOAD_BYTES``.
+    workers : int
+        Web server processes ``ditf serve`` starts, 1 to 64; each uses
+        ``cores // workers`` threads for the model. Env: ``DITF_WORKERS``.
+    web_secret : str or None
+        Key of the web forms' CSRF tokens, at least 16 characters; default: random per
+        process. ``ditf serve --workers N`` sets one shared by its processes. Env:
+        ``DITF_WEB_SECRET``. Never shown in ``repr``.
 
     Raises
     ------
@@ -91,6 +103,8 @@ class Settings:
     web_max_responses: int = 100_000_000
     web_max_studies: int = 20_000
     web_max_upload_bytes: int = 1_000_000
+    workers: int = 1
+    web_secret: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         check_type(self.host, "host", "Settings", str, "a non-empty string")
@@ -102,6 +116,15 @@ class Settings:
         check_int_range(self.port, "port", "Settings", 1, 65535)
         for name in _WEB_CAPS:
             check_int_range(getattr(self, name), name, "Settings", 1)
+        check_int_range(self.workers, "workers", "Settings", 1, MAX_WORKERS)
+        if self.web_secret is not None:
+            if not isinstance(self.web_secret, str):
+                check_type(None, "web_secret", "Settings", str, "a string")  # never echo it
+            if len(self.web_secret) < MIN_TOKEN_LENGTH:
+                raise InvalidParameterError(
+                    f"The web secret (DITF_WEB_SECRET) must be at least {MIN_TOKEN_LENGTH} "
+                    "characters. Leave it unset for a random one per process."
+                )
         if self.db_url is not None:
             check_type(self.db_url, "db_url", "Settings", str, "a database URL or file name")
         if self.token is not None:
@@ -114,6 +137,25 @@ class Settings:
                     "surrounding spaces. Make one with: python -c 'import secrets; "
                     "print(secrets.token_urlsafe())'"
                 )
+
+    def to_env(self) -> dict[str, str]:
+        """The ``DITF_*`` variables that :meth:`from_env` reads back as these settings.
+
+        For handing settings to other processes (``ditf serve --workers N``); it holds the
+        token and the web secret when they are set, so keep it out of logs.
+
+        Examples
+        --------
+        >>> s = Settings(port=9000, workers=2)
+        >>> Settings.from_env(s.to_env()) == s
+        True
+        """
+        env = {f"DITF_{name.upper()}": str(getattr(self, name)) for name in _INTEGERS}
+        for name, key in _TEXTS.items():
+            value = getattr(self, name)
+            if value is not None:
+                env[key] = value
+        return env
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

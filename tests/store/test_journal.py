@@ -375,3 +375,26 @@ def test_one_journal_shared_by_threads(tmp_path):
         assert sorted(ids) == list(range(1, 41))
         assert len(journal.asks()) == 40
         assert sum(journal.prior_retreats(f"cp-{k}") for k in range(3)) == 40
+
+
+def test_concurrent_reads_of_a_journal_not_yet_written(tmp_path):
+    import threading
+
+    journal = Journal(f"sqlite:///{tmp_path}/later/journal.sqlite")
+    errors: list[Exception] = []
+
+    def read() -> None:
+        try:
+            for _ in range(30):
+                assert journal.prior_retreats("acme") == 0
+                assert journal.asks() == []
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert not (tmp_path / "later").exists()

@@ -11,19 +11,33 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web tests need the web extra: pip install 'ditf[web]'")
 
-from web_helpers import BASE, SMALL, Browserish, LiveServer, TestClient, csrf_of, start_server
+from web_helpers import (
+    BASE,
+    SMALL,
+    Browserish,
+    LiveServer,
+    TestClient,
+    csrf_of,
+    start_server,
+    with_db,
+)
 
 from ditf.settings import Settings
 from ditf.web import create_app
 
 
 @pytest.fixture
-def make_client():
-    """``make_client(settings)``: a TestClient (lifespan run) on a fresh app; closed after."""
+def make_client(tmp_path):
+    """``make_client(settings)``: a TestClient (lifespan run) on a fresh app; closed after.
+
+    Unless ``settings`` names a journal, each client has its own, in a temporary folder.
+    """
     clients: list[TestClient] = []
 
     def make(settings: Settings = SMALL, **kwargs) -> TestClient:
-        client = TestClient(create_app(settings), base_url=BASE, **kwargs)
+        folder = tmp_path / f"client-{len(clients)}"
+        folder.mkdir()
+        client = TestClient(create_app(with_db(settings, folder)), base_url=BASE, **kwargs)
         client.__enter__()
         clients.append(client)
         return client

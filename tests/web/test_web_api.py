@@ -311,13 +311,26 @@ def test_openapi_lists_every_endpoint_with_error_responses(api):
     api_paths = {p for p in schema["paths"] if p.startswith("/api/")}
     assert api_paths == {
         "/api/predict", "/api/simulate", "/api/sweep", "/api/study/power",
-        "/api/study/analyze", "/api/evidence",
+        "/api/study/analyze", "/api/evidence", "/api/plan", "/api/audit",
+        "/api/journal/counterparts", "/api/journal/asks", "/api/journal/outcomes",
+        "/api/journal/export", "/api/train/scenarios", "/api/train/round", "/api/train/pitch",
+        "/api/train/target", "/api/train/progress", "/api/defend",
     }  # fmt: skip
     for path in api_paths:
         for operation in schema["paths"][path].values():
-            assert {"200", "422", "500"} <= set(operation["responses"])
+            ok = (
+                "201"
+                if path != "/api/journal/export" and "201" in operation["responses"]
+                else "200"
+            )
+            assert {ok, "422", "500"} <= set(operation["responses"])
+            if path.startswith(("/api/journal", "/api/plan", "/api/audit", "/api/defend")):
+                assert "503" in operation["responses"]
+    for path in ("/api/plan", "/api/audit"):
+        assert "409" in schema["paths"][path]["post"]["responses"]
     names = schema["components"]["schemas"]
-    assert {"PredictRequest", "PredictionPublic", "ErrorPublic"} <= set(names)
+    assert {"PredictRequest", "PredictionPublic", "ErrorPublic", "PlanRequest", "PlanPublic",
+            "RoundPublic", "TargetPublic", "DefencePublic"} <= set(names)  # fmt: skip
 
 
 def test_unknown_paths_and_methods(api):

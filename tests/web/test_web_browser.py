@@ -16,6 +16,15 @@ from playwright.sync_api import sync_playwright
 from web_helpers import CHROMIUM, SMALL, TOKEN, start_server
 
 from ditf.model import Context, Sequence, predict
+from ditf.plan import plan, plan_report, plan_scenario_from_mapping
+from ditf.train import (
+    Choice,
+    TargetResponse,
+    make_pitch,
+    play_round,
+    score_target,
+    trainer_scenario,
+)
 from ditf.web._pages import pct
 
 pytestmark = pytest.mark.skipif(
@@ -200,3 +209,124 @@ def test_a_server_with_a_token_asks_for_it_once(page):
     finally:
         server.stop()
     no_problems(page, "401")
+
+
+# phase 2: plan, trainer, journal ---------------------------------------------------------------
+
+
+def test_plan_form_shows_the_plan_and_its_curve(page, live_server):
+    page.goto(f"{live_server.url}/plan")
+    page.fill("#target", "108000")
+    page.locator("input[name=bench_value]").nth(2).fill("126000")
+    page.click("#add-benchmark")  # the page's script adds an empty row
+    assert page.locator("input[name=bench_name]").count() == 5
+    page.locator("input[name=bench_name]").nth(4).fill("the last offer I had")
+    page.locator("select[name=bench_kind]").nth(4).select_option("precedent")
+    page.locator("input[name=bench_value]").nth(4).fill("106000")
+    page.click("#run-plan")
+    page.wait_for_selector("#plan-opener")
+    body = {
+        "domain": "salary", "title": "Senior analyst offer", "unit": "EUR", "target": 108000,
+        "minimum": 100000, "batna": 98000,
+        "explanation": "I can move on the base if we agree on the scope of the role.",
+        "benchmarks": [
+            {"name": "salary survey, senior analyst, 25th percentile", "kind": "market-low",
+             "value": 92000},
+            {"name": "salary survey, senior analyst, median", "kind": "market-median",
+             "value": 104000},
+            {"name": "salary survey, senior analyst, 90th percentile", "kind": "market-high",
+             "value": 126000},
+            {"name": "the last offer I had", "kind": "precedent", "value": 106000},
+        ],
+        "counterpart": {"accepts_low": 96000, "accepts_high": 118000},
+    }  # fmt: skip
+    expected = plan_report(plan(plan_scenario_from_mapping(body)))
+    assert page.inner_text("#plan-opener") == f"{expected['opener']:,.6g} EUR"
+    assert page.inner_text("#plan-fallback") == f"{expected['fallback']:,.6g} EUR"
+    chart = page.locator('figure[data-chart="chart-plan-odds"]')
+    assert chart.locator("svg polygon.band").count() == 1  # the interval band of the curve
+    assert chart.locator("svg circle.dot").count() == len(expected["curve"]) + 2
+    assert chart.locator("svg line.marker").count() == 2
+    assert "defensible limit" in chart.inner_text() and "chosen opener" in chart.inner_text()
+    value = page.locator('figure[data-chart="chart-plan-value"]')
+    assert value.locator("svg line.marker").count() == 2 and "EUR" in value.inner_text()
+    page.click("#depth-advanced")
+    page.wait_for_selector('figure[data-chart="chart-plan-mechanisms"] svg rect.bar')
+    assert page.input_value("#target") == "108000"
+    no_problems(page)
+
+
+def test_a_trainer_round_as_requester_to_its_feedback(page, live_server):
+    page.goto(f"{live_server.url}/train")
+    page.fill("#trainee", "Ann Lee")
+    page.select_option("#scenario", "salary-practitioner")
+    page.click("#start-round")
+    page.wait_for_selector("#briefing")
+    seed = int(page.input_value("input[name=seed]"))
+    page.fill("#opener", "84000")
+    page.fill("#fallback", "76000")
+    page.fill("#explanation", "I see that is a stretch; I can come down to the median.")
+    page.click("#play-round")
+    page.wait_for_selector("#score")
+    choice = Choice(
+        opener=84000,
+        fallback=76000,
+        explanation="I see that is a stretch; I can come down to the median.",
+    )
+    expected = play_round(trainer_scenario("salary-practitioner"), choice, rng=seed)
+    assert page.inner_text("#score") == f"{expected.score.total:.1f} / 100"
+    bars = page.locator('figure[data-chart="chart-train-mechanisms"] svg rect.bar')
+    assert bars.count() == len(expected.mechanisms)
+    assert page.locator("#mechanism-notes li").count() == len(expected.mechanisms)
+    assert page.locator("#options-table tbody tr").count() == len(expected.options)
+    assert page.locator("#levels-table tbody tr").count() == 1
+    page.goto(f"{live_server.url}/train")  # the name is remembered
+    assert page.input_value("#trainee") == "Ann Lee"
+    no_problems(page)
+
+
+def test_a_trainer_round_as_target_to_its_score(page, live_server):
+    page.goto(f"{live_server.url}/train")
+    page.fill("#trainee", "Bo")
+    page.select_option("#role", "target")
+    page.select_option("#level", "beginner")
+    page.select_option("#domain", "fundraising")
+    page.click("#start-round")
+    page.wait_for_selector("#pitch")
+    assert "This counterpart was" not in page.inner_text("main")
+    seed = int(page.input_value("input[name=seed]"))
+    pitch = make_pitch(trainer_scenario("fundraising-beginner"), rng=seed)
+    assert page.inner_text("#pitch-opener") == pitch.lines[0]
+    page.check("#decision-counter")
+    page.fill("#counter", "10")
+    page.check("#flag_theatrical")
+    page.click("#answer-pitch")
+    page.wait_for_selector("#score")
+    result = score_target(
+        pitch, TargetResponse(decision="counter", counter=10, flag_theatrical=True)
+    )
+    assert page.inner_text("#score") == f"{result.score:.0f} / 100"
+    truth = "honest" if pitch.honest else "theatrical"
+    assert f"This counterpart was {truth}" in page.inner_text("#truth")
+    no_problems(page)
+
+
+def test_a_journal_entry_is_added_and_listed(page, live_server):
+    page.goto(f"{live_server.url}/journal")
+    page.fill("#key", "browser-hr")
+    page.fill("#name", "Browser HR")
+    page.click("#add-counterpart")
+    page.wait_for_selector("#notice")
+    assert "Counterpart browser-hr added." in page.inner_text("#notice")
+    page.fill("#ask-counterpart", "browser-hr")
+    page.fill("#opener", "125000")
+    page.fill("#fallback", "108000")
+    page.click("#add-ask")
+    page.wait_for_selector("#history")
+    assert page.inner_text("#prior-retreats") == "1"
+    row = page.locator("#asks-table tbody tr").first.inner_text()
+    assert "browser-hr" in row and "125,000" in row and "108,000 EUR" in row and "open" in row
+    assert "Browser HR" in page.inner_text("#counterparts-table")
+    page.reload()  # Post/Redirect/Get: reloading adds nothing
+    assert page.locator("#asks-table tbody tr").count() == 1
+    no_problems(page)

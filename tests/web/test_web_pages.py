@@ -10,6 +10,7 @@ import pytest
 
 from ditf.model import Context, Sequence, predict, replicate
 from ditf.web._pages import number, pct, points
+from ditf.web._routes._plan import FORM_DEFAULTS
 
 HTML = {"accept": "text/html"}
 
@@ -39,6 +40,10 @@ def test_filters():
     ("path", "heading"),
     [
         ("/", "Door-in-the-face, with the evidence"),
+        ("/plan", "Plan"),
+        ("/train", "Trainer"),
+        ("/defend", "Defend"),
+        ("/journal", "Journal"),
         ("/predict", "Predict"),
         ("/simulate", "Simulate"),
         ("/evidence", "Evidence"),
@@ -53,6 +58,13 @@ def test_pages_render_with_navigation(api, path, heading):
     assert f"<h1>{heading}" in page.text
     current = re.findall(r'<a href="([^"]+)" aria-current="page">', page.text)
     assert current == [path]
+
+
+def test_home_links_every_tool(api):
+    page = api.get("/", headers=HTML).text
+    for path in ("/plan", "/train", "/defend", "/journal", "/predict", "/simulate", "/evidence",
+                 "/study"):  # fmt: skip
+        assert f'<a class="card link" href="{path}">' in page
 
 
 def test_home_shows_the_models_answer_for_the_classic_experiment(api):
@@ -245,7 +257,8 @@ def test_study_upload_errors(browser, files, data, status, fragment):
 def test_api_reference_lists_operations_and_fields(api):
     page = api.get("/docs", headers=HTML).text
     for path in ("/api/predict", "/api/simulate", "/api/sweep", "/api/study/power",
-                 "/api/study/analyze", "/api/evidence"):  # fmt: skip
+                 "/api/study/analyze", "/api/evidence", "/api/plan", "/api/journal/asks",
+                 "/api/train/round", "/api/defend"):  # fmt: skip
         assert f"<code>POST {path}</code>" in page or f"<code>GET {path}</code>" in page
     predict_section = page.split("<code>POST /api/predict</code>")[2].split("</section>")[0]
     assert "<code>baseline</code>" in predict_section
@@ -258,3 +271,23 @@ def test_html_errors_for_browsers(api):
     assert page.status_code == 404
     assert "<h1>Not found" in page.text
     assert api.get("/missing").json() == {"detail": "Not Found", "errors": []}
+
+
+def test_element_ids_are_unique_on_every_page(browser):
+    client = browser.client
+    client.post("/api/journal/asks", headers={"x-csrf-token": browser.token},
+                json={"counterpart": "a", "domain": "salary", "unit": "EUR", "opener": 3,
+                      "fallback": 2})  # fmt: skip
+    client.post("/api/train/round", headers={"x-csrf-token": browser.token},
+                json={"trainee": "ann", "scenario": "salary-beginner", "seed": 1,
+                      "opener": 60000, "fallback": 52000})  # fmt: skip
+    pages = [client.get(path, headers=HTML).text for path in (
+        "/", "/plan", "/journal", "/journal?counterpart=a", "/train", "/defend", "/predict",
+        "/simulate", "/evidence", "/study", "/docs", "/train/play?trainee=b&role=target",
+        "/train/play?trainee=b", "/train/result?trainee=ann&round=1",
+    )]  # fmt: skip
+    form = {k: v for k, v in FORM_DEFAULTS.items() if isinstance(v, str | list)}
+    pages.append(browser.post_form("/plan", form | {"depth": "advanced"}).text)
+    for page in pages:
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import anyio
 import pytest
 
-from ditf._errors import InvalidParameterError
+from ditf._errors import DataError, InvalidParameterError
 from ditf.web._apidoc import fields, operations, type_name
-from ditf.web._cache import ResultCache
+from ditf.web._cache import ExpiringCache, ResultCache
 from ditf.web._charts import (
     contributions_chart,
     label,
+    mechanisms_chart,
+    plan_charts,
     power_chart,
     rates_chart,
     replication_chart,
     simulation_chart,
     sweep_chart,
 )
+from ditf.web._pages import Upload, amount, read_upload, shown
 from ditf.web._schemas import (
     AnalysisPublic,
     PowerPublic,
@@ -304,3 +308,128 @@ def test_operations_flatten_the_schema():
     assert (e.type, e.constraints) == ("list of Y", "at least 1 items")
     assert fields(SCHEMA, {"type": "integer"}) == ()
     assert type_name({}) == "any"
+
+
+# expiring cache -------------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_expiring_cache_keeps_values_for_a_while():
+    async def main():
+        clock = FakeClock()
+        cache: ExpiringCache[str, int] = ExpiringCache(1.0, clock)
+        values = iter(range(10))
+
+        async def read() -> int:
+            return next(values)
+
+        assert await cache.get("a", read) == 0
+        clock.now = 0.9
+        assert await cache.get("a", read) == 0  # still fresh
+        clock.now = 1.1
+        assert await cache.get("a", read) == 1  # expired: read again
+        cache.clear()
+        assert await cache.get("a", read) == 2  # a write here cleared it
+        assert cache.reads == 3
+
+    anyio.run(main)
+
+
+def test_concurrent_reads_of_an_expired_value_read_once_and_failures_are_not_kept():
+    async def main():
+        cache: ExpiringCache[str, int] = ExpiringCache(60.0)
+        calls = 0
+
+        async def slow() -> int:
+            nonlocal calls
+            calls += 1
+            await anyio.sleep(0.03)
+            if calls == 1:
+                raise InvalidParameterError("the store failed")
+            return 7
+
+        outcomes: list[object] = []
+
+        async def ask() -> None:
+            try:
+                outcomes.append(await cache.get("k", slow))
+            except InvalidParameterError as exc:
+                outcomes.append(str(exc))
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(5):
+                tg.start_soon(ask)
+        assert outcomes[0] == "the store failed" and outcomes[1:] == [7] * 4
+        assert calls == 2  # the waiters read again once, together
+
+    anyio.run(main)
+
+
+def test_the_expiring_cache_validates_its_ttl():
+    with pytest.raises(InvalidParameterError, match="'ttl' parameter of ExpiringCache"):
+        ExpiringCache(0)
+
+
+# plan charts, uploads, formats ----------------------------------------------------------------
+
+
+def test_plan_charts_mark_the_limit_and_the_chosen_opener():
+    from ditf.plan import plan, plan_report, plan_scenario_from_mapping
+    from ditf.web._routes._plan import example_mapping
+
+    report = plan_report(plan(plan_scenario_from_mapping(example_mapping("volunteering-beginner"))))
+    odds, value = plan_charts(report)
+    assert odds["log_x"] is True  # hours from 2 to hundreds
+    assert odds["markers"] == [
+        {"x": report["defensible_limit"], "label": "defensible limit"},
+        {"x": report["opener"], "label": "chosen opener"},
+    ]
+    band = odds["series"][0]["points"]
+    assert all(lo <= p <= hi for _, p, lo, hi in band)
+    assert value["y_kind"] == "value" and value["y_label"] == "hours"
+    assert [p[1] for p in value["series"][0]["points"]] == [
+        c["expected_value"] for c in report["curve"]
+    ]
+    bars = mechanisms_chart({"reciprocity_x": 0.1}, "t")
+    assert bars == {
+        "type": "bars",
+        "title": "t",
+        "items": [{"label": "reciprocity x", "value": 0.1}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("upload", "fragment"),
+    [
+        (None, "Choose a case file"),
+        (Upload("", b"x"), "Choose a case file"),
+        (Upload("dir/case.TOML", b"a = 1"), None),
+        (Upload("case.json", b'{"a": [1, 2]}'), None),
+        (Upload("case.txt", b""), "expected a .toml or .json file, got '.txt'"),
+        (Upload("case", b""), "got 'no suffix'"),
+        (Upload("case.json", b"[" * 100_000), "case.json is not valid JSON"),
+        (Upload("case.json", b"\xef\xbb\xbf" + b"3"), "got int"),
+    ],
+)
+def test_uploads_are_read_like_files(upload, fragment):
+    if fragment is None:
+        assert isinstance(read_upload(upload, "case"), dict)
+    else:
+        with pytest.raises(DataError, match=re.escape(fragment)):
+            read_upload(upload, "case")
+
+
+def test_amounts_and_field_values_are_shown_as_typed():
+    assert (amount(110000.0), amount(12.75), amount(4347.97, 4), amount(None)) == (
+        "110,000", "12.75", "4,348", "",
+    )  # fmt: skip
+    assert (shown(None), shown(2.0), shown(2.5), shown(1e20), shown("x")) == (
+        "", "2", "2.5", "1e+20", "x",
+    )  # fmt: skip

@@ -259,7 +259,9 @@ def test_the_policy_allows_no_inline_script():
 
 
 def test_pages_have_no_inline_script_or_style(api):
-    for path in ("/", "/predict", "/simulate", "/evidence", "/study", "/docs"):
+    pages = ("/", "/predict", "/simulate", "/evidence", "/study", "/docs", "/plan", "/journal",
+             "/train", "/defend", "/train/play?trainee=a&role=target")  # fmt: skip
+    for path in pages:
         html = api.get(path, headers=HTML).text
         for tag in html.split("<script")[1:]:
             assert tag.startswith((' src="/static/', ' type="application/json"')), tag[:60]

@@ -33,6 +33,25 @@ def test_web_settings_from_the_environment():
     )  # fmt: skip
 
 
+def test_processes_and_their_shared_secret():
+    env = {"DITF_WORKERS": "3", "DITF_WEB_SECRET": "s" * 32}
+    s = Settings.from_env(env)
+    assert (s.workers, s.web_secret) == (3, "s" * 32)
+    assert "s" * 32 not in repr(s)
+    assert Settings().workers == 1 and Settings().web_secret is None
+
+
+def test_settings_survive_the_environment_round_trip():
+    s = Settings(
+        host="0.0.0.0", port=9001, token=TOKEN, db_url="sqlite:///j.sqlite", workers=2,
+        web_secret="w" * 20, web_max_population=10, max_sweep_runs=7,
+    )  # fmt: skip
+    env = s.to_env()
+    assert Settings.from_env(env) == s
+    assert env["DITF_DB"] == "sqlite:///j.sqlite" and env["DITF_WORKERS"] == "2"
+    assert "DITF_TOKEN" not in Settings().to_env()
+
+
 def test_empty_variables_count_as_unset():
     assert Settings.from_env({"DITF_TOKEN": "", "DITF_HOST": "  ", "DITF_DB": ""}) == Settings()
 
@@ -45,6 +64,9 @@ def test_empty_variables_count_as_unset():
         ({"DITF_PORT": "70000"}, r"'port' parameter of Settings must be an int in \[1, 65535\]"),
         ({"DITF_WEB_MAX_STUDIES": "-1"}, "DITF_WEB_MAX_STUDIES must be a positive integer"),
         ({"DITF_TOKEN": "short"}, "at least 16 characters"),
+        ({"DITF_WORKERS": "0"}, "DITF_WORKERS must be a positive integer"),
+        ({"DITF_WORKERS": "65"}, r"'workers' parameter of Settings must be an int in \[1, 64\]"),
+        ({"DITF_WEB_SECRET": "short"}, "web secret .* at least 16 characters"),
     ],
 )
 def test_bad_web_settings_are_rejected(env, match):
@@ -62,6 +84,8 @@ def test_bad_web_settings_are_rejected(env, match):
         ({"db_url": 3}, "'db_url' parameter"),
         ({"token": 12345678901234567}, "'token' parameter of Settings must be a string"),
         ({"token": f" {TOKEN} "}, "without surrounding spaces"),
+        ({"web_secret": 12345678901234567}, "'web_secret' parameter of Settings must be a str"),
+        ({"workers": 1.5}, "'workers' parameter"),
     ],
 )
 def test_settings_validate_web_fields(changes, match):

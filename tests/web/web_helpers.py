@@ -7,12 +7,16 @@ The app is always the real one from ``create_app``; the live server runs uvicorn
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 
@@ -29,7 +33,8 @@ with warnings.catch_warnings():
 BASE = "http://127.0.0.1:8000"
 CHROMIUM = "/usr/bin/chromium"
 TOKEN = "a-test-token-that-is-long-enough"
-#: Caps small enough that no test waits long, and that the cap tests can exceed them.
+#: Caps small enough that no test waits long, and that the cap tests can exceed them. Its
+#: journal is the default one: clients and servers get a temporary file instead (``with_db``).
 SMALL = Settings(
     web_max_population=50_000,
     web_max_sweep_runs=12,
@@ -37,6 +42,14 @@ SMALL = Settings(
     web_max_studies=2_000,
     web_max_upload_bytes=20_000,
 )
+
+
+def with_db(settings: Settings, folder: Path) -> Settings:
+    """``settings`` with a journal file in ``folder`` unless it names one: tests never touch
+    the user's journal."""
+    if settings.db_url is not None:
+        return settings
+    return dataclasses.replace(settings, db_url=str(folder / "journal.sqlite"))
 
 
 def csrf_of(html: str) -> str:
@@ -70,17 +83,23 @@ class LiveServer:
     url: str
     server: uvicorn.Server
     thread: threading.Thread
+    folder: Path
 
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def start_server(settings: Settings) -> LiveServer:
-    """uvicorn serving a fresh app on 127.0.0.1 in a thread; returns once it accepts."""
+    """uvicorn serving a fresh app (own temporary journal) on 127.0.0.1 in a thread.
+
+    Returns once it accepts connections.
+    """
     port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="ditf-web-"))
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(with_db(settings, folder)),
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -95,4 +114,4 @@ def start_server(settings: Settings) -> LiveServer:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    return LiveServer(f"http://127.0.0.1:{port}", server, thread)
+    return LiveServer(f"http://127.0.0.1:{port}", server, thread, folder)

@@ -300,6 +300,12 @@ def _curves(setup: _Setup, fallbacks: list[float]) -> dict[float, tuple[CurvePoi
     asks = [
         (o, f) for f in fallbacks for o in _openers(s, f) if s.cost(o) > s.cost(f)
     ]  # fmt: skip
+    if not asks and s.opener is None:
+        raise InvalidParameterError(
+            f"fallback ({fallbacks[0]:g} {s.unit}) leaves no room for an opener: a larger "
+            "request would have to go below zero. Check the fallback (for a buyer, the price "
+            "you retreat to) and the market benchmarks."
+        )
     if not asks:
         raise InvalidParameterError(
             f"opener ({s.opener:g}) must ask for more than the fallback ({fallbacks[0]:g}) "

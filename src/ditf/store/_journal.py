@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -111,6 +111,7 @@ class Journal:
         self._closed = False
         # One Journal may serve many threads (the web app): the first use sets it up once.
         self._setup = threading.Lock()
+        self._empty_reads = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -480,12 +481,12 @@ class Journal:
     @contextmanager
     def _read(self) -> Iterator[Session]:
         """One read snapshot."""
-        with (
-            translated(self.url),
-            Session(self._connected(write=False)) as session,
-            session.begin(),
-        ):
-            yield session
+        with translated(self.url):
+            engine = self._connected(write=False)
+            # The stand-in for a missing file is one shared in-memory connection: one at a time.
+            lock = self._empty_reads if engine is self._empty else nullcontext()
+            with lock, Session(engine) as session, session.begin():
+                yield session
 
     def _connected(self, *, write: bool) -> Engine:
         if self._closed:

@@ -49,6 +49,7 @@ class OperationDoc:
     response: str
     response_fields: tuple[FieldDoc, ...]
     statuses: tuple[tuple[str, str], ...]
+    success: str = "200"
 
 
 def _resolve(schema: Node, node: Node) -> Node:
@@ -116,7 +117,9 @@ def _body(schema: Node, holder: Node) -> tuple[str, tuple[FieldDoc, ...]]:
     node = holder.get("content", {}).get("application/json", {}).get("schema")
     if not node:
         return "", ()
-    return type_name(node), fields(schema, node)
+    # A list of records is documented by the record's fields.
+    listed = node.get("items", {}) if node.get("type") == "array" else node
+    return type_name(node), fields(schema, listed)
 
 
 def operations(schema: Node) -> list[OperationDoc]:
@@ -125,8 +128,8 @@ def operations(schema: Node) -> list[OperationDoc]:
     for path, item in schema.get("paths", {}).items():
         for method, op in item.items():
             request, request_fields = _body(schema, op.get("requestBody", {}))
-            ok = op.get("responses", {}).get("200", {})
-            response, response_fields = _body(schema, ok)
+            success = next((c for c in ("200", "201") if c in op.get("responses", {})), "200")
+            response, response_fields = _body(schema, op.get("responses", {}).get(success, {}))
             statuses = tuple(
                 (code, str(r.get("description", ""))) for code, r in op["responses"].items()
             )
@@ -141,6 +144,7 @@ def operations(schema: Node) -> list[OperationDoc]:
                     response=response,
                     response_fields=response_fields,
                     statuses=statuses,
+                    success=success,
                 )
             )
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import AsyncIterator
@@ -14,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from ditf import __version__
 from ditf.model import load_model
 from ditf.settings import Settings
-from ditf.web._cache import ResultCache
+from ditf.store import Journal
+from ditf.web._cache import ExpiringCache, ResultCache
 from ditf.web._deps import AppState
 from ditf.web._errors import install_error_handlers
 from ditf.web._limits import web_limits
@@ -25,19 +27,32 @@ from ditf.web._work import Worker
 
 #: Predictions kept in memory (each a few hundred bytes).
 PREDICTION_CACHE = 4096
+#: Plans kept in memory (each some 60 kB with its JSON at three depths).
+PLAN_CACHE = 512
+#: The journal's calls run one at a time per process, in a thread: SQLite serializes writes
+#: anyway, and a journal not yet written to is one shared in-memory connection.
+IO_THREADS = 1
+#: Seconds a counterpart's retreat count is reused by the planner (this process's own journal
+#: writes clear it at once; another process's show within this time).
+RETREATS_TTL = 1.0
 DESCRIPTION = """\
 Evidence-based door-in-the-face: predictions from a model fitted to the published experiments
 and meta-analyses, population simulations and sweeps, study power and analysis.
 
 Errors are JSON `{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`:
 422 invalid input, 400 bad data, 401 token missing, 403 cross-site or no CSRF token,
-413 body too large, 500 unexpected (no details are given out).
+409 refused by the audit (strict mode), 413 body too large, 503 the journal's database
+failed, 500 unexpected (no details are given out).
 """
 TAGS = [
     {"name": "predict", "description": "P(yes) after a sequence, with interval and reasons."},
     {"name": "simulate", "description": "Populations and sweeps (Monte Carlo)."},
     {"name": "evidence", "description": "The bundled evidence and the replications."},
     {"name": "study", "description": "Study power and analysis of compliance data."},
+    {"name": "plan", "description": "Plan a door-in-the-face and audit the plan."},
+    {"name": "journal", "description": "Counterparts, real asks and their outcomes."},
+    {"name": "train", "description": "The trainer: rounds as requester and as target."},
+    {"name": "defend", "description": "Recognise the technique used on you."},
     {"name": "meta", "description": "Health probe."},
 ]
 
@@ -46,12 +61,18 @@ TAGS = [
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Startup and shutdown of shared resources.
 
-    The shipped fit is read before the first request, so no request pays for it. The journal's
-    database engine will be created here from ``settings.db_url`` (and disposed of after the
-    ``yield``), and handed to routes through a dependency; this release has no journal yet.
+    The shipped fit is read before the first request, so no request pays for it. The journal
+    is opened from ``settings.db_url`` (nothing touches the disk before its first write),
+    handed to routes through ``JournalDep``, and closed after the ``yield``.
     """
     await anyio.to_thread.run_sync(load_model)
-    yield
+    settings: Settings = app.state.ditf.settings
+    app.state.journal = Journal(settings.db_url)
+    try:
+        yield
+    finally:
+        app.state.journal.close()
+        del app.state.journal
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -76,8 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     --------
     >>> from ditf.settings import Settings
     >>> app = create_app(Settings())
-    >>> sorted(p for p in app.openapi()["paths"] if p.startswith("/api/"))[:2]
-    ['/api/evidence', '/api/predict']
+    >>> sorted(p for p in app.openapi()["paths"] if p.startswith("/api/"))[:3]
+    ['/api/audit', '/api/defend', '/api/evidence']
     """
     settings = settings or Settings.from_env()
     check_exposure(settings)
@@ -93,12 +114,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ditf = AppState(
         settings=settings,
         limits=web_limits(settings),
-        worker=Worker(os.cpu_count() or 1),
+        # With several server processes, each takes its share of the cores.
+        worker=Worker(max(1, (os.cpu_count() or 1) // settings.workers)),
+        io=Worker(IO_THREADS),
         predictions=ResultCache(PREDICTION_CACHE),
+        plans=ResultCache(PLAN_CACHE),
+        retreats=ExpiringCache(RETREATS_TTL),
         templates=make_templates(),
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
     install_error_handlers(app)
-    app.add_middleware(SecurityMiddleware, settings=settings, secret=secrets.token_bytes(32))
+    app.add_middleware(SecurityMiddleware, settings=settings, secret=csrf_secret(settings))
     return app
+
+
+def csrf_secret(settings: Settings) -> bytes:
+    """The key of the CSRF tokens: the shared ``web_secret`` of several processes, or random."""
+    if settings.web_secret is None:
+        return secrets.token_bytes(32)
+    return hashlib.sha256(b"ditf csrf " + settings.web_secret.encode()).digest()

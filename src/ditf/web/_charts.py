@@ -2,13 +2,15 @@
 
 Three kinds: ``bars`` (signed values, e.g. mechanism contributions), ``intervals`` (a point
 with an interval per category, optionally a second marker such as an observed rate) and
-``lines`` (series over a numeric axis, with an optional band). Probabilities stay in [0, 1];
-the script shows them as percentages.
+``lines`` (series over a numeric axis, with an optional band, and optional vertical
+``markers``). Probabilities stay in [0, 1]; the script shows them as percentages. A ``lines``
+chart with ``"y_kind": "value"`` plots amounts instead (signed, labelled ``y_label``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from ditf.web._schemas import (
@@ -28,14 +30,69 @@ def label(name: str) -> str:
     return name.replace("_", " ")
 
 
+def mechanisms_chart(
+    contributions: Mapping[str, float],
+    title: str = "What each mechanism adds (probability points)",
+) -> Chart:
+    """Probability points per mechanism, as signed bars."""
+    items = [{"label": label(k), "value": v} for k, v in contributions.items()]
+    return {"type": "bars", "title": title, "items": items}
+
+
 def contributions_chart(prediction: PredictionPublic) -> Chart:
     """Probability points each mechanism adds to P(yes) after the sequence."""
-    items = [{"label": label(k), "value": v} for k, v in prediction.contributions.items()]
-    return {
-        "type": "bars",
-        "title": "What each mechanism adds (probability points)",
-        "items": items,
+    return mechanisms_chart(prediction.contributions)
+
+
+def plan_charts(report: Mapping[str, Any]) -> tuple[Chart, Chart]:
+    """P(agreement) and the expected value against the opener, with their interval bands.
+
+    The defensible limit (the boldest benchmark) and the chosen opener are marked; a flat
+    line shows the target asked directly.
+    """
+    curve = report["curve"]
+    unit = report["unit"]
+    openers = [c["opener"] for c in curve]
+    low, high = min(openers), max(openers)
+    markers = [
+        {"x": report["defensible_limit"], "label": "defensible limit"},
+        {"x": report["opener"], "label": "chosen opener"},
+    ]
+    level = f"{100 * report['interval']['level']:.0f}%"
+    common = {
+        "type": "lines",
+        "x_label": f"opener ({unit})",
+        "log_x": low > 0 and high / low >= 100,
+        "markers": markers,
     }
+    odds = common | {
+        "title": f"P(agreement) against the opener, with {level} intervals",
+        "series": [
+            {
+                "name": "opener, then fallback",
+                "points": [[c["opener"], c["p_yes"], c["p_lo"], c["p_hi"]] for c in curve],
+            },
+            {
+                "name": "target asked directly",
+                "points": [[low, report["p_yes_direct"]], [high, report["p_yes_direct"]]],
+            },
+        ],
+    }
+    band = [
+        [c["opener"], c["expected_value"], c["expected_value_lo"], c["expected_value_hi"]]
+        for c in curve
+    ]
+    direct = report["expected_value_direct"]
+    value = common | {
+        "title": f"Expected value beyond your BATNA against the opener, with {level} intervals",
+        "y_kind": "value",
+        "y_label": unit,
+        "series": [
+            {"name": "opener, then fallback", "points": band},
+            {"name": "target asked directly", "points": [[low, direct], [high, direct]]},
+        ],
+    }
+    return odds, value
 
 
 def simulation_chart(result: SimulationPublic) -> Chart:

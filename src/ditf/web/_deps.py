@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from ditf._errors import JournalError
+from ditf.plan import Plan
 from ditf.settings import Settings
-from ditf.web._cache import ResultCache
+from ditf.store import Journal
+from ditf.web._cache import ExpiringCache, ResultCache
 from ditf.web._schemas import PredictionPublic, PredictRequest
 from ditf.web._work import Worker
 
@@ -20,6 +23,15 @@ class CachedPrediction:
 
     public: PredictionPublic
     json: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPlan:
+    """A plan, its report, and the report's JSON at each depth, made once per scenario."""
+
+    plan: Plan
+    report: dict[str, Any]
+    json: dict[str, bytes]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,8 +46,14 @@ class AppState:
         The settings passed to library calls: the tighter of the general and web caps.
     worker : Worker
         Runs CPU-bound library calls in threads.
+    io : Worker
+        Runs the journal's database calls in threads (they wait on the disk, not the CPU).
     predictions : ResultCache
         Predictions by request (deterministic: a fixed seed), with their JSON.
+    plans : ResultCache
+        Plans by scenario and the counterpart's earlier retreats (deterministic too).
+    retreats : ExpiringCache
+        Counterparts' retreat counts read from the journal, kept a moment.
     templates : Jinja2Templates
         The page templates.
     """
@@ -43,7 +61,10 @@ class AppState:
     settings: Settings
     limits: Settings
     worker: Worker
+    io: Worker
     predictions: ResultCache[PredictRequest, CachedPrediction]
+    plans: ResultCache[tuple[str, int], CachedPlan]
+    retreats: ExpiringCache[str, int]
     templates: Jinja2Templates
 
 
@@ -58,3 +79,27 @@ async def _state(request: Request) -> AppState:
 
 
 StateDep = Annotated[AppState, Depends(_state)]
+
+
+def get_journal(request: Request) -> Journal:
+    """The journal the app's lifespan opened.
+
+    Raises
+    ------
+    JournalError
+        If the app runs without its lifespan (so no journal was opened).
+    """
+    journal = getattr(request.app.state, "journal", None)
+    if not isinstance(journal, Journal):
+        raise JournalError(
+            "The journal is not open: the web app was started without its lifespan. Serve it "
+            "with ditf serve (or any ASGI server with lifespan support)."
+        )
+    return journal
+
+
+async def _journal(request: Request) -> Journal:
+    return get_journal(request)
+
+
+JournalDep = Annotated[Journal, Depends(_journal)]

@@ -56,6 +56,14 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorPublic, "description": "Invalid input: which fields, and why"},
     500: {"model": ErrorPublic, "description": "Unexpected server error (no details)"},
 }
+#: What an operation that may be refused by the audit (strict mode) adds.
+REFUSED: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorPublic, "description": "Strict mode: a finding blocks the plan"},
+}
+#: What an operation that reads or writes the journal adds.
+JOURNAL_ERRORS: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorPublic, "description": "The journal's database failed"},
+}
 
 
 def status_for(exc: BaseException) -> int:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
 import jinja2
@@ -15,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
+from ditf._errors import DataError
 from ditf.web._deps import get_state
 from ditf.web._errors import field_errors
 from ditf.web._schemas import FieldErrorPublic
@@ -25,6 +28,10 @@ STATIC_DIR = Path(__file__).with_name("static")
 #: The navigation bar: path and label.
 NAV = (
     ("/", "Home"),
+    ("/plan", "Plan"),
+    ("/train", "Trainer"),
+    ("/defend", "Defend"),
+    ("/journal", "Journal"),
     ("/predict", "Predict"),
     ("/simulate", "Simulate"),
     ("/evidence", "Evidence"),
@@ -51,6 +58,11 @@ def number(value: float | None, digits: int = 3) -> str:
     return f"{value:,.0f}" if abs(value) >= 10**digits else f"{value:.{digits}g}"
 
 
+def amount(value: float | None, digits: int = 6) -> str:
+    """An amount as the CLI writes it: ``digits`` significant digits, thousands separators."""
+    return "" if value is None else f"{value:,.{digits}g}"
+
+
 def make_templates() -> Jinja2Templates:
     """The page templates, autoescaped, failing loudly on a missing variable."""
     env = jinja2.Environment(
@@ -60,7 +72,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, points=points, number=number)
+    env.filters.update(pct=pct, points=points, number=number, amount=amount)
     env.globals["nav"] = NAV
     return Jinja2Templates(env=env)
 
@@ -139,7 +151,55 @@ def validate_form(
         return None, field_errors(exc.errors())
 
 
+def validate_mapping(
+    model: type[M], data: Mapping[str, Any]
+) -> tuple[M | None, list[FieldErrorPublic]]:
+    """Validate a parsed file against a request schema as it is (unknown fields are errors)."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, field_errors(exc.errors())
+
+
 def defaults(model: type[BaseModel]) -> dict[str, Any]:
     """A request schema's defaults, as a form shows them (None as an empty field)."""
     values = model().model_dump()
     return {k: "" if v is None else v for k, v in values.items()}
+
+
+def read_upload(upload: Upload | None, what: str) -> dict[str, Any]:
+    """An uploaded ``.toml`` or ``.json`` file's top-level table, as ``ditf.data.read_mapping``.
+
+    Raises
+    ------
+    DataError
+        If no file came, it has another extension, is not UTF-8, does not parse, or its top
+        level is not a table/object.
+    """
+    if upload is None or not upload.filename:
+        raise DataError(f"Choose a {what} file (.toml or .json) to upload.")
+    name = PurePath(upload.filename).name
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise DataError(f"{name}: expected a .toml or .json file, got {suffix or 'no suffix'!r}.")
+    try:
+        text = upload.content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"{name}: not UTF-8 text. Save it as UTF-8 and upload it again.") from None
+    try:
+        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        # ValueError covers JSON syntax and Python's int-digits limit; RecursionError, nesting.
+        raise DataError(f"{name} is not valid {suffix[1:].upper()}: {exc}.") from None
+    if not isinstance(data, dict):
+        raise DataError(f"{name}: the top level must be a table/object, got {type(data).__name__}.")
+    return data
+
+
+def shown(value: Any) -> str:
+    """A value as a form field shows it (None and missing as empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)

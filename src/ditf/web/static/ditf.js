@@ -32,11 +32,13 @@
     return (value >= 0 ? "+" : "") + value.toFixed(1);
   }
 
+  /* 3 significant digits with k/M, e.g. 120000 -> "120k", 1250 -> "1.25k", 0.5 -> "0.5". */
   function compact(value) {
     const abs = Math.abs(value);
-    if (abs >= 1e6) return (value / 1e6).toPrecision(3).replace(/\.?0+$/, "") + "M";
-    if (abs >= 1e3) return (value / 1e3).toPrecision(3).replace(/\.?0+$/, "") + "k";
-    return String(Number(value.toPrecision(3)));
+    const short = (v) => String(Number(v.toPrecision(3)));
+    if (abs >= 1e6) return short(value / 1e6) + "M";
+    if (abs >= 1e3) return short(value / 1e3) + "k";
+    return short(value);
   }
 
   /* Round tick values covering [lo, hi]. */
@@ -160,12 +162,14 @@
     legend(host, spec.series);
   }
 
-  /* Series over a numeric axis, with a band where points carry [x, y, lo, hi]. */
+  /* Series over a numeric axis, with a band where points carry [x, y, lo, hi]. The y axis is
+     a probability, or an amount when spec.y_kind is "value"; spec.markers draw vertical lines. */
   function lines(host, spec) {
     const { svg, width, height } = frame(host, spec, 300);
     const left = 56;
     const right = width - 16;
-    const topY = 12;
+    const money = spec.y_kind === "value";
+    const topY = money && spec.y_label ? 24 : 12;
     const bottom = height - 44;
     const points = spec.series.flatMap((s) => s.points);
     const xs = points.map((p) => p[0]);
@@ -175,17 +179,37 @@
     const log = spec.log_x && x0 > 0;
     const sx = log ? (v) => Math.log10(v) : (v) => v;
     const x = (v) => left + ((sx(v) - sx(x0)) / (sx(x1) - sx(x0))) * (right - left);
-    const top = probabilityTop(points.flatMap((p) => p.slice(1)));
-    const y = (v) => bottom - (v / top) * (bottom - topY);
-    ticks(0, top, 5).forEach((t) => {
+    const values = points.flatMap((p) => p.slice(1));
+    let yLo = 0;
+    let yHi = probabilityTop(values);
+    if (money) {
+      yLo = Math.min(0, ...values);
+      yHi = Math.max(0, ...values);
+      if (yHi === yLo) yHi = yLo + 1;
+      const pad = (yHi - yLo) * 0.05;
+      yHi += pad;
+      if (yLo < 0) yLo -= pad;
+    }
+    const y = (v) => bottom - ((v - yLo) / (yHi - yLo)) * (bottom - topY);
+    const yText = money ? (v) => compact(v) : (v) => pct(v, 0);
+    ticks(yLo, yHi, 5).forEach((t) => {
       node("line", { x1: left, x2: right, y1: y(t), y2: y(t), class: "grid" }, svg);
-      text(svg, left - 6, y(t) + 4, pct(t, 0), "tick", "end");
+      text(svg, left - 6, y(t) + 4, yText(t), "tick", "end");
     });
+    if (money && spec.y_label) text(svg, left, 12, spec.y_label, "tick", "start");
     (log ? logTicks(x0, x1) : ticks(x0, x1, 6)).forEach((t) => {
       text(svg, x(t), bottom + 16, compact(t), "tick", "middle");
     });
     node("line", { x1: left, x2: right, y1: bottom, y2: bottom, class: "axis" }, svg);
     text(svg, (left + right) / 2, height - 6, spec.x_label + (log ? " (log scale)" : ""), "label", "middle");
+    (spec.markers || []).forEach((m, i) => {
+      if (m.x < x0 || m.x > x1) return;
+      const mx = x(m.x);
+      const line = node("line", { x1: mx, x2: mx, y1: topY, y2: bottom, class: "marker m" + i }, svg);
+      tip(line, m.label + ": " + compact(m.x));
+      const late = mx > (left + right) / 2;
+      text(svg, late ? mx - 4 : mx + 4, topY + 10 + 13 * i, m.label, "tick marker-label", late ? "end" : "start");
+    });
     spec.series.forEach((s, i) => {
       const cls = "s" + (i % SERIES);
       const pts = s.points.slice().sort((a, b) => a[0] - b[0]);
@@ -197,7 +221,8 @@
       node("polyline", { points: pts.map((p) => x(p[0]) + "," + y(p[1])).join(" "), class: "line " + cls }, svg);
       pts.forEach((p) => {
         const dot = node("circle", { cx: x(p[0]), cy: y(p[1]), r: 3, class: "dot " + cls }, svg);
-        tip(dot, s.name + " at " + compact(p[0]) + ": " + pct(p[1]));
+        const shown = money ? compact(p[1]) + " " + (spec.y_label || "") : pct(p[1]);
+        tip(dot, s.name + " at " + compact(p[0]) + ": " + shown);
       });
     });
     legend(host, spec.series.map((s) => s.name));
@@ -215,6 +240,23 @@
     });
     document.querySelectorAll("form[data-busy]").forEach((form) => {
       form.addEventListener("submit", () => form.classList.add("busy"));
+    });
+    document.querySelectorAll("button[data-add-row]").forEach(addRows);
+  }
+
+  /* A button that adds an empty copy of the last row of a list of form rows (the form works
+     without it: it always has a few empty rows). */
+  function addRows(button) {
+    const list = document.getElementById(button.dataset.addRow);
+    if (!list) return;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const rows = list.querySelectorAll(".row");
+      const copy = rows[rows.length - 1].cloneNode(true);
+      copy.querySelectorAll("input").forEach((input) => { input.value = ""; });
+      list.appendChild(copy);
+      const first = copy.querySelector("input");
+      if (first) first.focus();
     });
   }
 

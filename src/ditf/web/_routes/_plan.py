@@ -1,0 +1,333 @@
+"""Plan: the planner's scenario form (or an uploaded file), ``POST /api/plan`` and ``/api/audit``.
+
+The route reads the counterpart's earlier retreats from the journal, then calls
+:func:`ditf.plan.plan` and :func:`ditf.plan.plan_report`; plans are cached by scenario and
+retreat count (the planner's seed is fixed, so a cached plan is the plan).
+"""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ditf._errors import DitfError
+from ditf.plan import (
+    BENCHMARK_KINDS,
+    DOMAINS,
+    plan,
+    plan_report,
+    plan_scenario_from_mapping,
+    require_clean,
+)
+from ditf.store import Journal
+from ditf.train import load_trainer_scenarios, trainer_scenario
+from ditf.web._charts import mechanisms_chart, plan_charts
+from ditf.web._deps import AppState, CachedPlan, JournalDep, StateDep
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, REFUSED, status_for
+from ditf.web._pages import (
+    form_values,
+    read_upload,
+    render,
+    shown,
+    validate_form,
+    validate_mapping,
+)
+from ditf.web._schemas import (
+    DEPTHS,
+    AuditPublic,
+    AuditRequest,
+    PlanPublic,
+    PlanRequest,
+    PlanScenarioRequest,
+)
+
+router = APIRouter()
+
+#: The scenario's top-level fields as the form names them.
+SCALARS = (
+    "domain", "title", "unit", "direction", "target", "minimum", "batna", "reference",
+    "delay_hours", "retreat_by", "explanation", "opener", "fallback",
+)  # fmt: skip
+HONESTY = ("honour_opener", "counterpart_vulnerable", "power_asymmetry")
+BENCH = ("bench_name", "bench_kind", "bench_value")
+#: Benchmark rows the form always offers (more with the page's button, or after a submit).
+BENCH_ROWS = 4
+#: The page's default depth, as ``ditf plan``'s.
+PAGE_DEPTH = "practitioner"
+#: The form's first values: a salary negotiation (illustrative figures, as in the repository's
+#: examples/plan/salary.toml; put your own survey, norm or precedent).
+FORM_DEFAULTS: dict[str, Any] = {
+    "domain": "salary",
+    "title": "Senior analyst offer",
+    "unit": "EUR",
+    "direction": "",
+    "target": "110000",
+    "minimum": "100000",
+    "batna": "98000",
+    "reference": "",
+    "delay_hours": "0",
+    "retreat_by": "same",
+    "explanation": "I can move on the base if we agree on the scope of the role.",
+    "opener": "",
+    "fallback": "",
+    "bench_name": [
+        "salary survey, senior analyst, 25th percentile",
+        "salary survey, senior analyst, median",
+        "salary survey, senior analyst, 90th percentile",
+    ],
+    "bench_kind": ["market-low", "market-median", "market-high"],
+    "bench_value": ["92000", "104000", "124000"],
+    "counterpart_id": "",
+    "accepts_low": "96000",
+    "accepts_high": "118000",
+    "distribution": "normal",
+    "honour_opener": True,
+    "counterpart_vulnerable": False,
+    "power_asymmetry": False,
+    "depth": PAGE_DEPTH,
+}
+
+
+async def prior_retreats(state: AppState, journal: Journal, counterpart: str) -> int:
+    """Retreats the journal holds on ``counterpart`` (0 without an id).
+
+    Read at most once a moment (``RETREATS_TTL``) per process.
+    """
+    if not counterpart:
+        return 0
+
+    async def read() -> int:
+        return await state.io.run(lambda: journal.prior_retreats(counterpart))
+
+    return await state.retreats.get(counterpart, read)
+
+
+async def cached_plan(state: AppState, journal: Journal, body: PlanScenarioRequest) -> CachedPlan:
+    """The plan for a scenario and the counterpart's history, computed once per pair."""
+    retreats = await prior_retreats(state, journal, body.counterpart.id)
+
+    def compute() -> CachedPlan:
+        scenario = plan_scenario_from_mapping(body.to_mapping())
+        result = plan(scenario, prior_retreats=retreats)
+        report = plan_report(result)
+        dumps = {d: PlanPublic.from_report(report, d).model_dump_json().encode() for d in DEPTHS}
+        return CachedPlan(result, report, dumps)
+
+    return await state.plans.get((body.key(), retreats), lambda: state.worker.run(compute))
+
+
+@router.post(
+    "/api/plan",
+    tags=["plan"],
+    summary="Plan a door-in-the-face: opener, fallbacks, odds, script and audit",
+    response_model=PlanPublic,
+    responses=API_ERRORS | REFUSED | JOURNAL_ERRORS,
+)
+async def plan_api(body: PlanRequest, state: StateDep, journal: JournalDep) -> Response:
+    """The plan for a scenario, as ``ditf plan --json`` prints it.
+
+    The body is a scenario in the format of ``ditf plan`` files. With ``counterpart.id`` the
+    journal's earlier retreats on that counterpart feed the model's habituation. ``strict``
+    refuses the plan (409) when an audit finding blocks it; ``depth`` leaves out what that
+    depth does not show (null fields).
+    """
+    cached = await cached_plan(state, journal, body)
+    if body.strict:
+        require_clean(cached.plan)
+    return Response(cached.json[body.depth], media_type="application/json")
+
+
+@router.post(
+    "/api/audit",
+    tags=["plan"],
+    summary="Audit a plan against the ethics and effectiveness rules",
+    responses=API_ERRORS | REFUSED | JOURNAL_ERRORS,
+)
+async def audit_api(body: AuditRequest, state: StateDep, journal: JournalDep) -> AuditPublic:
+    """The audit's findings (with their rationale and source) for the scenario's plan.
+
+    The plan is the recommended one, or the scenario's own ``opener`` and ``fallback``.
+    ``strict`` refuses (409) when a finding blocks the plan.
+    """
+    cached = await cached_plan(state, journal, body)
+    if body.strict:
+        require_clean(cached.plan)
+    r = cached.report
+    return AuditPublic(
+        opener=r["opener"],
+        fallback=r["fallback"],
+        second_fallback=r["second_fallback"],
+        blocking=r["blocking"],
+        findings=r["findings"],
+    )
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+def scenario_data(values: dict[str, Any]) -> dict[str, Any]:
+    """The form's values as a :class:`PlanRequest`'s fields (empty fields left out)."""
+    data = {k: values[k] for k in SCALARS if values.get(k, "") != ""}
+    rows = zip_longest(*(values.get(k) or [] for k in BENCH), fillvalue="")
+    data["benchmarks"] = [
+        {"name": name, "kind": kind, "value": value}
+        for name, kind, value in rows
+        if name or value  # an empty row is no benchmark
+    ]
+    counterpart = {
+        "id": values.get("counterpart_id", ""),
+        "accepts_low": values.get("accepts_low", ""),
+        "accepts_high": values.get("accepts_high", ""),
+        "distribution": values.get("distribution", ""),
+    }
+    data["counterpart"] = {k: v for k, v in counterpart.items() if v != ""}
+    data["honesty"] = {k: bool(values.get(k)) for k in HONESTY}
+    return data
+
+
+def form_from_mapping(data: dict[str, Any]) -> dict[str, Any]:
+    """Form values from a scenario mapping (an uploaded file), for the user to edit."""
+    values: dict[str, Any] = {k: shown(data.get(k)) for k in SCALARS}
+    values["unit"] = values["unit"] or "units"
+    values["retreat_by"] = values["retreat_by"] or "same"
+    benchmarks = [b for b in data.get("benchmarks") or [] if isinstance(b, dict)]
+    for field, key in zip(BENCH, ("name", "kind", "value"), strict=True):
+        values[field] = [shown(b.get(key)) for b in benchmarks]
+    counterpart = data.get("counterpart")
+    counterpart = counterpart if isinstance(counterpart, dict) else {}
+    values["counterpart_id"] = shown(counterpart.get("id"))
+    values["accepts_low"] = shown(counterpart.get("accepts_low"))
+    values["accepts_high"] = shown(counterpart.get("accepts_high"))
+    values["distribution"] = shown(counterpart.get("distribution")) or "normal"
+    honesty = data.get("honesty")
+    honesty = honesty if isinstance(honesty, dict) else {}
+    for key in HONESTY:
+        values[key] = bool(honesty.get(key, key == "honour_opener"))
+    return values
+
+
+def example_mapping(example: str) -> dict[str, Any]:
+    """A bundled trainer scenario's numbers as a planning scenario.
+
+    Raises
+    ------
+    InvalidParameterError
+        If there is no bundled scenario with that id.
+    """
+    s = trainer_scenario(example).to_dict()
+    data = {k: s[k] for k in ("domain", "title", "unit", "direction", "target", "minimum", "batna")}
+    end = "market-low" if s["direction"] == "more" else "market-high"
+    default = next((b["value"] for b in s["benchmarks"] if b["kind"] == end), None)
+    if s["reference"] != (default if DOMAINS[s["domain"]].price_like else 0.0):
+        data["reference"] = s["reference"]  # only when it is not what the planner derives
+    data["benchmarks"] = s["benchmarks"]
+    data["counterpart"] = s["counterpart"]
+    data["honesty"] = {k: s[k] for k in ("counterpart_vulnerable", "power_asymmetry")}
+    return data
+
+
+def bench_rows(values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The benchmark rows to show: those filled in, and empty ones up to at least four."""
+    rows = [
+        (str(name), str(kind), str(value))
+        for name, kind, value in zip_longest(*(values.get(k) or [] for k in BENCH), fillvalue="")
+    ]
+    return rows + [("", "market-median", "")] * max(1, BENCH_ROWS - len(rows))
+
+
+def _depth(request: Request, values: dict[str, Any]) -> str:
+    """The depth to show: the page's buttons (``?depth=``) win over the form's choice."""
+    depth = request.query_params.get("depth") or values.get("depth") or PAGE_DEPTH
+    return depth if depth in DEPTHS else PAGE_DEPTH
+
+
+def _page(values: dict[str, Any], **context: Any) -> dict[str, Any]:
+    page: dict[str, Any] = {
+        "values": values,
+        "bench_rows": bench_rows(values),
+        "errors": [],
+        "error": None,
+        "form": "plan",
+        "report": None,
+        "charts": None,
+        "mechanisms": None,
+        "depth": values.get("depth") or PAGE_DEPTH,
+        "depths": DEPTHS,
+        "domains": tuple(DOMAINS),
+        "kinds": BENCHMARK_KINDS,
+        "examples": load_trainer_scenarios(),
+        "example": "",
+    }
+    return page | context
+
+
+async def _answer(
+    request: Request,
+    state: AppState,
+    journal: Journal,
+    values: dict[str, Any],
+    data: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """Plan the form's scenario (or ``data``, an uploaded file's) and render it, or the errors.
+
+    The form shows ``values`` either way.
+    """
+    depth = _depth(request, values)
+    values = values | {"depth": depth}
+    form = "plan" if data is None else "upload"
+    if data is None:
+        body, errors = validate_form(PlanRequest, scenario_data(values))
+    else:
+        body, errors = validate_mapping(PlanRequest, data)
+    if body is None:
+        page = _page(values, errors=errors, form=form)
+        return render(request, "plan.html", status_code=422, **page)
+    try:
+        cached = await cached_plan(state, journal, body)
+    except DitfError as exc:
+        page = _page(values, error=str(exc), form=form)
+        return render(request, "plan.html", status_code=status_for(exc), **page)
+    report = cached.report
+    charts = plan_charts(report) if depth != "beginner" else None
+    title = "Points of P(yes) to the fallback each mechanism adds after the opener"
+    mechanisms = mechanisms_chart(report["contributions"], title) if depth == "advanced" else None
+    page = _page(values, report=report, depth=depth, charts=charts, mechanisms=mechanisms)
+    return render(request, "plan.html", **page)
+
+
+@router.get("/plan", include_in_schema=False)
+async def plan_page(request: Request, example: str = "") -> HTMLResponse:
+    """The scenario form, with a salary example or a bundled practice scenario's numbers."""
+    if not example:
+        return render(request, "plan.html", **_page(dict(FORM_DEFAULTS)))
+    try:
+        values = form_from_mapping(example_mapping(example)) | {"depth": PAGE_DEPTH}
+    except DitfError as exc:
+        page = _page(dict(FORM_DEFAULTS), error=str(exc))
+        return render(request, "plan.html", status_code=status_for(exc), **page)
+    return render(request, "plan.html", **_page(values, example=example))
+
+
+@router.post("/plan", include_in_schema=False)
+async def plan_form(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+    """The form's plan at the chosen depth, or what to fix."""
+    values, _ = await form_values(request, booleans=HONESTY, multi=BENCH)
+    return await _answer(request, state, journal, values)
+
+
+@router.post("/plan/upload", include_in_schema=False)
+async def plan_upload(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+    """Plan an uploaded scenario file; the form is filled with it, to edit and plan again."""
+    options, uploads = await form_values(request)
+    try:
+        mapping = read_upload(uploads.get("file"), "scenario")
+    except DitfError as exc:
+        page = _page(dict(FORM_DEFAULTS), error=str(exc), form="upload")
+        return render(request, "plan.html", status_code=status_for(exc), **page)
+    values = form_from_mapping(mapping) | {"depth": options.get("depth", PAGE_DEPTH)}
+    # The file is validated as it is (types, unknown fields), not as the form re-reads it.
+    data = mapping | {"depth": _depth(request, values)}
+    return await _answer(request, state, journal, values, data)

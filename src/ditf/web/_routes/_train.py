@@ -1,0 +1,421 @@
+"""Trainer: practise as the requester or as the target; every round is stored in the journal.
+
+As the requester the trainee reads the briefing and picks the opener (or none), the fallback,
+the timing and the explanation; :func:`ditf.train.play_round` answers. As the target the page
+shows :func:`ditf.train.make_pitch`'s pitch without saying whether it is honest, and keeps the
+seed in the form, so the same pitch is rebuilt to score the answer with
+:func:`ditf.train.score_target`. Forms answer with a redirect to the stored round's page.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, unquote, urlencode
+
+import numpy as np
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
+from starlette.exceptions import HTTPException
+
+from ditf._errors import DitfError
+from ditf.plan import DOMAINS
+from ditf.store import Journal
+from ditf.train import (
+    LEVELS,
+    Choice,
+    TargetResponse,
+    TrainerScenario,
+    load_trainer_scenarios,
+    make_pitch,
+    pick_scenario,
+    play_round,
+    score_target,
+    trainer_scenario,
+)
+from ditf.web._charts import mechanisms_chart
+from ditf.web._deps import AppState, JournalDep, StateDep
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, status_for
+from ditf.web._pages import form_values, render, validate_form
+from ditf.web._schemas import (
+    PickRequest,
+    PitchPublic,
+    PitchRequest,
+    ProgressPublic,
+    RoundPublic,
+    RoundRequest,
+    TargetPublic,
+    TargetRequest,
+    TrainerScenarioPublic,
+)
+from ditf.web._schemas._base import Request as RequestSchema
+from ditf.web._schemas._journal import Key
+
+router = APIRouter()
+ERRORS = API_ERRORS | JOURNAL_ERRORS
+#: The cookie that remembers the trainee's name (a convenience, not an identity).
+TRAINEE_COOKIE = "ditf_trainee"
+TRAINEE_DAYS = 365
+#: Scenario draws use their own stream of the round's seed, so the scenario drawn and the
+#: counterpart's answers (or the pitch) are not correlated.
+PICK_STREAM = 1
+TraineeQuery = Annotated[str, Query(min_length=1, max_length=100, description="Who played.")]
+
+
+def fresh_seed() -> int:
+    """A seed for a new round (returned, so the round can be replayed)."""
+    return secrets.randbelow(2**32)
+
+
+def choose(body: PickRequest, seed: int) -> TrainerScenario:
+    """The scenario a request names, or one drawn for its domain (or any) and level.
+
+    Raises
+    ------
+    InvalidParameterError
+        If no bundled scenario has the id.
+    """
+    if body.scenario is not None:
+        return trainer_scenario(body.scenario)
+    gen = np.random.default_rng([seed, PICK_STREAM])
+    return pick_scenario(domain=body.domain, level=body.level, rng=gen)
+
+
+async def store_round(
+    state: AppState, journal: Journal, trainee: str, scenario: TrainerScenario, result: Any
+) -> int:
+    """Store a played round (a ``RoundResult`` or ``TargetResult``); its id in the journal."""
+    details = result.to_dict()
+    stored = await state.io.run(
+        lambda: journal.add_training_round(
+            trainee,
+            domain=scenario.domain,
+            level=scenario.level,
+            role=result.role,
+            score=result.points,
+            details=details,
+        )
+    )
+    return stored.id
+
+
+async def run_round(
+    state: AppState, journal: Journal, body: RoundRequest
+) -> tuple[int, int, dict[str, Any]]:
+    """Play and store a round as the requester: (round id, seed, result as data)."""
+    seed = fresh_seed() if body.seed is None else body.seed
+    scenario = choose(body, seed)
+    choice = Choice(
+        opener=body.opener,
+        fallback=body.fallback,
+        delay_hours=body.delay_hours,
+        explanation=body.explanation,
+        honour_opener=body.honour_opener,
+    )
+    result = await state.worker.run(lambda: play_round(scenario, choice, rng=seed))
+    round_id = await store_round(state, journal, body.trainee, scenario, result)
+    return round_id, seed, result.to_dict()
+
+
+async def run_target(
+    state: AppState, journal: Journal, body: TargetRequest
+) -> tuple[int, dict[str, Any]]:
+    """Rebuild the pitch from its scenario and seed, score the answer, store it."""
+    scenario = trainer_scenario(body.scenario)
+    response = TargetResponse(
+        decision=body.decision, counter=body.counter, flag_theatrical=body.flag_theatrical
+    )
+
+    def compute() -> Any:
+        return score_target(make_pitch(scenario, rng=body.seed), response)
+
+    result = await state.worker.run(compute)
+    round_id = await store_round(state, journal, body.trainee, scenario, result)
+    return round_id, result.to_dict()
+
+
+async def progress(state: AppState, journal: Journal, trainee: str) -> ProgressPublic:
+    """A trainee's stored rounds and their average score per level."""
+    rounds = await state.io.run(lambda: journal.training_rounds(trainee))
+    return ProgressPublic.from_rounds(trainee, [r.to_dict() for r in rounds])
+
+
+@router.get(
+    "/api/train/scenarios",
+    tags=["train"],
+    summary="The bundled trainer scenarios",
+    responses=API_ERRORS,
+)
+async def scenarios_api(
+    domain: Annotated[str | None, Query(description="One of the planner's domains.")] = None,
+    level: Annotated[str | None, Query(description="beginner, practitioner or advanced.")] = None,
+) -> list[TrainerScenarioPublic]:
+    """What a trainee is told before a round, for every bundled scenario (or some)."""
+    found = load_trainer_scenarios(domain, level)
+    return [TrainerScenarioPublic.model_validate(s.to_dict()) for s in found]
+
+
+@router.post(
+    "/api/train/round",
+    tags=["train"],
+    summary="Play a round as the requester",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RoundPublic,
+    responses=ERRORS,
+)
+async def round_api(body: RoundRequest, state: StateDep, journal: JournalDep) -> RoundPublic:
+    """A counterpart drawn from the model answers your opener and fallback; the feedback.
+
+    The scenario is ``scenario`` (an id), or drawn for ``domain`` (default: any) and
+    ``level`` with the seed. The round is stored in the journal under ``trainee``. The same
+    seed replays the same round.
+    """
+    round_id, seed, result = await run_round(state, journal, body)
+    return RoundPublic.model_validate(
+        result | {"round_id": round_id, "trainee": body.trainee, "seed": seed}
+    )
+
+
+@router.post(
+    "/api/train/pitch",
+    tags=["train"],
+    summary="Be the one asked: the counterpart's pitch",
+    responses=API_ERRORS,
+)
+async def pitch_api(body: PitchRequest) -> PitchPublic:
+    """A simulated counterpart's opener and retreat, without whether it is honest.
+
+    Answer it with ``POST /api/train/target``, sending back ``scenario`` and ``seed``.
+    """
+    seed = fresh_seed() if body.seed is None else body.seed
+    scenario = choose(body, seed)
+    pitch = make_pitch(scenario, rng=seed)
+    return PitchPublic.model_validate(
+        {"scenario": scenario.id, "seed": seed, "pitch": pitch.to_dict(reveal=False)}
+    )
+
+
+@router.post(
+    "/api/train/target",
+    tags=["train"],
+    summary="Answer a pitch as the target",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TargetPublic,
+    responses=ERRORS,
+)
+async def target_api(body: TargetRequest, state: StateDep, journal: JournalDep) -> TargetPublic:
+    """Score your answer: keeping your limit, and spotting a theatrical opener.
+
+    The feedback gives the model's estimate of the pressure the sequence put on you. The
+    round is stored in the journal under ``trainee``.
+    """
+    round_id, result = await run_target(state, journal, body)
+    return TargetPublic.model_validate(
+        result | {"round_id": round_id, "trainee": body.trainee, "seed": body.seed}
+    )
+
+
+@router.get(
+    "/api/train/progress",
+    tags=["train"],
+    summary="A trainee's rounds and scores",
+    responses=ERRORS,
+)
+async def progress_api(
+    trainee: TraineeQuery, state: StateDep, journal: JournalDep
+) -> ProgressPublic:
+    """Every stored round of a trainee, oldest first, and the average score per level."""
+    return await progress(state, journal, trainee)
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+class PlayRequest(RequestSchema):
+    """The trainer page's start form."""
+
+    trainee: Key
+    domain: str = ""
+    level: Literal["beginner", "practitioner", "advanced"] = "beginner"
+    role: Literal["requester", "target"] = "requester"
+    scenario: str = Field(default="", max_length=80)
+
+
+def trainee_of(request: Request) -> str:
+    """The trainee's name, from their cookie."""
+    return unquote(request.cookies.get(TRAINEE_COOKIE, ""))
+
+
+def remember(response: Response, request: Request, trainee: str) -> Response:
+    """Keep the trainee's name in a cookie for the next visit."""
+    response.set_cookie(
+        TRAINEE_COOKIE,
+        quote(trainee, safe=""),  # any name, as cookie-safe ASCII
+        max_age=TRAINEE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+async def _setup(
+    request: Request,
+    state: AppState,
+    journal: Journal,
+    values: dict[str, Any],
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    trainee = values.get("trainee", "")
+    shown = await progress(state, journal, trainee) if trainee else None
+    page: dict[str, Any] = {
+        "values": values,
+        "errors": [],
+        "error": None,
+        "domains": tuple(DOMAINS),
+        "levels": LEVELS,
+        "progress": shown,
+        "scenarios": load_trainer_scenarios(),
+    }
+    return render(request, "train.html", status_code=status_code, **(page | context))
+
+
+@router.get("/train", include_in_schema=False)
+async def train_page(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+    """Choose a domain, a level and a side; the trainee's progress."""
+    values = {"trainee": trainee_of(request), "domain": "", "level": "beginner"}
+    return await _setup(request, state, journal, values | {"role": "requester"})
+
+
+def _round_page(
+    request: Request,
+    play: PlayRequest,
+    scenario: TrainerScenario,
+    seed: int,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """The round's page: the briefing and the choices, or the pitch and the answer."""
+    page: dict[str, Any] = {
+        "play": play,
+        "scenario": scenario.to_dict(),
+        "seed": seed,
+        "pitch": None,
+        "values": {"delay_hours": "0", "honour_opener": True, "decision": "decline"},
+        "errors": [],
+        "error": None,
+    }
+    if play.role == "target":
+        page["pitch"] = make_pitch(scenario, rng=seed).to_dict(reveal=False)
+    return render(request, "train_round.html", status_code=status_code, **(page | context))
+
+
+@router.get("/train/play", include_in_schema=False)
+async def play_page(request: Request, state: StateDep, journal: JournalDep) -> Response:
+    """A new round: a scenario for the chosen domain and level, and a fresh seed."""
+    values = dict(request.query_params)
+    play, errors = validate_form(PlayRequest, values)
+    if play is None:
+        return await _setup(request, state, journal, values, status_code=422, errors=errors)
+    wanted = {"scenario": play.scenario or None, "domain": play.domain or None}
+    pick, errors = validate_form(PickRequest, wanted | {"level": play.level})
+    if pick is None:
+        return await _setup(request, state, journal, values, status_code=422, errors=errors)
+    seed = fresh_seed()
+    try:
+        scenario = choose(pick, seed)
+    except DitfError as exc:
+        code = status_for(exc)
+        return await _setup(request, state, journal, values, status_code=code, error=str(exc))
+    page = _round_page(request, play, scenario, seed)
+    return remember(page, request, play.trainee)
+
+
+def _result_url(trainee: str, round_id: int) -> str:
+    return "/train/result?" + urlencode({"trainee": trainee, "round": round_id})
+
+
+async def _answer_form(request: Request, state: AppState, journal: Journal, role: str) -> Response:
+    """Score a submitted round and redirect to it, or show the round again with the errors."""
+    booleans = ("honour_opener",) if role == "requester" else ("flag_theatrical",)
+    values, _ = await form_values(request, booleans=booleans)
+    hidden = {k: values.get(k, "") for k in ("trainee", "scenario", "level", "domain")}
+    try:
+        seed = int(values.get("seed", ""))
+        scenario = trainer_scenario(str(values.get("scenario", "")))
+    except (ValueError, DitfError):
+        raise HTTPException(404, "This round is unknown: start a new one on /train.") from None
+    play = PlayRequest.model_construct(**hidden, role=role)
+    data = values | {"seed": seed}
+    body: RoundRequest | TargetRequest | None
+    if role == "requester":
+        body, errors = validate_form(RoundRequest, data)
+    else:
+        body, errors = validate_form(TargetRequest, data)
+    if body is None:
+        return _round_page(
+            request, play, scenario, seed, status_code=422, values=values, errors=errors
+        )
+    try:
+        if isinstance(body, RoundRequest):
+            round_id = (await run_round(state, journal, body))[0]
+        else:
+            round_id = (await run_target(state, journal, body))[0]
+    except DitfError as exc:
+        code = status_for(exc)
+        return _round_page(
+            request, play, scenario, seed, status_code=code, values=values, error=str(exc)
+        )
+    answer = RedirectResponse(_result_url(body.trainee, round_id), status_code=303)
+    return remember(answer, request, body.trainee)
+
+
+@router.post("/train/round", include_in_schema=False)
+async def round_form(request: Request, state: StateDep, journal: JournalDep) -> Response:
+    """Play the round as the requester, store it, and show it."""
+    return await _answer_form(request, state, journal, "requester")
+
+
+@router.post("/train/target", include_in_schema=False)
+async def target_form(request: Request, state: StateDep, journal: JournalDep) -> Response:
+    """Score the answer to the pitch, store it, and show it."""
+    return await _answer_form(request, state, journal, "target")
+
+
+@router.get("/train/result", include_in_schema=False)
+async def result_page(
+    request: Request,
+    state: StateDep,
+    journal: JournalDep,
+    trainee: TraineeQuery,
+    round_id: Annotated[int, Query(alias="round", ge=1)],
+) -> HTMLResponse:
+    """A stored round's feedback, and the trainee's progress."""
+    rounds = await state.io.run(lambda: journal.training_rounds(trainee))
+    found = next((r for r in rounds if r.id == round_id), None)
+    if found is None:
+        raise HTTPException(404, f"No round {round_id} of {trainee!r} in the journal.")
+    shown = ProgressPublic.from_rounds(trainee, [r.to_dict() for r in rounds])
+    details = found.details
+    if found.role == "requester":
+        summary = details["scenario"]
+        points = {m["mechanism"]: m["points"] for m in details["mechanisms"]}
+        title = "Points of P(yes) to your fallback each mechanism added"
+    else:
+        summary = details["pitch"]["scenario"]
+        points = details["pressure"]["contributions"]
+        title = "Points each mechanism pulled you toward yes"
+    again = {"trainee": trainee, "domain": found.domain, "level": found.level, "role": found.role}
+    context: dict[str, Any] = {
+        "stored": found,
+        "r": details,
+        "summary": summary,
+        "progress": shown,
+        "again": "/train/play?" + urlencode(again),
+        "chart": mechanisms_chart(points, title) if points else None,
+    }
+    return render(request, "train_result.html", **context)

@@ -1,0 +1,350 @@
+"""Trainer: rounds as the requester and as the target, and a trainee's progress."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeAlias
+
+from pydantic import Field
+
+from ditf.web._schemas._base import Amount, Public, Request, Seed
+from ditf.web._schemas._journal import Key
+from ditf.web._schemas._plan import DomainName, FindingPublic
+
+Level: TypeAlias = Literal["beginner", "practitioner", "advanced"]
+ScenarioId: TypeAlias = Annotated[
+    str, Field(min_length=1, max_length=80, description="A bundled trainer scenario's id.")
+]
+
+
+class PickRequest(Request):
+    """Which scenario: an id, or a domain (default: any) and a level, drawn with the seed."""
+
+    scenario: ScenarioId | None = None
+    domain: DomainName | None = None
+    level: Level = "beginner"
+    seed: Seed | None = Field(default=None, description="Default: a fresh one (returned).")
+
+
+class RoundRequest(PickRequest):
+    """A round as the requester: your opener (or none), fallback, timing and explanation."""
+
+    trainee: Key = Field(description="Who plays (the journal stores the round under it).")
+    opener: Amount | None = Field(default=None, description="Null: ask the fallback directly.")
+    fallback: Amount = Field(description="The request you really need.")
+    delay_hours: float = Field(default=0.0, ge=0, le=8760, description="Hours before the retreat.")
+    explanation: str = Field(default="", max_length=2000)
+    honour_opener: bool = Field(default=True, description="You would keep a yes to the opener.")
+
+
+class PitchRequest(PickRequest):
+    """Be the one asked: a simulated counterpart runs the technique, honestly or as theatre."""
+
+
+class TargetRequest(Request):
+    """Your answer to a pitch; ``scenario`` and ``seed`` rebuild the pitch you were shown."""
+
+    trainee: Key
+    scenario: ScenarioId
+    seed: Seed
+    decision: Literal["accept", "decline", "counter"]
+    counter: Amount | None = Field(default=None, description="Your counter-offer.")
+    flag_theatrical: bool = Field(default=False, description="You call the opener theatre.")
+
+
+class BenchmarkPublic(Public):
+    """A benchmark."""
+
+    name: str
+    kind: str
+    value: float
+
+
+class GoalTextPublic(Public):
+    """A learning goal."""
+
+    id: str
+    text: str
+
+
+class AcceptsPublic(Public):
+    """Your estimate of the counterpart (a central 90% range)."""
+
+    accepts_low: float
+    accepts_high: float
+
+
+class TargetBriefPublic(Public):
+    """The other side, for role reversal."""
+
+    role: str
+    briefing: str
+    limit: float
+
+
+class TrainerScenarioPublic(Public):
+    """What the trainee is told before a round (``TrainerScenario.to_dict()``)."""
+
+    id: str
+    domain: str
+    level: str
+    title: str
+    briefing: str
+    goals: list[GoalTextPublic]
+    unit: str
+    direction: str
+    target: float
+    minimum: float
+    batna: float
+    reference: float | None
+    benchmarks: list[BenchmarkPublic]
+    counterpart: AcceptsPublic
+    prior_retreats: int
+    honour_limit: float | None
+    counterpart_vulnerable: bool
+    power_asymmetry: bool
+    as_target: TargetBriefPublic
+
+
+class ScenarioSummaryPublic(Public):
+    """How a result names its scenario."""
+
+    id: str
+    domain: str
+    level: str
+    title: str
+    unit: str
+
+
+class ChoicePublic(Public):
+    """The trainee's choice."""
+
+    opener: float | None
+    fallback: float
+    delay_hours: float
+    explanation: str
+    honour_opener: bool
+    uses_technique: bool
+
+
+class AnswersPublic(Public):
+    """What the sampled counterpart said (shown, not scored)."""
+
+    opener_answer: bool | None
+    fallback_answer: bool | None
+    p_opener: float | None
+    p_fallback: float | None
+    result: str
+    agreed: float | None
+    value: float
+
+
+class OptionPublic(Public):
+    """One option the choice is compared with: its P(agreement) and expected value."""
+
+    key: str
+    label: str
+    opener: float | None
+    fallback: float
+    p_yes: float
+    p_lo: float
+    p_hi: float
+    expected_value: float
+    value_lo: float
+    value_hi: float
+    admissible: bool
+    why_not: str
+
+
+class MechanismNotePublic(Public):
+    """One mechanism's share of P(yes), in points and in words."""
+
+    mechanism: str
+    name: str
+    points: float
+    effect: str
+    text: str
+
+
+class GoalPublic(Public):
+    """A learning goal, met or not, and why."""
+
+    id: str
+    text: str
+    met: bool
+    detail: str
+
+
+class PenaltyPublic(Public):
+    """Points taken off for a blocking finding."""
+
+    id: str
+    title: str
+    points: float
+
+
+class ScorePublic(Public):
+    """The round's score (0-100) and how it was made."""
+
+    total: float
+    value_points: float
+    goal_points: float
+    penalty_points: float
+    value_ratio: float
+    reference: str
+    reference_value: float
+    goals_met: int
+    goals_total: int
+    penalties: list[PenaltyPublic]
+    formula: str
+
+
+class StoredPublic(Public):
+    """Where the journal keeps a round."""
+
+    round_id: int = Field(description="The stored training round's id.")
+    trainee: str
+    seed: int = Field(description="Replays the round.")
+
+
+class RoundPublic(StoredPublic):
+    """A round as the requester (``RoundResult.to_dict()``), as stored in the journal."""
+
+    role: Literal["requester"]
+    scenario: ScenarioSummaryPublic
+    choice: ChoicePublic
+    answers: AnswersPublic
+    theatrical: bool
+    options: list[OptionPublic]
+    p_fallback_alone: float
+    p_fallback_after: float | None
+    mechanisms: list[MechanismNotePublic]
+    findings: list[FindingPublic]
+    goals: list[GoalPublic]
+    score: ScorePublic
+    planner_script: list[str]
+    feedback: list[str]
+    luck_note: str
+
+
+class PitchShownPublic(Public):
+    """What the counterpart asks, without whether it is honest (``Pitch.to_dict(reveal=False)``)."""
+
+    scenario: ScenarioSummaryPublic
+    role: str
+    briefing: str
+    limit: float
+    benchmarks: list[BenchmarkPublic]
+    opener: float
+    fallback: float
+    delay_hours: float
+    lines: list[str]
+
+
+class PitchPublic(Public):
+    """A pitch to answer with ``POST /api/train/target`` (send back ``scenario`` and ``seed``)."""
+
+    scenario: str
+    seed: int
+    pitch: PitchShownPublic
+
+
+class PitchRevealedPublic(PitchShownPublic):
+    """The pitch after the answer: honest or theatre, the criteria and the tactics used."""
+
+    honest: bool
+    opener_basis: BenchmarkPublic | None
+    criterion: BenchmarkPublic | None
+    tactics: list[str]
+
+
+class ResponsePublic(Public):
+    """An answer to a pitch."""
+
+    decision: str
+    counter: float | None
+    flag_theatrical: bool
+
+
+class PressurePublic(Public):
+    """How much the sequence pushes toward yes, by the model."""
+
+    p_alone: float
+    p_after: float
+    interval: list[float]
+    lift: float
+    contributions: dict[str, float]
+
+
+class TargetPublic(StoredPublic):
+    """A round as the target (``TargetResult.to_dict()``), as stored in the journal."""
+
+    role: Literal["target"]
+    pitch: PitchRevealedPublic
+    response: ResponsePublic
+    score: float
+    outcome_points: float
+    spotting_points: float
+    outcome: str
+    kept_limit: bool
+    spotting: str
+    agreed: float | None
+    counter_basis: BenchmarkPublic | None
+    pressure: PressurePublic
+    mechanisms: list[MechanismNotePublic]
+    best_response: ResponsePublic
+    advice: list[str]
+
+
+class RoundSummaryPublic(Public):
+    """One stored round, briefly."""
+
+    id: int
+    scenario: str
+    domain: str
+    level: str
+    role: str
+    score: float
+    played_at: str
+
+
+class LevelProgressPublic(Public):
+    """A trainee's rounds at one level."""
+
+    level: str
+    rounds: int
+    average_score: float
+    best_score: float
+
+
+class ProgressPublic(Public):
+    """A trainee's rounds, oldest first, and the average score per level."""
+
+    trainee: str
+    rounds: list[RoundSummaryPublic]
+    levels: list[LevelProgressPublic]
+
+    @classmethod
+    def from_rounds(cls, trainee: str, rounds: list[dict[str, Any]]) -> ProgressPublic:
+        """From ``TrainingRound.to_dict()`` records; levels in the trainer's order."""
+        summaries = [RoundSummaryPublic.model_validate(r | {"scenario": _scenario_id(r)})
+                     for r in rounds]  # fmt: skip
+        levels = []
+        for level in ("beginner", "practitioner", "advanced"):
+            scores = [r.score for r in summaries if r.level == level]
+            if scores:
+                levels.append(
+                    LevelProgressPublic(
+                        level=level,
+                        rounds=len(scores),
+                        average_score=sum(scores) / len(scores),
+                        best_score=max(scores),
+                    )
+                )
+        return cls(trainee=trainee, rounds=summaries, levels=levels)
+
+
+def _scenario_id(record: dict[str, Any]) -> str:
+    """The scenario id a stored round's details name (rounds as target keep it in the pitch)."""
+    details = record.get("details", {})
+    summary = details.get("scenario") or details.get("pitch", {}).get("scenario") or {}
+    return str(summary.get("id", ""))

@@ -1,0 +1,200 @@
+"""The journal: the API and the page store what ``ditf.store`` stores; bad input loses nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from test_web_api import assert_error
+from test_web_pages import alerts
+from web_helpers import SMALL
+
+from ditf.store import Journal
+
+HTML = {"accept": "text/html"}
+ASK = {"counterpart": "acme-hr", "domain": "salary", "unit": "EUR", "opener": 125000,
+       "fallback": 108000}  # fmt: skip
+
+
+def journal_of(client) -> Journal:
+    return client.app.state.journal
+
+
+def test_counterparts_are_added_and_listed(api):
+    assert api.get("/api/journal/counterparts").json() == []
+    added = api.post("/api/journal/counterparts",
+                     json={"key": "acme-hr", "name": "Acme HR", "notes": "Dana"})  # fmt: skip
+    assert added.status_code == 201
+    stored = journal_of(api).get_counterpart("acme-hr")
+    assert added.json() == stored.to_dict()
+    assert api.get("/api/journal/counterparts").json() == [stored.to_dict()]
+
+
+def test_asks_and_outcomes_match_the_journal(api):
+    ask = api.post("/api/journal/asks", json=ASK)
+    assert ask.status_code == 201
+    assert ask.json()["technique"] == "door-in-the-face" and ask.json()["outcome"] is None
+    direct = api.post(
+        "/api/journal/asks",
+        json=ASK
+        | {"opener": None, "counterpart": "other", "asked_at": "2024-06-01T10:00:00+02:00"},
+    )
+    assert direct.json()["technique"] == "direct"
+    assert direct.json()["asked_at"] == "2024-06-01T08:00:00+00:00"
+    outcome = api.post(
+        "/api/journal/outcomes", json={"ask_id": ask.json()["id"], "result": "accepted-fallback"}
+    )
+    assert outcome.status_code == 201
+    assert outcome.json()["value"] == 108000
+    records = journal_of(api).asks()
+    assert api.get("/api/journal/asks").json() == [r.to_dict() for r in records]
+    mine = api.get("/api/journal/asks", params={"counterpart": "acme-hr"}).json()
+    assert mine == [journal_of(api).asks("acme-hr")[0].to_dict()]
+    assert api.get("/api/journal/asks", params={"counterpart": "nobody"}).json() == []
+
+
+def test_the_export_is_the_journals(api):
+    api.post("/api/journal/asks", json=ASK)
+    api.post("/api/train/round", json={"trainee": "ann", "scenario": "salary-beginner",
+                                       "seed": 1, "fallback": 52000})  # fmt: skip
+    got = api.get("/api/journal/export").json()
+    assert got == journal_of(api).export()
+    assert len(got["asks"]) == 1 and len(got["training_rounds"]) == 1
+
+
+def test_the_journal_persists_across_apps(make_client, tmp_path):
+    settings = dataclasses.replace(SMALL, db_url=str(tmp_path / "kept.sqlite"))
+    first = make_client(settings)
+    first.post("/api/journal/asks", json=ASK)
+    first.__exit__(None, None, None)  # the server stops
+    again = make_client(settings)
+    assert [a["fallback"] for a in again.get("/api/journal/asks").json()] == [108000]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "fragments"),
+    [
+        ("/api/journal/counterparts", {"key": "acme-hr"}, 422, ["must be new"]),
+        ("/api/journal/counterparts", {"key": " padded"}, 422, ["'key'", "leading or trailing"]),
+        ("/api/journal/counterparts", {"key": ""}, 422, ["key", "at least 1 character"]),
+        ("/api/journal/asks", ASK | {"fallback": -1}, 422, ["fallback", "greater than 0"]),
+        ("/api/journal/asks", ASK | {"opener": 108000}, 422, ["'opener'", "must differ"]),
+        ("/api/journal/asks", ASK | {"technique": "direct"}, 422, ["'opener'", "direct ask"]),
+        ("/api/journal/asks", ASK | {"technique": "lowball"}, 422, ["technique"]),
+        ("/api/journal/asks", ASK | {"asked_at": "2024-06-01T10:00"}, 422,
+         ["asked_at", "timezone"]),
+        ("/api/journal/asks", {k: v for k, v in ASK.items() if k != "unit"}, 422,
+         ["unit", "Field required"]),
+        ("/api/journal/outcomes", {"ask_id": 1, "result": "refused"}, 422,
+         ["'ask_id'", "without an outcome"]),
+        ("/api/journal/outcomes", {"ask_id": 99, "result": "refused"}, 422,
+         ["'ask_id'", "the id of an ask"]),
+        ("/api/journal/outcomes", {"ask_id": 1, "result": "maybe"}, 422, ["result"]),
+    ],
+)  # fmt: skip
+def test_bad_input_is_refused_and_nothing_stored_is_lost(api, path, body, status, fragments):
+    api.post("/api/journal/counterparts", json={"key": "acme-hr", "name": "Acme HR"})
+    ask = api.post("/api/journal/asks", json=ASK).json()
+    api.post("/api/journal/outcomes", json={"ask_id": ask["id"], "result": "refused"})
+    before = api.get("/api/journal/export").json()
+    assert_error(api.post(path, json=body), status, *fragments)
+    assert api.get("/api/journal/export").json() == before
+
+
+def test_a_failing_database_is_503(make_client, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the journal's folder should be")
+    client = make_client(dataclasses.replace(SMALL, db_url=str(blocker / "journal.sqlite")))
+    assert client.get("/api/journal/counterparts").json() == []  # reading makes nothing
+    error = assert_error(client.post("/api/journal/asks", json=ASK), 503)
+    assert "Cannot create the journal's directory" in error["detail"]
+    assert_error(client.post("/api/plan", json={}), 422)  # the rest of the app still answers
+
+
+def test_the_journal_needs_the_lifespan(tmp_path):
+    from web_helpers import BASE, TestClient
+
+    from ditf.web import create_app
+
+    app = create_app(dataclasses.replace(SMALL, db_url=str(tmp_path / "j.sqlite")))
+    client = TestClient(app, base_url=BASE)  # no `with`: the lifespan never runs
+    assert_error(client.get("/api/journal/counterparts"), 503, "without its lifespan")
+
+
+# pages ----------------------------------------------------------------------------------------
+
+
+def test_the_page_lists_counterparts_and_asks(api):
+    api.post("/api/journal/counterparts", json={"key": "acme-hr", "name": "Acme HR"})
+    api.post("/api/journal/asks", json=ASK)
+    api.post("/api/journal/asks", json=ASK | {"counterpart": "bright", "unit": "USD"})
+    page = api.get("/journal", headers=HTML).text
+    assert page.count('<a href="/journal?counterpart=acme-hr">') == 2  # the table and the ask
+    assert "Acme HR" in page and "bright" in page
+    assert re.search(r'<option value="1"[^>]*>1: acme-hr, 108,000 EUR</option>', page)
+    mine = api.get("/journal?counterpart=acme-hr", headers=HTML).text
+    assert 'id="prior-retreats">1<' in mine and "USD" not in mine.split('id="asks"')[1]
+
+
+def test_forms_add_and_redirect(browser):
+    added = browser.post_form("/journal/counterparts", {"key": "acme-hr", "name": "Acme"})
+    assert added.status_code == 200  # followed the redirect
+    assert "Counterpart acme-hr added." in added.text
+    form = {
+        "counterpart": "acme-hr",
+        "domain": "salary",
+        "unit": "EUR",
+        "technique": "",
+        "opener": "125000",
+        "fallback": "108000",
+        "delay_hours": "0",
+        "scenario": "",
+    }
+    answer = browser.client.post(
+        "/journal/asks", data={"csrf_token": browser.token, **form},
+        headers={"accept": "text/html", "sec-fetch-site": "same-origin"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/journal?counterpart=acme-hr&added=ask&ask=1"
+    shown = browser.client.get(answer.headers["location"], headers=HTML).text
+    assert "Ask 1 added." in shown and 'id="prior-retreats">1<' in shown
+    recorded = browser.post_form("/journal/outcomes", {"ask_id": "1", "result": "refused"})
+    assert "Outcome of ask 1 recorded." in recorded.text
+    assert "(every ask has its outcome)" in recorded.text
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "fragment"),
+    [
+        ("/journal/counterparts", {"key": ""}, "key"),
+        ("/journal/counterparts", {"key": "acme-hr"}, "must be new"),
+        ("/journal/asks", {"counterpart": "acme-hr", "domain": "salary", "unit": "EUR",
+                           "fallback": "lots"}, "fallback"),
+        ("/journal/asks", {"counterpart": "acme-hr", "domain": "salary", "unit": "EUR",
+                           "opener": "5", "fallback": "5"}, "must differ"),
+        ("/journal/outcomes", {"ask_id": "", "result": "refused"}, "ask_id"),
+        ("/journal/outcomes", {"ask_id": "1", "result": "refused"}, "without an outcome"),
+    ],
+)  # fmt: skip
+def test_forms_with_mistakes_keep_the_journal_and_the_values(browser, path, data, fragment):
+    browser.post_form("/journal/counterparts", {"key": "acme-hr"})
+    ask = {"counterpart": "acme-hr", "domain": "salary", "unit": "EUR", "fallback": "9"}
+    browser.post_form("/journal/asks", ask)
+    browser.post_form("/journal/outcomes", {"ask_id": "1", "result": "refused"})
+    before = browser.client.get("/api/journal/export").json()
+    page = browser.post_form(path, data)
+    assert page.status_code == 422
+    assert fragment in alerts(page.text)[0]
+    for value in data.values():
+        if value not in ("", "salary", "refused", "1"):
+            assert f'value="{value}"' in page.text
+    assert browser.client.get("/api/journal/export").json() == before
+
+
+def test_an_unknown_notice_is_not_shown(api):
+    page = api.get("/journal?added=ask&ask=x&counterpart=<b>", headers=HTML).text
+    assert 'id="notice"' not in page
+    page = api.get("/journal?added=counterpart&counterpart=<b>", headers=HTML).text
+    assert "Counterpart &lt;b&gt; added." in page
