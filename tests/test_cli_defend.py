@@ -203,9 +203,12 @@ def test_no_counterpart_means_no_journal():
 # errors -------------------------------------------------------------------------------------
 
 
-def test_db_without_a_counterpart_is_rejected():
-    result = invoke(str(EXAMPLES / "honest_retreat.toml"), "--db", "sqlite://")
-    assert_rejected(result, "the file names no counterpart")
+def test_a_journal_is_not_needed_without_a_counterpart(monkeypatch, tmp_path):
+    # DITF_DB set for the journal must not stop defend on a file that names no counterpart.
+    monkeypatch.setenv("DITF_DB", f"sqlite:///{tmp_path}/journal.sqlite")
+    result = invoke(str(EXAMPLES / "honest_retreat.toml"))
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "journal.sqlite").exists()
 
 
 def test_bad_depth_is_rejected():

@@ -321,7 +321,7 @@ def test_a_plot_format_that_cannot_be_written_is_rejected(tmp_path, command):
     target = tmp_path / "chart.xyz"
     result = invoke(*command, "--plot", str(target))
     assert_rejected(result, "Cannot write the plot to")
-    assert "Format 'xyz' is not supported" in result.stderr
+    assert "name a .png, .svg or .pdf file" in result.stderr
     assert not target.exists()
 
 

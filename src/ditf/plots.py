@@ -50,6 +50,12 @@ def save(fig: Any, path: str | Path) -> None:
         If the format is unknown or the file cannot be written.
     """
     plt = _pyplot()
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        plt.close(fig)
+        raise InvalidParameterError(
+            f"Cannot write the plot to {str(path)!r}: name a .png, .svg or .pdf file."
+        )
     try:
         fig.savefig(path)
     except (OSError, ValueError) as exc:

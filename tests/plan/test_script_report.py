@@ -49,7 +49,8 @@ def test_the_retreat_names_its_criterion_and_what_was_given_up(example_plans, na
     )
     assert f"{p.opener_basis.name} is {money(p, p.opener_basis.value)}" in opening
     assert retreat.startswith("Retreat at once, yourself, after the refusal")
-    assert f"come down to {money(p, p.fallback)}" in retreat
+    move = "come down to" if p.scenario.direction == "more" else "go up to"
+    assert f"{move} {money(p, p.fallback)}" in retreat
     assert f"gives up {money(p, abs(p.opener - p.fallback))} of what I asked" in retreat
     assert p.fallback_criterion is not None
     assert f"{p.fallback_criterion.name} is {money(p, p.fallback_criterion.value)}" in retreat
@@ -81,7 +82,8 @@ def test_the_last_offer_names_the_second_fallback():
     assert p.second_fallback is not None and p.second_criterion is not None
     last = concession_script(p)[2]
     assert f"My last offer is {money(p, p.second_fallback)}" in last
-    assert f"within {p.second_criterion.name} ({money(p, p.second_criterion.value)})" in last
+    crit = p.second_criterion
+    assert f"with {crit.name} at {money(p, crit.value)}. Beyond that I would rather" in last
 
 
 def test_without_a_second_fallback_the_script_says_to_walk_away():
@@ -89,7 +91,13 @@ def test_without_a_second_fallback_the_script_says_to_walk_away():
     assert p.second_fallback is None
     last = concession_script(p)[2]
     assert "Then I would rather take my alternative" in last
-    assert "Do not go below your minimum (100,000 EUR)" in last
+    assert "Do not go past your minimum (100,000 EUR)" in last
+
+
+def test_a_planned_delay_or_other_requester_shows_in_the_script():
+    p = plan_of(salary_mapping(delay_hours=24, retreat_by="other"))
+    retreat = concession_script(p)[1]
+    assert retreat.startswith("Retreat (24 h after the refusal, by someone else as planned")
 
 
 def test_a_fallback_without_a_criterion_asks_you_to_name_one():

@@ -9,7 +9,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ditf._errors import InvalidParameterError
 from ditf._validation import check_option
 from ditf.cli._app import DbOption, JsonFlag, app, err, out, pct, print_json, reported
 from ditf.data import read_mapping
@@ -67,12 +66,7 @@ def journal_episodes(case: DefendCase, db: str | None) -> tuple[list[Episode], d
     The journal is optional: without a counterpart id nothing is read; when ``ditf.store``
     cannot be imported the file's own episodes are used and a note says so.
     """
-    if not case.counterpart:
-        if db is not None:
-            raise InvalidParameterError(
-                "--db reads the counterpart's earlier episodes from the journal, but the file "
-                'names no counterpart: add counterpart = "their-id" to it.'
-            )
+    if not case.counterpart:  # nothing to look up (also when DITF_DB names a journal)
         return [], {}
     try:
         from ditf.store import Journal

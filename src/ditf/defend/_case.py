@@ -36,12 +36,16 @@ def check_amount(value: Any, name: str) -> float:
     """A finite amount >= 0 (amounts are never negative: the direction carries the sign)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidParameterError(f"{name} must be a number, got {value!r}.")
-    if not math.isfinite(value) or value < 0:
+    try:
+        amount = float(value)
+    except OverflowError:  # an int too large for a float
+        amount = math.inf
+    if not math.isfinite(amount) or amount < 0:
         raise InvalidParameterError(
             f"{name} must be a finite amount >= 0, got {value!r}. Amounts are never negative; "
             "say which way is better for you with direction = 'less' or 'more'."
         )
-    return float(value)
+    return amount
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,8 +32,9 @@ BENCHMARK_KINDS = ("market-low", "market-median", "market-high", "norm", "preced
 DISTRIBUTIONS = ("normal", "uniform")
 #: z of the 95th percentile: ``accepts_low``/``accepts_high`` are a central 90% range.
 Z90 = 1.6448536269514722
-#: Baselines are kept inside (0, 1): the model's probit scale needs an open interval.
-BASELINE_EPS = 1e-4
+#: Baselines are kept inside (0, 1): the model's probit scale needs an open interval. The
+#: floor is tiny so that an absurd ask never earns expected value from it (1e-300 x amount).
+BASELINE_FLOOR, BASELINE_CEILING = 1e-300, 1.0 - 1e-12
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,7 @@ class CounterpartEstimate:
         else:
             p_limit_below = min(1.0, max(0.0, (amount - lo) / (hi - lo)))
         p = 1.0 - p_limit_below if direction == "more" else p_limit_below
-        return min(1.0 - BASELINE_EPS, max(BASELINE_EPS, p))
+        return min(BASELINE_CEILING, max(BASELINE_FLOOR, p))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -325,12 +326,16 @@ class PlanScenario:
 def _amount(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidParameterError(f"{name} must be a number, got {value!r}.")
-    if not math.isfinite(value) or value < 0:
+    try:
+        amount = float(value)
+    except OverflowError:  # an int too large for a float
+        amount = math.inf
+    if not math.isfinite(amount) or amount < 0:
         raise InvalidParameterError(
             f"{name} must be a finite amount >= 0, got {value!r}. Amounts are never negative; "
             "for a buyer use direction = 'less'."
         )
-    return float(value)
+    return amount
 
 
 _TOP_KEYS = {

@@ -11,6 +11,16 @@ def _amount(plan: Plan, value: float) -> str:
     return f"{value:,.6g} {plan.scenario.unit}"
 
 
+def _when(plan: Plan) -> str:
+    """How the retreat is made: at once and yourself, or as the scenario plans it."""
+    s = plan.scenario
+    if s.delay_hours == 0 and s.retreat_by_same_person:
+        return "Retreat at once, yourself, after the refusal"
+    how = [f"{s.delay_hours:g} h after the refusal"] if s.delay_hours else []
+    how += [] if s.retreat_by_same_person else ["by someone else"]
+    return f"Retreat ({', '.join(how)} as planned; at once and yourself works better)"
+
+
 def concession_script(plan: Plan) -> tuple[str, ...]:
     """The lines to say, in order: the opener, the retreat with its reasons, the last offer.
 
@@ -46,22 +56,23 @@ def concession_script(plan: Plan) -> tuple[str, ...]:
     )
     text = s.explanation.strip()
     explanation = f" {text[:1].upper()}{text[1:]}" if text else ""
+    move = "come down to" if s.direction == "more" else "go up to"
     lines.append(
-        "Retreat at once, yourself, after the refusal: "
-        f'"I understand that is more than you can do. I can come down to '
+        f"{_when(plan)}: "
+        f'"I understand that is more than you can do. I can {move} '
         f"{_amount(plan, plan.fallback)}: that gives up {_amount(plan, gave_up)} of what I "
         f'asked. I still need {_amount(plan, plan.fallback)}, {reason}.{explanation}"'
     )
     if plan.second_fallback is not None:
         crit = plan.second_criterion
-        anchor = f", within {crit.name} ({_amount(plan, crit.value)})" if crit is not None else ""
+        anchor = f", with {crit.name} at {_amount(plan, crit.value)}" if crit is not None else ""
         lines.append(
             f'If that is refused too: "My last offer is {_amount(plan, plan.second_fallback)}'
-            f'{anchor}. Below that I would rather take my alternative."'
+            f'{anchor}. Beyond that I would rather take my alternative."'
         )
     else:
         lines.append(
             'If that is refused too: "Then I would rather take my alternative." Do not go '
-            f"below your minimum ({_amount(plan, s.minimum)})."
+            f"past your minimum ({_amount(plan, s.minimum)})."
         )
     return tuple(lines)

@@ -16,6 +16,7 @@ from ditf._validation import check_finite, check_positive, check_type
 
 __all__ = [
     "check_amount",
+    "check_delay",
     "check_details",
     "check_key",
     "check_moment",
@@ -62,6 +63,21 @@ def check_amount(value: Any, name: str, owner: str) -> float:
     return check_positive(value, name, owner)
 
 
+#: The longest delay the model takes (``ditf.model.Step``): over a century.
+MAX_DELAY_HOURS = 1e6
+
+
+def check_delay(value: Any, owner: str) -> float:
+    """Hours between the refusal and the retreat: in [0, MAX_DELAY_HOURS]."""
+    delay = check_positive(value, "delay_hours", owner, allow_zero=True)
+    if delay > MAX_DELAY_HOURS:
+        raise InvalidParameterError(
+            f"The 'delay_hours' parameter of {owner} must be a number of hours in "
+            f"[0, {MAX_DELAY_HOURS:g}]. Got {value!r} instead."
+        )
+    return delay
+
+
 def check_moment(value: Any, name: str, owner: str) -> datetime:
     """``None`` (now) or a timezone-aware datetime, returned in UTC."""
     if value is None:
@@ -71,7 +87,13 @@ def check_moment(value: Any, name: str, owner: str) -> datetime:
             f"The {name!r} parameter of {owner} must be a timezone-aware datetime (for example "
             f"datetime.now(timezone.utc)) or None for now. Got {value!r} instead."
         )
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):  # e.g. year 9999 at -12:00 is past datetime.max
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be a moment between the years 1 and 9999 "
+            f"in UTC. Got {value.isoformat()!r} instead."
+        ) from None
 
 
 def check_details(value: Any, name: str, owner: str) -> dict[str, Any]:

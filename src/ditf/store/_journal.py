@@ -26,6 +26,7 @@ from ditf.store import _engine
 from ditf.store._errors import translated
 from ditf.store._inputs import (
     check_amount,
+    check_delay,
     check_details,
     check_key,
     check_moment,
@@ -308,9 +309,14 @@ class Journal:
             If the database fails; nothing is written.
         """
         owner = "Journal.add_outcome"
-        ask_id = check_int_range(ask_id, "ask_id", owner, 1)
+        ask_id = check_int_range(ask_id, "ask_id", owner, 1, 2**63 - 1)  # SQLite's INTEGER
         result = check_option(result, "result", owner, RESULTS)
         value = check_value(value, "value", owner)
+        if value is not None and value < 0:
+            raise InvalidParameterError(
+                f"The 'value' parameter of {owner} must be an amount >= 0 or None. Got "
+                f"{value!r} instead."
+            )
         notes = check_text(notes, "notes", owner, max_length=NOTE_LENGTH, required=False)
         with self._write() as session:
             ask = _ask_for_outcome(session.get(AskRow, ask_id), ask_id, result, owner)
@@ -571,7 +577,7 @@ def _ask_values(
         "domain": check_text(domain, "domain", owner, max_length=KEY_LENGTH, required=True),
         "unit": check_text(unit, "unit", owner, max_length=KEY_LENGTH, required=True),
         "fallback": check_amount(fallback, "fallback", owner),
-        "delay_hours": check_positive(delay_hours, "delay_hours", owner, allow_zero=True),
+        "delay_hours": check_delay(delay_hours, owner),
         "technique": technique,
         "scenario": check_text(scenario, "scenario", owner, max_length=LABEL_LENGTH,
                                required=False),
