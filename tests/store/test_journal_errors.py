@@ -167,10 +167,13 @@ def test_a_database_of_another_program(tmp_path):
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE asks (question TEXT)")
         conn.execute("INSERT INTO asks VALUES ('who are you?')")
-    with Journal(path) as journal, pytest.raises(ditf.JournalError, match="could not be used"):
-        journal.asks()
+    for call in (lambda j: j.asks(), lambda j: j.add_counterpart("zz")):
+        with Journal(path) as journal, pytest.raises(ditf.JournalError, match="not a ditf journal"):
+            call(journal)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT * FROM asks").fetchall() == [("who are you?",)]
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+        assert tables == [("asks",)]
 
 
 def test_a_directory_that_cannot_be_made(tmp_path):

@@ -519,6 +519,15 @@ class Journal:
             _make_directory(self._file.parent)  # before connecting, which makes the file
         with engine.connect() as connection:
             version = _schema_version(connection)
+            # The tables and the version row are made in one transaction, so tables without
+            # a version belong to another program.
+            foreign = inspect(connection).get_table_names()
+        if version is None and foreign:
+            raise JournalError(
+                f"{self.url} is not a ditf journal: it holds other tables "
+                f"({', '.join(sorted(foreign)[:5])}) and no ditf_meta. Nothing was written; "
+                "point --db (Journal(url=...)) at a new file or an empty database."
+            )
         if version is None:
             with engine.execution_options(**{_engine.WRITE: True}).begin() as connection:
                 Base.metadata.create_all(connection)
