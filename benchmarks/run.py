@@ -1,7 +1,9 @@
 """Speed of the model, as ratios measured side by side in one run (`make bench`).
 
 Targets (DESIGN.md, issue 2): fit on the bundled evidence < 5 s; a two-step predict < 10 ms.
-The population simulation and its backends (issue 3) are measured by ``simulate.py``.
+The population simulation and its backends (issue 3) are measured by ``simulate.py``, the
+planner by ``plan.py``, bargaining against NegMAS by ``negotiate.py`` and the web API under
+load by ``web_load.py``.
 Each line compares ditf's implementation with a plain baseline computing the same thing.
 """
 
@@ -18,6 +20,7 @@ from ditf.model._bivariate import bvn_cdf
 from negotiate import main as bench_negotiate
 from plan import main as bench_plan
 from simulate import main as bench_simulate
+from web_load import main as bench_web
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
@@ -75,3 +78,4 @@ if __name__ == "__main__":
     bench_simulate()
     bench_plan()
     bench_negotiate()
+    bench_web()
