@@ -18,7 +18,7 @@ from typing import Any
 
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_option, check_probability, check_type
-from ditf.plan import DOMAINS, Benchmark, CounterpartEstimate, Domain
+from ditf.plan import DOMAINS, Benchmark, CounterpartEstimate, Directional, check_amount
 
 __all__ = ["DIRECTIONS", "AskedRequest", "DefendCase", "Episode"]
 
@@ -30,22 +30,6 @@ BASELINE_EPS = 1e-4
 SUCCESSION = {"yes": 2.0 / 3.0, "no": 1.0 / 3.0}
 #: The model accepts delays up to 1e6 hours; times are in minutes.
 MAX_MINUTES = 6e7
-
-
-def check_amount(value: Any, name: str) -> float:
-    """A finite amount >= 0 (amounts are never negative: the direction carries the sign)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidParameterError(f"{name} must be a number, got {value!r}.")
-    try:
-        amount = float(value)
-    except OverflowError:  # an int too large for a float
-        amount = math.inf
-    if not math.isfinite(amount) or amount < 0:
-        raise InvalidParameterError(
-            f"{name} must be a finite amount >= 0, got {value!r}. Amounts are never negative; "
-            "say which way is better for you with direction = 'less' or 'more'."
-        )
-    return amount
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,7 +163,7 @@ def check_requests(value: Any, owner: str) -> tuple[AskedRequest, ...]:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DefendCase:
+class DefendCase(Directional):
     """Everything :func:`ditf.defend.defend` needs: what you were asked and what you know.
 
     Parameters
@@ -265,20 +249,6 @@ class DefendCase:
             )
 
     # ------------------------------------------------------------------ derived quantities
-
-    @property
-    def info(self) -> Domain:
-        """The domain's conventions (price-like or not, prosocial or not)."""
-        return DOMAINS[self.domain]
-
-    @property
-    def sign(self) -> float:
-        """+1 when more is better for you, -1 when less is."""
-        return 1.0 if self.direction == "more" else -1.0
-
-    def better(self, a: float, b: float) -> bool:
-        """Whether amount ``a`` is at least as good for you as ``b``."""
-        return self.sign * (a - b) >= 0
 
     def cost(self, amount: float) -> float:
         """The model's cost of a request for ``amount``: how far it lies beyond your reference."""

@@ -16,8 +16,10 @@ from ditf.plan._scenario import (
     DOMAINS,
     Benchmark,
     CounterpartEstimate,
+    Directional,
     Domain,
     PlanScenario,
+    check_amount,
     plan_scenario_from_mapping,
 )
 from ditf.plan._script import concession_script
@@ -29,6 +31,7 @@ __all__ = [
     "Benchmark",
     "CounterpartEstimate",
     "CurvePoint",
+    "Directional",
     "Domain",
     "Estimate",
     "Finding",
@@ -36,6 +39,7 @@ __all__ = [
     "PlanScenario",
     "TimingPoint",
     "audit",
+    "check_amount",
     "concession_script",
     "plan",
     "plan_report",

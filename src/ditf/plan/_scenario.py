@@ -23,8 +23,10 @@ __all__ = [
     "DOMAINS",
     "Benchmark",
     "CounterpartEstimate",
+    "Directional",
     "Domain",
     "PlanScenario",
+    "check_amount",
     "plan_scenario_from_mapping",
 ]
 
@@ -150,8 +152,34 @@ class CounterpartEstimate:
         return min(BASELINE_CEILING, max(BASELINE_FLOOR, p))
 
 
+class Directional:
+    """Amounts read by which way is better for you; shared by plan scenarios and defend cases.
+
+    Subclasses are dataclasses with ``domain`` (a key of :data:`DOMAINS`) and ``direction``
+    (``"more"`` or ``"less"``) fields.
+    """
+
+    __slots__ = ()
+    domain: str
+    direction: str
+
+    @property
+    def info(self) -> Domain:
+        """The domain's conventions (price-like or not, prosocial or not)."""
+        return DOMAINS[self.domain]
+
+    @property
+    def sign(self) -> float:
+        """+1 when more is better for you, -1 when less is."""
+        return 1.0 if self.direction == "more" else -1.0
+
+    def better(self, a: float, b: float) -> bool:
+        """Whether amount ``a`` is at least as good for you as ``b``."""
+        return self.sign * (a - b) >= 0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PlanScenario:
+class PlanScenario(Directional):
     """Everything the planner needs to know about one negotiation or request.
 
     Parameters
@@ -221,10 +249,10 @@ class PlanScenario:
         check_option(direction, "direction", "scenario", ("more", "less"))
         object.__setattr__(self, "direction", direction)
         for name in ("target", "minimum", "batna"):
-            object.__setattr__(self, name, _amount(getattr(self, name), name))
+            object.__setattr__(self, name, check_amount(getattr(self, name), name))
         for name in ("opener", "fallback"):
             if getattr(self, name) is not None:
-                object.__setattr__(self, name, _amount(getattr(self, name), name))
+                object.__setattr__(self, name, check_amount(getattr(self, name), name))
         delay = check_positive(self.delay_hours, "delay_hours", "scenario", allow_zero=True)
         object.__setattr__(self, "delay_hours", delay)
         if not self.benchmarks or not all(isinstance(b, Benchmark) for b in self.benchmarks):
@@ -238,20 +266,6 @@ class PlanScenario:
         object.__setattr__(self, "reference", self._reference())
 
     # ------------------------------------------------------------------ derived quantities
-
-    @property
-    def info(self) -> Domain:
-        """The domain's conventions."""
-        return DOMAINS[self.domain]
-
-    @property
-    def sign(self) -> float:
-        """+1 when more is better for you, -1 when less is."""
-        return 1.0 if self.direction == "more" else -1.0
-
-    def better(self, a: float, b: float) -> bool:
-        """Whether amount ``a`` is at least as good for you as ``b``."""
-        return self.sign * (a - b) >= 0
 
     def cost(self, amount: float) -> float:
         """The model's request cost of ``amount``: its distance beyond the reference."""
@@ -323,7 +337,14 @@ class PlanScenario:
         return ref
 
 
-def _amount(value: Any, name: str) -> float:
+def check_amount(value: Any, name: str) -> float:
+    """A finite amount >= 0 (amounts are never negative: the direction carries the sign).
+
+    Examples
+    --------
+    >>> check_amount(110000, "target")
+    110000.0
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidParameterError(f"{name} must be a number, got {value!r}.")
     try:
