@@ -1,4 +1,4 @@
-"""The bundled evidence: published experiments, meta-analytic effects and findings.
+"""The bundled evidence: published experiments, meta-analytic effects, negotiation findings.
 
 The tables are copied from the project's evidence folder with their sources in every row;
 they are validated against a schema each time they are loaded.
@@ -9,11 +9,16 @@ from __future__ import annotations
 from ditf.data._audit_rules import AUDIT_RULES_FILE, AuditRule, load_audit_rules
 from ditf.data._evidence import (
     CONDITION_TYPES,
+    CONFIDENCE_LEVELS,
+    NEGOTIATION_METRICS,
     MetaAnalysis,
+    NegotiationFinding,
     StudyCondition,
     load_facts,
     load_meta_analyses,
+    load_negotiation_evidence,
     load_studies,
+    parse_negotiation_evidence,
     parse_studies,
     read_studies,
 )
@@ -40,8 +45,10 @@ from ditf.data._write import write_files
 __all__ = [
     "AUDIT_RULES_FILE",
     "CONDITION_TYPES",
+    "CONFIDENCE_LEVELS",
     "FITTED_FILE",
     "META_KINDS",
+    "NEGOTIATION_METRICS",
     "SUBJECTS_PER_EFFECT",
     "TRAINER_DOMAINS",
     "TRAINER_FOLDER",
@@ -49,6 +56,7 @@ __all__ = [
     "AuditRule",
     "MetaAnalysis",
     "MetaTable",
+    "NegotiationFinding",
     "StudyCondition",
     "load_audit_rules",
     "load_bcg",
@@ -56,9 +64,11 @@ __all__ = [
     "load_fitted",
     "load_meta_analyses",
     "load_meta_example",
+    "load_negotiation_evidence",
     "load_studies",
     "load_trainer_data",
     "parse_meta_table",
+    "parse_negotiation_evidence",
     "parse_studies",
     "parse_trials",
     "read_mapping",

@@ -1,4 +1,4 @@
-"""The published evidence: two CSV tables and a list of findings, validated on load."""
+"""The published evidence: CSV tables and a list of findings, validated on load."""
 
 from __future__ import annotations
 
@@ -13,11 +13,16 @@ from ditf._errors import DataError
 
 __all__ = [
     "CONDITION_TYPES",
+    "CONFIDENCE_LEVELS",
+    "NEGOTIATION_METRICS",
     "MetaAnalysis",
+    "NegotiationFinding",
     "StudyCondition",
     "load_facts",
     "load_meta_analyses",
+    "load_negotiation_evidence",
     "load_studies",
+    "parse_negotiation_evidence",
     "parse_studies",
     "read_studies",
 ]
@@ -42,6 +47,27 @@ META_COLUMNS = (
     "meta_analysis", "year", "technique", "outcome", "k", "effect_metric", "effect", "scope",
     "source",
 )  # fmt: skip
+NEGOTIATION_COLUMNS = (
+    "study", "year", "finding", "condition", "metric", "value", "n", "k", "ci_low", "ci_high",
+    "confidence", "source", "note",
+)  # fmt: skip
+
+#: How a number in ``negotiation.csv`` was checked: ``high`` read in the paper or its abstract,
+#: ``medium`` consistent secondary sources, ``prior`` unverified (the note must say why).
+CONFIDENCE_LEVELS = ("high", "medium", "prior")
+
+#: Metrics a negotiation finding may use, with the closed range a value must lie in.
+#: ``sign`` is a direction only: 1 (as named by the finding), 0 (none) or -1 (reversed).
+NEGOTIATION_METRICS: dict[str, tuple[float, float]] = {
+    "r": (-1.0, 1.0),
+    "proportion": (0.0, 1.0),
+    "d": (-10.0, 10.0),
+    "g": (-10.0, 10.0),
+    "sign": (-1.0, 1.0),
+}
+
+#: A prior's note must give a reason; a bare word or two is not one.
+_MIN_REASON_CHARS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +119,35 @@ class MetaAnalysis:
     effect: float
     scope: str
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class NegotiationFinding:
+    """One result on negotiating amounts (a row of ``negotiation.csv``).
+
+    ``value`` is on the scale named by ``metric``; ``n`` (participants) and ``k`` (studies or
+    effects pooled) are ``None`` when not published. ``ci_low`` and ``ci_high`` are the
+    published interval or, for a ``prior`` row, the prior's plausible range.
+    """
+
+    study: str
+    year: int
+    finding: str
+    condition: str
+    metric: str
+    value: float
+    n: int | None
+    k: int | None
+    ci_low: float | None
+    ci_high: float | None
+    confidence: str
+    source: str
+    note: str
+
+    @property
+    def verified(self) -> bool:
+        """True unless the row is a prior (an unverified number with a written reason)."""
+        return self.confidence != "prior"
 
 
 class _Row:
@@ -220,6 +275,84 @@ def _meta(r: _Row) -> MetaAnalysis:
     )
 
 
+def _signed(r: _Row, column: str, *, required: bool = True) -> float | None:
+    value = r.text(column, required=required)
+    if not value:
+        return None
+    try:
+        x = float(value)
+    except ValueError:
+        raise r.fail(column, "a number") from None
+    if not math.isfinite(x):
+        raise r.fail(column, "a finite number")
+    return x
+
+
+def _negotiation(r: _Row) -> NegotiationFinding:
+    year = r.integer("year", minimum=1900)
+    assert year is not None
+    metric = r.text("metric")
+    if metric not in NEGOTIATION_METRICS:
+        raise r.fail("metric", f"one of {sorted(NEGOTIATION_METRICS)}")
+    low, high = NEGOTIATION_METRICS[metric]
+    value = _signed(r, "value")
+    assert value is not None
+    if not low <= value <= high:
+        raise r.fail("value", f"a {metric} in [{low:g}, {high:g}]")
+    if metric == "sign" and value not in (-1.0, 0.0, 1.0):
+        raise r.fail("value", "a sign: -1, 0 or 1")
+    ci_low, ci_high = _signed(r, "ci_low", required=False), _signed(r, "ci_high", required=False)
+    if (ci_low is None) != (ci_high is None):
+        raise r.fail("ci_high" if ci_high is None else "ci_low", "both interval ends or neither")
+    if ci_low is not None and ci_high is not None:
+        if not (low <= ci_low <= high and low <= ci_high <= high):
+            raise r.fail("ci_low", f"interval ends within [{low:g}, {high:g}] for a {metric}")
+        if not ci_low <= value <= ci_high:
+            raise r.fail("value", f"a value inside its interval [{ci_low:g}, {ci_high:g}]")
+    confidence = r.text("confidence")
+    if confidence not in CONFIDENCE_LEVELS:
+        raise r.fail("confidence", f"one of {list(CONFIDENCE_LEVELS)}")
+    note = r.text("note", required=False)
+    if confidence == "prior" and len(note) < _MIN_REASON_CHARS:
+        raise r.fail(
+            "note",
+            "a written reason for a prior (why the number is unverified and where it comes "
+            f"from, at least {_MIN_REASON_CHARS} characters)",
+        )
+    return NegotiationFinding(
+        study=r.text("study"),
+        year=year,
+        finding=r.text("finding"),
+        condition=r.text("condition"),
+        metric=metric,
+        value=value,
+        n=r.integer("n", minimum=1, required=False),
+        k=r.integer("k", minimum=1, required=False),
+        ci_low=ci_low,
+        ci_high=ci_high,
+        confidence=confidence,
+        source=r.text("source"),
+        note=note,
+    )
+
+
+def parse_negotiation_evidence(
+    text: str, name: str = "negotiation.csv"
+) -> tuple[NegotiationFinding, ...]:
+    """Parse and validate a table of negotiation findings given as CSV text.
+
+    Every row needs a source and a confidence in :data:`CONFIDENCE_LEVELS`; a ``prior`` row
+    also needs a written reason in its note. Values must lie in the metric's range
+    (:data:`NEGOTIATION_METRICS`) and inside their interval when one is given.
+
+    Raises
+    ------
+    DataError
+        If a column is missing or a value is malformed; the message names line and column.
+    """
+    return tuple(_negotiation(r) for r in _rows(text, name, NEGOTIATION_COLUMNS))
+
+
 def parse_studies(text: str, name: str = "studies.csv") -> tuple[StudyCondition, ...]:
     """Parse and validate a studies table given as CSV text.
 
@@ -274,6 +407,20 @@ def load_meta_analyses() -> tuple[MetaAnalysis, ...]:
     return tuple(
         _meta(r) for r in _rows(_bundled("meta_analyses.csv"), "meta_analyses.csv", META_COLUMNS)
     )
+
+
+def load_negotiation_evidence() -> tuple[NegotiationFinding, ...]:
+    """The bundled evidence on negotiating amounts (first offers, impasse, commercial DITF).
+
+    Examples
+    --------
+    >>> rows = load_negotiation_evidence()
+    >>> sorted({f.value for f in rows if f.finding == "concession_size_r"})
+    [0.35, 0.55, 0.68]
+    >>> all(f.source and f.confidence for f in rows)
+    True
+    """
+    return parse_negotiation_evidence(_bundled("negotiation.csv"))
 
 
 def load_facts() -> str:
