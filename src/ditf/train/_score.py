@@ -11,6 +11,10 @@ luck does not move the score). ``EV_best`` is the best *admissible* option: the 
 the best opener for your fallback, the best direct ask and your own choice, each admissible when
 the audit finds nothing blocking and the scenario does not rule the technique out (a vulnerable
 counterpart, or repeated use, under the matching goal). See ``docs/train.md``.
+
+Ties: expected values within :data:`TIE_RTOL` (relative) of the best count as equal, and the
+first of them in :data:`REFERENCE_ORDER` is the reference, so a rounding difference between
+machines never changes which option the score names.
 """
 
 from __future__ import annotations
@@ -27,13 +31,23 @@ __all__ = [
     "VALUE_POINTS",
     "Option",
     "Penalty",
+    "REFERENCE_ORDER",
+    "TIE_RTOL",
     "Score",
+    "reference_option",
     "score_round",
 ]
 
 VALUE_POINTS = 60.0
 GOAL_POINTS = 40.0
 BLOCKING_PENALTY = 30.0
+# Relative tolerance under which two expected values are the same value: the planner and your
+# own identical choice are evaluated along different code paths and may differ in the last bits.
+TIE_RTOL = 1e-9
+# Among tied options the reference is the standard one a trainee can look up, before their own.
+REFERENCE_ORDER = (
+    "planner", "best-opener", "best-direct", "target-direct", "fallback-direct", "yours",
+)  # fmt: skip
 FORMULA = (
     "score = clip(60 * clip(EV yours / EV best admissible, 0, 1) + 40 * goals met / goals "
     "- 30 * blocking findings, 0, 100); EV is the model's expected value beyond your BATNA, "
@@ -152,6 +166,15 @@ class Score:
         }  # fmt: skip
 
 
+def reference_option(options: tuple[Option, ...]) -> Option:
+    """The best admissible option, ties broken by :data:`TIE_RTOL` and :data:`REFERENCE_ORDER`."""
+    admissible = [o for o in options if o.admissible]
+    top = max(o.expected_value for o in admissible)
+    tied = [o for o in admissible if o.expected_value >= top - TIE_RTOL * abs(top)]
+    rank = {key: i for i, key in enumerate(REFERENCE_ORDER)}
+    return min(tied, key=lambda o: rank.get(o.key, len(rank)))
+
+
 def score_round(
     yours: Option,
     options: tuple[Option, ...],
@@ -159,8 +182,7 @@ def score_round(
     findings: tuple[Finding, ...],
 ) -> Score:
     """Score a round from its options, goals and audit findings (see the module docstring)."""
-    admissible = [o for o in options if o.admissible]
-    best = max(admissible, key=lambda o: o.expected_value)
+    best = reference_option(options)
     # The best admissible option always has a positive value: asking the target directly does.
     ratio = min(1.0, max(0.0, yours.expected_value / best.expected_value))
     met = sum(g.met for g in goals)
