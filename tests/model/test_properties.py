@@ -75,6 +75,7 @@ contexts = st.builds(
     baseline=baselines,
     plausible_max=st.none() | costs,
     prior_retreats=st.integers(min_value=0, max_value=5),
+    negotiation=st.booleans(),
 )
 
 
@@ -226,6 +227,7 @@ def features(draw: st.DrawFn) -> StepFeatures:
         last_answer=column(answers.map(float)),
         excess=column(nonneg),
         prosocial=column(st.sampled_from([0.0, 1.0])),
+        anchor_log=column(nonneg),
     )
 
 
@@ -271,7 +273,7 @@ def test_reported_contributions_are_ablations_for_a_simulated_sequence():
     assert full.method == "monte carlo"
     assert set(full.contributions) == {
         "reciprocity", "contrast", "credibility", "consistency", "prosocial_moderation",
-        "selection",
+        "anchoring", "selection",
     }  # fmt: skip
     for name in ("reciprocity", "contrast", "credibility", "consistency"):
         ablated = predict(seq, context, n_draws=20, mechanisms=Mechanisms().without(name))

@@ -200,8 +200,8 @@ INVALID = [
     ),
     (
         Mechanisms.only,
-        {"names": ("contrast", "anchoring")},
-        r"Unknown mechanism\(s\) \['anchoring'\]",
+        {"names": ("contrast", "mirroring")},
+        r"Unknown mechanism\(s\) \['mirroring'\]",
     ),
     # ModelParams
     (params, {"cost_sensitivity": 0.0}, msg("cost_sensitivity", "ModelParams", POSITIVE, 0.0)),

@@ -14,9 +14,10 @@ from ditf._errors import ConvergenceWarning, DataError, FitError
 from ditf._types import FloatArray, Seed
 from ditf._validation import as_generator
 from ditf.data import MetaAnalysis, StudyCondition, load_meta_analyses, load_studies
+from ditf.model._anchoring import AnchoringTarget, bundled_anchoring_targets, fit_anchoring
 from ditf.model._meta import MetaTarget, meta_log_likelihood, meta_targets
 from ditf.model._params import Mechanisms, ModelParams, ParamArrays
-from ditf.model._priors import PRIORS, STUDY_BASELINE_SD, STUDY_STRENGTH_SD
+from ditf.model._priors import ANCHORING, PRIORS, STUDY_BASELINE_SD, STUDY_STRENGTH_SD
 from ditf.model._probability import compile_two_step, evaluate_two_step
 from ditf.model._requests import Context
 from ditf.model._studies import Experiment, group_experiments
@@ -24,6 +25,9 @@ from ditf.model._studies import Experiment, group_experiments
 __all__ = ["FitResult", "fit"]
 
 GLOBALS = ModelParams.names()
+#: The globals the experiments inform; the anchoring block (:data:`ANCHORING`) comes last in a
+#: fit's coordinates, after each experiment's baseline and strength, with a covariance of its own.
+SEQUENCE_GLOBALS = tuple(n for n in GLOBALS if n not in ANCHORING)
 _BOUND = 6.0  # unconstrained bound: keeps exp() and the strengths finite
 
 
@@ -39,12 +43,15 @@ class FitResult:
         Coordinates of ``mode``: the global parameters (unconstrained scale), then each
         experiment's probit baseline and standardised strength.
     mode, cov : tuple
-        Posterior mode and Laplace covariance on the unconstrained scale.
+        Posterior mode and Laplace covariance on the unconstrained scale. The anchoring
+        block (the last coordinates) is calibrated apart and independent of the rest.
     experiments : tuple of str
         Keys of the fitted experiments.
     loglik_studies, loglik_meta : float
         Binomial log-likelihood of the experiments and Gaussian pseudo-log-likelihood of the
         meta-analytic targets, at the mode.
+    loglik_negotiation : float
+        Gaussian pseudo-log-likelihood of the first-offer anchoring targets (Fisher z).
     n_obs : int
         Number of subjects.
     n_params : int
@@ -67,17 +74,18 @@ class FitResult:
     n_params: int
     converged: bool
     meta: tuple[tuple[MetaTarget, float], ...] = field(default=())
+    loglik_negotiation: float = 0.0
 
     @property
     def params(self) -> ModelParams:
         """Parameters at the posterior mode, natural scale."""
-        u = np.array(self.mode[: len(GLOBALS)])
-        return ModelParams(**{n: float(PRIORS[n].to_natural(u[i])) for i, n in enumerate(GLOBALS)})
+        p = _unpack(np.array(self.mode)[None, :], len(self.experiments))[0]
+        return ModelParams(**{n: float(getattr(p, n)[0, 0]) for n in GLOBALS})
 
     @property
     def loglik(self) -> float:
-        """Total log-likelihood (experiments plus meta-analytic targets)."""
-        return self.loglik_studies + self.loglik_meta
+        """Total log-likelihood (experiments, meta-analytic and anchoring targets)."""
+        return self.loglik_studies + self.loglik_meta + self.loglik_negotiation
 
     @property
     def aic(self) -> float:
@@ -112,8 +120,11 @@ class FitResult:
         producing overflowing parameters.
         """
         gen = as_generator(rng)
-        u = gen.multivariate_normal(np.array(self.mode), np.array(self.cov), size=n_draws)
-        return np.clip(u, -_BOUND, _BOUND)
+        mode, cov, m = np.array(self.mode), np.array(self.cov), len(self.mode) - len(ANCHORING)
+        # The two independent blocks are drawn one after the other, the experiments' first.
+        u = gen.multivariate_normal(mode[:m], cov[:m, :m], size=n_draws)
+        a = gen.multivariate_normal(mode[m:], cov[m:, m:], size=n_draws)
+        return np.clip(np.hstack([u, a]), -_BOUND, _BOUND)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; :meth:`from_dict` restores it."""
@@ -133,11 +144,17 @@ class FitResult:
             If the dict does not have the expected keys.
         """
         try:
+            names, mode = tuple(data["names"]), tuple(float(x) for x in data["mode"])
+            cov = np.array(data["cov"], dtype=float)
+            if ANCHORING[0] not in names:  # written before anchoring: its prior
+                prior = fit_anchoring((), on=False)
+                names, mode = names + ANCHORING, mode + prior.mode
+                cov = np.array(_block_diagonal(cov, np.diag(prior.var)))
             return cls(
                 mechanisms=Mechanisms.only(*data["mechanisms"]),
-                names=tuple(data["names"]),
-                mode=tuple(float(x) for x in data["mode"]),
-                cov=tuple(tuple(float(x) for x in row) for row in data["cov"]),
+                names=names,
+                mode=mode,
+                cov=tuple(tuple(float(x) for x in row) for row in cov),
                 experiments=tuple(data["experiments"]),
                 loglik_studies=float(data["loglik_studies"]),
                 loglik_meta=float(data["loglik_meta"]),
@@ -145,6 +162,7 @@ class FitResult:
                 n_params=int(data["n_params"]),
                 converged=bool(data["converged"]),
                 meta=tuple((MetaTarget(**m["target"]), float(m["fitted"])) for m in data["meta"]),
+                loglik_negotiation=float(data.get("loglik_negotiation", 0.0)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DataError(
@@ -153,9 +171,19 @@ class FitResult:
 
 
 def _unpack(u: FloatArray, n_studies: int) -> tuple[ParamArrays, FloatArray, FloatArray]:
-    cols = [PRIORS[n].to_natural(u[:, [i]]) for i, n in enumerate(GLOBALS)]
-    g = len(GLOBALS)
-    return ParamArrays(*cols), u[:, g : g + n_studies], u[:, g + n_studies :]
+    """Parameters, baselines and strengths from coordinates laid out as in ``FitResult.names``.
+
+    Without the anchoring coordinates (inside the experiments' fit), the anchoring
+    parameters sit at their priors' centres: no experiment depends on them.
+    """
+    g = len(SEQUENCE_GLOBALS)
+    cols = {n: PRIORS[n].to_natural(u[:, [i]]) for i, n in enumerate(SEQUENCE_GLOBALS)}
+    end = g + 2 * n_studies
+    for i, n in enumerate(ANCHORING):
+        centre = np.full((len(u), 1), PRIORS[n].center)
+        cols[n] = PRIORS[n].to_natural(u[:, [end + i]]) if u.shape[1] > end else centre
+    params = ParamArrays(*(cols[n] for n in GLOBALS))
+    return params, u[:, g : g + n_studies], u[:, g + n_studies : end]
 
 
 class _Problem:
@@ -180,13 +208,13 @@ class _Problem:
         self.log_choose = float(np.sum(gammaln(self.n + 1) - gammaln(self.k + 1)
                                        - gammaln(self.n - self.k + 1)))  # fmt: skip
         self.names = (
-            GLOBALS
+            SEQUENCE_GLOBALS
             + tuple(f"baseline_z[{e.key}]" for e in experiments)
             + tuple(f"strength_z[{e.key}]" for e in experiments)
         )
 
     def start(self) -> FloatArray:
-        globals_ = [PRIORS[n].to_unconstrained(PRIORS[n].center) for n in GLOBALS]
+        globals_ = [PRIORS[n].to_unconstrained(PRIORS[n].center) for n in SEQUENCE_GLOBALS]
         baselines = []
         for exp in self.experiments:
             n = sum(r.n for r in exp.conditions if r.condition_type == "target_only") or 1
@@ -213,8 +241,10 @@ class _Problem:
         return meta_log_likelihood(_unpack(u, len(self.experiments))[0], self.mech, self.targets)
 
     def log_prior(self, u: FloatArray) -> FloatArray:
-        g, s = len(GLOBALS), len(self.experiments)
-        lp = sum((PRIORS[n].log_density(u[:, i]) for i, n in enumerate(GLOBALS)), np.zeros(1))
+        g, s = len(SEQUENCE_GLOBALS), len(self.experiments)
+        lp = sum(
+            (PRIORS[n].log_density(u[:, i]) for i, n in enumerate(SEQUENCE_GLOBALS)), np.zeros(1)
+        )
         lp = lp - 0.5 * np.sum((u[:, g : g + s] / STUDY_BASELINE_SD) ** 2, axis=1)
         result: FloatArray = lp - 0.5 * np.sum((u[:, g + s :] / STUDY_STRENGTH_SD) ** 2, axis=1)
         return result
@@ -278,6 +308,7 @@ def fit(
     meta: tuple[MetaAnalysis, ...] | None = None,
     *,
     mechanisms: Mechanisms | None = None,
+    negotiation: tuple[AnchoringTarget, ...] | None = None,
 ) -> FitResult:
     """Fit the model: posterior mode and Laplace covariance.
 
@@ -290,6 +321,9 @@ def fit(
         bundled default, none for a user's data (pass them explicitly to add them).
     mechanisms : Mechanisms, optional
         Which mechanisms are on. Default: all.
+    negotiation : tuple of AnchoringTarget, optional
+        First-offer anchoring results that calibrate the anchoring block. Default: the
+        bundled ones when ``studies`` is the bundled default, none otherwise (its priors).
 
     Returns
     -------
@@ -310,6 +344,8 @@ def fit(
     """
     if meta is None:
         meta = load_meta_analyses() if studies is None else ()
+    if negotiation is None:
+        negotiation = bundled_anchoring_targets() if studies is None else ()
     studies = load_studies() if studies is None else studies
     mech = mechanisms or Mechanisms()
     problem = _Problem(group_experiments(studies), meta_targets(meta), mech)
@@ -329,16 +365,24 @@ def fit(
     cov = _covariance(-_hessian(problem.log_posterior, u))
     row = u[None, :]
     meta_ll, fitted = problem.loglik_meta(row)
+    anchor = fit_anchoring(negotiation, mech.anchoring)
     return FitResult(
         mechanisms=mech,
-        names=problem.names,
-        mode=tuple(float(x) for x in u),
-        cov=tuple(tuple(float(x) for x in r) for r in cov),
+        names=problem.names + ANCHORING,
+        mode=tuple(float(x) for x in (*u, *anchor.mode)),
+        cov=_block_diagonal(cov, np.diag(anchor.var)),
         experiments=tuple(e.key for e in problem.experiments),
         loglik_studies=float(problem.loglik_studies(row)[0]),
         loglik_meta=float(meta_ll[0]),
         n_obs=int(problem.n.sum()),
-        n_params=_n_effective(problem, u),
+        n_params=_n_effective(problem, u) + anchor.n_params,
         converged=bool(res.success),
         meta=tuple(zip(problem.targets, fitted, strict=True)),
+        loglik_negotiation=anchor.loglik,
     )
+
+
+def _block_diagonal(a: FloatArray, b: FloatArray) -> tuple[tuple[float, ...], ...]:
+    out = np.zeros((len(a) + len(b), len(a) + len(b)))
+    out[: len(a), : len(a)], out[len(a) :, len(a) :] = a, b
+    return tuple(tuple(float(x) for x in r) for r in out)

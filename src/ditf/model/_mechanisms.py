@@ -15,6 +15,13 @@ Dillard, J. P., Hunter, J. E., & Burgoon, M. (1984). Sequential-request persuasi
     HCR, 10(4), 461-488. (delay decay of DITF, not FITD; prosocial moderation)
 Even-Chen, M., Yinon, Y., & Bizman, A. (1978). The door in the face technique: Effects of the
     size of the initial request. EJSP, 8(1), 135-140. (absurd openers backfire)
+Galinsky, A. D., & Mussweiler, T. (2001). First offers as anchors: The role of perspective-taking
+    and negotiator focus. JPSP, 81(4), 657-669. (first offers anchor settlements)
+Orr, D., & Guthrie, C. (2006). Anchoring, information, expertise, and negotiation: New insights
+    from meta-analysis. Ohio State J. on Dispute Resolution, 21(3), 597-628. (size of the pull)
+Schweinsberg, M., Ku, G., Wang, C. S., & Pillutla, M. M. (2012). Starting high and ending with
+    nothing: The role of anchors and power in negotiations. JESP, 48(1), 226-231. (extreme
+    openers lead to impasse)
 Feeley, T. H., Anker, A. E., & Aloe, A. M. (2012). The door-in-the-face persuasive message
     strategy: A meta-analysis of the first 35 years. Comm. Monographs, 79(3), 316-343.
     (verbal vs behavioural compliance)
@@ -29,7 +36,7 @@ import numpy as np
 from ditf._types import FloatArray
 from ditf.model._params import Mechanisms, ParamArrays
 
-LATENT_MECHANISMS = ("reciprocity", "contrast", "consistency", "credibility")
+LATENT_MECHANISMS = ("reciprocity", "contrast", "consistency", "credibility", "anchoring")
 
 # Codes for the last answer a person gave before a step (self-perception).
 NO_ANSWER, YES_PERFORMED, YES_AGREED, REFUSED = 0, 1, 2, 3
@@ -41,11 +48,14 @@ class StepFeatures(NamedTuple):
     concession : log ratio of the refused, larger request by the same requester just before.
     retreat_delay : hours between that refusal and this step.
     retreats_seen : earlier retreats from this requester (habituation).
-    anchor : log ratio of the largest earlier request (asked or described) to this one.
+    anchor : log ratio of the same requester's largest earlier request (asked or described)
+        to this one.
     anchor_delay : hours since that anchor.
     last_answer : one of NO_ANSWER, YES_PERFORMED, YES_AGREED, REFUSED.
     excess : log excess of the same requester's largest asked request over the plausible max.
     prosocial : 1.0 if the step's request is prosocial, else 0.0.
+    anchor_log : in a negotiation over an amount, log ratio of the refused, larger ask just
+        before (by anyone) to this one; 0 elsewhere.
     """
 
     concession: FloatArray
@@ -56,6 +66,7 @@ class StepFeatures(NamedTuple):
     last_answer: FloatArray
     excess: FloatArray
     prosocial: FloatArray
+    anchor_log: FloatArray
 
 
 def saturating(log_ratio: FloatArray, half: FloatArray) -> FloatArray:
@@ -93,7 +104,12 @@ def reciprocity(p: ParamArrays, f: StepFeatures) -> FloatArray:
 
 
 def contrast(p: ParamArrays, f: StepFeatures) -> FloatArray:
-    """Perceptual contrast: a larger anchor seen before, asked or described, by anyone."""
+    """Perceptual contrast: a larger anchor the same requester asked or described before.
+
+    Only the same requester's anchors count: the evidence for contrast (Cialdini et al., 1975,
+    exposure control) has the same person describe the large request, and a retreat by
+    another requester lifts nothing (fact 3).
+    """
     grow = saturating(f.anchor, p.saturation)
     return p.contrast * grow * decay(f.anchor_delay, p.half_life_hours)
 
@@ -119,8 +135,55 @@ def credibility(p: ParamArrays, f: StepFeatures) -> FloatArray:
     return -p.bad_faith * f.excess
 
 
+def anchor_pull(
+    p: ParamArrays, distance: FloatArray, excess: FloatArray | float = 0.0
+) -> FloatArray:
+    """How far an opener moves the counterpart's limit toward it, in the units of ``distance``.
+
+    ``distance`` is how far the opener lies beyond the current ask on the counterpart's own
+    scale: latent SD units in the probit model, log cost in a bargaining counterpart. If the
+    opener pulls a limit ``L`` a share ``anchoring = a`` of the way toward it, the person who
+    just accepts the ask has ``L + a (A - L) = X``, so the ask's yes-threshold falls by
+    ``a / (1 - a) * (A - X)``: a pull proportional to the distance, with insufficient
+    adjustment (``a < 1``). Implausibly far anchors lose power (the distance saturates at
+    ``anchor_cap``), and past the credibility limit the pull weakens, is cancelled at a log
+    excess of ``anchor_reversal`` and then pushes away, at most as hard as it would have pulled
+    (offence, impasse: Schweinsberg et al., 2012).
+
+    Examples
+    --------
+    >>> from ditf.model import ModelParams
+    >>> p = ModelParams.example()
+    >>> round(float(anchor_pull(p, 1.0)), 3)  # one SD beyond the ask, within the limit
+    0.429
+    >>> float(anchor_pull(p, 1.0, excess=p.anchor_reversal))  # cancelled
+    0.0
+    """
+    d = np.maximum(distance, 0.0)
+    felt = d * p.anchor_cap / (d + p.anchor_cap)
+    share = np.maximum(1.0 - np.asarray(excess) / p.anchor_reversal, -1.0)
+    result: FloatArray = p.anchoring / (1.0 - p.anchoring) * felt * share
+    return result
+
+
+def anchoring(p: ParamArrays, f: StepFeatures, distance: FloatArray | None = None) -> FloatArray:
+    """First-offer anchoring in a negotiation over an amount: :func:`anchor_pull` on the step.
+
+    The distance defaults to the model's own scale, ``cost_sensitivity * anchor_log``; the
+    exact two-step evaluation passes the distance between the two asks' own baselines when
+    the first one is known from outside the model (an estimate of the counterpart).
+    """
+    on = (f.anchor_log > 0).astype(float)
+    d = p.cost_sensitivity * f.anchor_log if distance is None else distance
+    return on * anchor_pull(p, d, f.excess)
+
+
 def lifts(
-    p: ParamArrays, f: StepFeatures, mech: Mechanisms, strength: FloatArray
+    p: ParamArrays,
+    f: StepFeatures,
+    mech: Mechanisms,
+    strength: FloatArray,
+    distance: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
     """Each mechanism's additive lift on the latent scale of one step.
 
@@ -133,7 +196,10 @@ def lifts(
     mech : Mechanisms
         Which mechanisms are on; an off mechanism contributes exactly zero.
     strength : ndarray
-        Study-level multiplier of the sequential lifts, ``exp(heterogeneity * z)``.
+        Study-level multiplier of the sequential lifts, ``exp(heterogeneity * z)``; anchoring
+        is calibrated on negotiations, not on these studies, and is not scaled by it.
+    distance : ndarray, optional
+        The anchor's distance for :func:`anchoring`; default: from the cost ratio.
 
     Returns
     -------
@@ -147,14 +213,19 @@ def lifts(
         "contrast": scale * contrast(p, f) if mech.contrast else zero,
         "consistency": scale * consistency(p, f) if mech.consistency else zero,
         "credibility": credibility(p, f) + zero if mech.credibility else zero,
+        "anchoring": anchoring(p, f, distance) + zero if mech.anchoring else zero,
     }
 
 
 def total_lift(
-    p: ParamArrays, f: StepFeatures, mech: Mechanisms, strength: FloatArray
+    p: ParamArrays,
+    f: StepFeatures,
+    mech: Mechanisms,
+    strength: FloatArray,
+    distance: FloatArray | None = None,
 ) -> FloatArray:
     """Sum of :func:`lifts`."""
-    terms = lifts(p, f, mech, strength)
+    terms = lifts(p, f, mech, strength, distance)
     return sum(terms.values(), start=np.zeros(1))
 
 

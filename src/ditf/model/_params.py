@@ -10,6 +10,7 @@ import numpy as np
 from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray
 from ditf._validation import check_positive, check_probability, check_type
+from ditf.model._priors import ANCHORING_MAX, PRIORS
 
 __all__ = ["MECHANISMS", "Mechanisms", "ModelParams", "ParamArrays"]
 
@@ -20,6 +21,7 @@ MECHANISMS = (
     "consistency",
     "follow_through",
     "prosocial_moderation",
+    "anchoring",
 )
 
 
@@ -39,6 +41,7 @@ class Mechanisms:
     consistency: bool = True
     follow_through: bool = True
     prosocial_moderation: bool = True
+    anchoring: bool = True
 
     def __post_init__(self) -> None:
         for name in MECHANISMS:
@@ -123,6 +126,16 @@ class ModelParams:
         Factor on the sequential lifts when the target is not prosocial, in [0, 1].
     heterogeneity : float
         SD of the study-level log strength of the sequential lifts (>= 0).
+    anchoring : float
+        Share of the way an opener pulls the counterpart's limit toward it in a negotiation
+        over an amount, in [0, 0.9) (first-offer anchoring with insufficient adjustment;
+        Galinsky & Mussweiler, 2001). Default: its prior's centre.
+    anchor_cap : float
+        Distance (latent SD of the counterpart's limit) at which the anchor's pull reaches half
+        its linear value: implausibly far anchors lose power (> 0). Default: its prior's centre.
+    anchor_reversal : float
+        Log excess of the opener over the plausible maximum at which its pull is cancelled;
+        bolder openers push the limit away (> 0). Default: its prior's centre.
 
     Examples
     --------
@@ -146,10 +159,15 @@ class ModelParams:
     pressure_discount: float
     non_prosocial: float
     heterogeneity: float
+    anchoring: float = PRIORS["anchoring"].center
+    anchor_cap: float = PRIORS["anchor_cap"].center
+    anchor_reversal: float = PRIORS["anchor_reversal"].center
 
     def __post_init__(self) -> None:
         owner = "ModelParams"
-        for name in ("cost_sensitivity", "saturation", "half_life_hours"):
+        for name in (
+            "cost_sensitivity", "saturation", "half_life_hours", "anchor_cap", "anchor_reversal",
+        ):  # fmt: skip
             object.__setattr__(self, name, check_positive(getattr(self, name), name, owner))
         for name in (
             "reciprocity",
@@ -176,6 +194,13 @@ class ModelParams:
                 f"Got {self.trait_share!r} instead."
             )
         object.__setattr__(self, "trait_share", w)
+        pull = check_probability(self.anchoring, "anchoring", owner)
+        if not pull < ANCHORING_MAX:
+            raise InvalidParameterError(
+                f"The 'anchoring' parameter of ModelParams must be a float in [0, "
+                f"{ANCHORING_MAX}). Got {self.anchoring!r} instead."
+            )
+        object.__setattr__(self, "anchoring", pull)
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -226,6 +251,9 @@ class ParamArrays(NamedTuple):
     pressure_discount: FloatArray
     non_prosocial: FloatArray
     heterogeneity: FloatArray
+    anchoring: FloatArray
+    anchor_cap: FloatArray
+    anchor_reversal: FloatArray
 
     @classmethod
     def from_matrix(cls, matrix: FloatArray) -> ParamArrays:

@@ -16,6 +16,9 @@ from scipy.special import expit, logit
 from ditf._types import FloatArray
 
 TRAIT_SHARE_MAX = 0.9
+#: The anchored limit never moves more than this share of the way to the opener (adjustment
+#: is insufficient: Tversky & Kahneman 1974), which keeps alpha / (1 - alpha) finite.
+ANCHORING_MAX = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,28 @@ PRIORS: dict[str, Prior] = {
     "pressure_discount": Prior("beta", 2.0, 5.0, "weak; pinned by behavioural meta r"),
     "non_prosocial": Prior("beta", 2.0, 3.0, "weak; pinned by optimal vs all meta r"),
     "heterogeneity": Prior("lognormal", 0.5, 0.75, "weak; pinned by the corrected SD of r"),
-}
+    "anchoring": Prior(
+        "beta", 2.0, 2.6,
+        "weak: about a third of the way toward the opener; pinned by first-offer anchoring "
+        "(Orr & Guthrie 2006; Galinsky & Mussweiler 2001)",
+        ANCHORING_MAX,
+    ),
+    "anchor_cap": Prior(
+        "lognormal", 2.0, 0.5,
+        "prior only: an anchor more than ~2 SD of the counterpart's limit beyond the ask adds "
+        "little more (implausible anchors lose power); no study gives a size",
+    ),
+    "anchor_reversal": Prior(
+        "lognormal", 0.7, 0.5,
+        "prior only: an opener about twice the plausible maximum (log excess ~0.7) cancels its "
+        "own pull, and bolder ones push away (Schweinsberg et al. 2012 report impasse, no size)",
+    ),
+}  # fmt: skip
+
+#: Parameters of the anchoring mechanism (negotiations over an amount). No experiment in
+#: ``studies.csv`` negotiates an amount, so they are calibrated apart, on the negotiation
+#: evidence, and their posterior is independent of the others (a block of its own).
+ANCHORING = ("anchoring", "anchor_cap", "anchor_reversal")
 
 #: Priors on each study's own effects: probit baseline and standardised strength.
 STUDY_BASELINE_SD = 1.5

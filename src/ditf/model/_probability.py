@@ -85,7 +85,10 @@ def step_features(seq: Sequence, context: Context, k: int, answers: FloatArray) 
         if not earlier_req.described_only and earlier_req.requester == req.requester:
             seen = seen + _is_retreat(seq, i, answers)
 
-    earlier = [s.request.cost for s in steps[:k]]
+    # Contrast needs the same requester: its only evidence (Cialdini et al., 1975, exposure
+    # control) had the same person describe the large request, and with another requester
+    # the lift vanishes (fact 3), so nothing supports a contrast across requesters.
+    earlier = [s.request.cost if s.request.requester == req.requester else 0.0 for s in steps[:k]]
     anchor, anchor_delay = 0.0, 0.0
     if earlier and max(earlier) > req.cost:
         m = int(np.argmax(earlier))
@@ -96,6 +99,11 @@ def step_features(seq: Sequence, context: Context, k: int, answers: FloatArray) 
         yes_code = YES_PERFORMED if steps[j].request.performed else YES_AGREED
         last = np.where(answers[..., j] == YES, yes_code, last)
         last = np.where(answers[..., j] == NO, REFUSED, last)
+
+    anchor_log = zeros
+    if context.negotiation and j is not None and steps[j].request.cost > req.cost:
+        refused = (answers[..., j] == NO).astype(float)
+        anchor_log = refused * _log_ratio(steps[j].request.cost, req.cost)
 
     excess = 0.0
     if context.plausible_max is not None:
@@ -116,6 +124,7 @@ def step_features(seq: Sequence, context: Context, k: int, answers: FloatArray) 
         last_answer=last,
         excess=zeros + excess,
         prosocial=zeros + float(req.prosocial),
+        anchor_log=anchor_log,
     )
 
 
@@ -240,7 +249,10 @@ def evaluate_two_step_many(
     k = len(mechs)
     eta1 = np.clip(stacked([first_z] * k), *_LIMITS)
     eta_yes = stacked([base + total_lift(p, design.after_yes, m, strength) for m in mechs])
-    eta_no = stacked([base + total_lift(p, design.after_no, m, strength) for m in mechs])
+    # The anchor's distance on the counterpart's own scale: the gap between the two asks'
+    # asked-alone probits (b ln(c1/c2) unless the first is known from outside the model).
+    distance = base - first_z
+    eta_no = stacked([base + total_lift(p, design.after_no, m, strength, distance) for m in mechs])
     eta_yes, eta_no = np.clip(eta_yes, *_LIMITS), np.clip(eta_no, *_LIMITS)
     yes_conc = (design.after_yes.concession > 0).astype(float)
     no_conc = (design.after_no.concession > 0).astype(float)

@@ -288,6 +288,10 @@ class Context:
         None: no limit is known.
     prior_retreats : int, default 0
         How many retreats this person has already seen from this requester (habituation).
+    negotiation : bool, default False
+        The asks are amounts negotiated between two parties (a salary, a price, a
+        settlement): a refused opener anchors the counterpart's limit (the anchoring
+        mechanism). Favours asked of a person (hours, a gift) are not negotiations.
 
     Examples
     --------
@@ -298,6 +302,7 @@ class Context:
     baseline: float
     plausible_max: float | None = None
     prior_retreats: int = 0
+    negotiation: bool = False
 
     def __post_init__(self) -> None:
         p = check_probability(self.baseline, "baseline", "Context", open_interval=True)
@@ -307,6 +312,7 @@ class Context:
             object.__setattr__(self, "plausible_max", limit)
         retreats = check_int_range(self.prior_retreats, "prior_retreats", "Context", 0, 1000)
         object.__setattr__(self, "prior_retreats", retreats)
+        check_type(self.negotiation, "negotiation", "Context", bool, "a bool (true or false)")
 
 
 _STEP_KEYS = {"cost", "unit", "requester", "prosocial", "described_only", "performed", "label"}
@@ -317,8 +323,8 @@ def scenario_from_mapping(data: dict[str, Any]) -> tuple[Sequence, Context]:
 
     The mapping has ``steps`` (a list of tables with ``cost`` and optional ``unit``,
     ``requester``, ``prosocial``, ``described_only``, ``performed``, ``label`` and
-    ``delay_hours``) and ``context`` (``baseline``, optional ``plausible_max`` and
-    ``prior_retreats``).
+    ``delay_hours``) and ``context`` (``baseline``, optional ``plausible_max``,
+    ``prior_retreats`` and ``negotiation``).
 
     Raises
     ------
@@ -364,7 +370,7 @@ def scenario_from_mapping(data: dict[str, Any]) -> tuple[Sequence, Context]:
             )
         request = Request(**{k: v for k, v in item.items() if k in _STEP_KEYS})
         steps.append(Step(request=request, delay_hours=item.get("delay_hours", 0.0)))
-    unknown = set(context_data) - {"baseline", "plausible_max", "prior_retreats"}
+    unknown = set(context_data) - {"baseline", "plausible_max", "prior_retreats", "negotiation"}
     if unknown:
         raise DataError(f"The context has unknown key(s) {sorted(unknown)}.")
     return Sequence(tuple(steps)), Context(**context_data)

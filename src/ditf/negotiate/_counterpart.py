@@ -247,6 +247,7 @@ class _HumanAgent:
             last_answer=np.where(started, float(REFUSED), float(NO_ANSWER)),
             excess=excess,
             prosocial=np.full_like(cost, float(self.seat.prosocial)),
+            anchor_log=np.zeros_like(cost),
         )
 
     def respond(self, offer: IntArray, t: float, r: int) -> Reply:
@@ -344,6 +345,7 @@ class _HumanAgent:
             last_answer=zero + NO_ANSWER,
             excess=zero,
             prosocial=zero + float(self.seat.prosocial),
+            anchor_log=zero,
         )
         contrast = lifts(self.p, features, self.mech, self.strength)["contrast"].ravel()
         scaled: FloatArray = cost * np.exp(contrast / self.b)

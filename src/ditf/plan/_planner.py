@@ -151,6 +151,7 @@ class _Setup:
             baseline=s.baseline(fallback),
             plausible_max=s.cost(s.boldest_benchmark.value),
             prior_retreats=self.prior_retreats if retreats is None else retreats,
+            negotiation=s.info.price_like,
         )
 
     def retreat(self, opener: float, fallback: float, delay: float | None = None) -> Sequence:
