@@ -28,11 +28,11 @@ from ditf.train._goals import GoalResult
 __all__ = [
     "BLOCKING_PENALTY",
     "GOAL_POINTS",
+    "REFERENCE_ORDER",
+    "TIE_RTOL",
     "VALUE_POINTS",
     "Option",
     "Penalty",
-    "REFERENCE_ORDER",
-    "TIE_RTOL",
     "Score",
     "reference_option",
     "score_round",
