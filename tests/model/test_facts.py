@@ -117,8 +117,11 @@ def test_3_a_retreat_by_another_requester_lifts_much_less():
     other = predict(door(other_requester=True), CIALDINI)
     same = lift(door())
     assert other.lift <= MUCH_SMALLER * same, (other.lift, same)
-    # No concession when someone else made the first demand.
+    # No concession, and no contrast, when someone else made the first demand: at most one
+    # point at the Cialdini baseline (issue 13).
     assert other.contributions["reciprocity"] == 0.0
+    assert other.contributions["contrast"] == 0.0
+    assert other.lift <= 0.01
 
 
 # 4. Delay kills DITF, not FITD --------------------------------------------------------------
@@ -276,3 +279,49 @@ def test_10_both_scales_agree_in_sign_for_a_beyond_the_limit_opener(
 ):
     pred = predict(door(opener), Context(baseline=baseline, plausible_max=plausible_max))
     assert np.sign(pred.lift) == np.sign(pred.lift_logodds), _report(pred)
+
+
+# 11-15. Negotiating amounts ------------------------------------------------------------------
+
+#: A negotiation over an amount, pinned like the planner pins it: the counterpart accepts the
+#: fallback alone with P = 0.35, the plausible maximum costs 3x the fallback.
+NEGOTIATION = Context(baseline=0.35, plausible_max=3.0, negotiation=True)
+
+
+def retreat_to_one(opener: float, **kwargs) -> Prediction:
+    seq = Sequence.door_in_the_face(opener=opener, target=1.0, prosocial=False, **kwargs)
+    return predict(seq, NEGOTIATION)
+
+
+def test_11_first_offers_anchor_settlements_as_in_the_meta_analyses():
+    from ditf.model import first_offer_r
+
+    # Orr & Guthrie (2006) r = .497 and Petrowsky et al. (2025) r = .62 bound the target.
+    r = float(first_offer_r(load_model().params.anchoring))
+    assert 0.497 <= r <= 0.62, r
+    assert retreat_to_one(2.5).contributions["anchoring"] > 0.0
+
+
+def test_12_adjustment_is_insufficient_and_the_data_inform_the_pull():
+    lo, hi = load_model().interval()["anchoring"][1:]
+    assert 0.0 < lo < hi < 1.0  # part of the way toward the opener, never all of it
+
+
+def test_13_an_extreme_opener_backfires_below_asking_alone():
+    bold = [retreat_to_one(o).p_sequence for o in (1.5, 2.0, 3.0)]
+    assert bold == sorted(bold)  # within the plausible range, bolder pulls harder
+    far = retreat_to_one(30.0)
+    assert far.contributions["anchoring"] < 0.0  # past the reversal the anchor pushes away
+    assert far.p_sequence < NEGOTIATION.baseline < bold[-1]
+
+
+def test_14_door_in_the_face_is_weaker_for_a_self_serving_request():
+    commercial = predict(door(prosocial=False), CIALDINI)
+    assert 0.0 < commercial.lift < lift(door())
+
+
+def test_15_bigger_concessions_lift_more_and_level_off():
+    lifts = [lift(door(opener=o)) for o in (3.0, 6.0, 12.0, 24.0, 48.0)]
+    steps = np.diff(lifts)
+    assert np.all(steps > 0.0), lifts
+    assert steps[-1] < steps[0]

@@ -106,8 +106,9 @@ def scenario_mappings(draw: st.DrawFn) -> dict[str, Any]:
     elif direction == "more":
         reference = draw(st.floats(min_value=0.1, max_value=5.0)) * scale
     else:  # a buyer's amounts run down from the reference and never below zero, with room
-        # left below the lowest ask for an opener (the planner refuses a fallback near zero)
-        reference = max(costs) * (1 + draw(st.floats(min_value=0.05, max_value=3.0))) * scale
+        # left below the lowest ask for an opener that gives up 10% (MIN_CONCESSION; the
+        # planner refuses a fallback near zero)
+        reference = max(costs) * (1 + draw(st.floats(min_value=0.15, max_value=3.0))) * scale
 
     def amount(cost: float) -> float:
         return reference + sign * cost * scale

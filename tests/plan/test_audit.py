@@ -40,11 +40,12 @@ BROKEN = {
     "delayed-retreat": (salary_mapping(delay_hours=24), 0, set()),
     "different-requester": (salary_mapping(retreat_by="other"), 0, set()),
     "repeated-use": (salary_mapping(), 2, set()),
-    # A fallback above every benchmark needs an opener beyond them too.
+    # A fallback above every benchmark needs an opener beyond them too. 5% beyond the market
+    # high, its anchor still pulls more than the credibility penalty takes: not absurd.
     "no-objective-criterion": (
         salary_mapping(fallback=126000, opener=130000),
         0,
-        {"absurd-opener", "opener-beyond-benchmarks"},
+        {"opener-beyond-benchmarks"},
     ),
     "unexplained-concession": (salary_mapping(explanation=None), 0, set()),
     "vulnerable-counterpart": (

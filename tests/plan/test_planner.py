@@ -12,7 +12,15 @@ from plan_factories import DOMAIN_EXAMPLES, example_mapping, salary_mapping, sce
 
 from ditf._errors import InvalidParameterError
 from ditf.model import Context, Sequence, load_model, predict_draws
-from ditf.plan import Estimate, Plan, PlanScenario, plan, plan_report, plan_scenario_from_mapping
+from ditf.plan import (
+    PLAIN,
+    Estimate,
+    Plan,
+    PlanScenario,
+    plan,
+    plan_report,
+    plan_scenario_from_mapping,
+)
 
 FAST = settings(max_examples=40, deadline=None)
 #: Slack for floating-point rounding in comparisons that are exact in real arithmetic.
@@ -281,7 +289,11 @@ def test_the_planner_reports_the_model_probabilities_of_its_own_cells(salary_pla
         Sequence.door_in_the_face(
             opener=s.cost(p.opener), target=s.cost(p.fallback), unit="EUR", prosocial=False
         ),
-        Context(baseline=s.baseline(p.fallback), plausible_max=s.cost(p.defensible_limit)),
+        Context(
+            baseline=s.baseline(p.fallback),
+            plausible_max=s.cost(p.defensible_limit),
+            negotiation=True,
+        ),
     )
     draws = predict_draws([cell], n_draws=400, rng=0, first_baselines=[s.baseline(p.opener)])
     agree = draws.p_first_yes[:, 0] + draws.p_asked[:, 0] * draws.verbal[:, 0]
@@ -295,18 +307,20 @@ def test_p_agreement_is_p_opener_plus_refusals_times_p_fallback_after(salary_pla
     assert p.sequence.p_yes == pytest.approx(implied, abs=0.005)
 
 
-def test_an_honest_scenario_gets_a_defensible_opener_when_one_exists():
-    # You want more than the survey's 90th percentile and think they might pay it.
+def test_a_target_beyond_every_benchmark_is_asked_plainly_never_undercut():
+    # You want more than the survey's 90th percentile and think they might pay it: no opener
+    # within the benchmarks asks for the target, so the plan says to ask it plainly.
     data = salary_mapping(
         target=130000, **{"counterpart.accepts_low": 105000, "counterpart.accepts_high": 150000}
     )
     p = plan(scenario(data))
-    assert plan(dataclasses.replace(p.scenario, fallback=104000)).opener <= 124000
-    assert not beyond(p.scenario, p.opener)
+    assert p.opener >= 130000  # never below what you want
+    assert p.recommendation == PLAIN and "survey 90th percentile" in p.why
+    assert plan(dataclasses.replace(p.scenario, fallback=104000)).opener >= 130000
     assert not p.blocking
 
 
-def test_a_narrow_defensible_range_still_yields_a_defensible_opener():
+def test_a_defensible_range_too_narrow_for_a_concession_gives_a_plain_request():
     data = {
         "domain": "fundraising",
         "unit": "EUR",
@@ -321,7 +335,8 @@ def test_a_narrow_defensible_range_still_yields_a_defensible_opener():
         "counterpart": {"accepts_low": 120000, "accepts_high": 250000},
     }
     p = plan(scenario(data))
-    assert not beyond(p.scenario, p.opener)
+    # 193,500 -> 190,000 gives up 2%: not a concession; a bolder opener is not defensible.
+    assert p.recommendation == PLAIN and "10%" in p.why
     assert not p.blocking
 
 

@@ -110,7 +110,7 @@ def test_the_explanation_is_capitalised_and_optional():
     explained = plan_of(salary_mapping(explanation="  we can agree on the scope first."))
     assert concession_script(explained)[1].endswith(' We can agree on the scope first."')
     bare = plan_of(salary_mapping(explanation=None))
-    assert concession_script(bare)[1].endswith('median is 104,000 EUR."')
+    assert concession_script(bare)[1].endswith('percentile is 124,000 EUR."')
 
 
 # The report ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ See ``docs/model.md`` for the equations and their sources.
 
 from __future__ import annotations
 
+from ditf.model._anchoring import AnchoringTarget, bundled_anchoring_targets, first_offer_r
 from ditf.model._compare import MECHANISM_SETS, ModelComparison, compare
 from ditf.model._fit import FitResult, fit
 from ditf.model._meta import MetaTarget, typical_r
@@ -22,6 +23,7 @@ __all__ = [
     "MECHANISMS",
     "MECHANISM_SETS",
     "PRIORS",
+    "AnchoringTarget",
     "ConditionFit",
     "Context",
     "FitResult",
@@ -37,7 +39,9 @@ __all__ = [
     "Request",
     "Sequence",
     "Step",
+    "bundled_anchoring_targets",
     "compare",
+    "first_offer_r",
     "fit",
     "load_model",
     "predict",

@@ -9,7 +9,19 @@ See ``docs/plan.md``.
 from __future__ import annotations
 
 from ditf.plan._audit import CHECKS, Finding, audit, require_clean
-from ditf.plan._planner import CurvePoint, Estimate, Plan, TimingPoint, plan
+from ditf.plan._planner import (
+    DOOR,
+    MIN_CONCESSION,
+    PLAIN,
+    CurvePoint,
+    Estimate,
+    Plan,
+    TimingPoint,
+    concession_share,
+    plan,
+    retreat_context,
+    retreat_sequence,
+)
 from ditf.plan._report import plan_report
 from ditf.plan._scenario import (
     BENCHMARK_KINDS,
@@ -28,6 +40,9 @@ __all__ = [
     "BENCHMARK_KINDS",
     "CHECKS",
     "DOMAINS",
+    "DOOR",
+    "MIN_CONCESSION",
+    "PLAIN",
     "Benchmark",
     "CounterpartEstimate",
     "CurvePoint",
@@ -41,8 +56,11 @@ __all__ = [
     "audit",
     "check_amount",
     "concession_script",
+    "concession_share",
     "plan",
     "plan_report",
     "plan_scenario_from_mapping",
     "require_clean",
+    "retreat_context",
+    "retreat_sequence",
 ]

@@ -48,14 +48,15 @@ def _beyond(plan: Plan) -> bool:
 
 def _absurd(plan: Plan) -> str | None:
     c = plan.contributions
-    penalty = -c.get("credibility", 0.0)
-    gain = c.get("reciprocity", 0.0) + c.get("contrast", 0.0)
+    anchor = c.get("anchoring", 0.0)  # past its reversal an anchor pushes away: a penalty
+    penalty = -c.get("credibility", 0.0) - min(anchor, 0.0)
+    gain = c.get("reciprocity", 0.0) + c.get("contrast", 0.0) + max(anchor, 0.0)
     if not (_beyond(plan) and penalty > gain):
         return None
     return (
         f"The opener ({_fmt(plan, plan.opener)}) reads as bad faith: the model's credibility "
         f"penalty ({100 * penalty:.1f} points of P(yes) to the fallback) outweighs what "
-        f"reciprocity and contrast add ({100 * gain:.1f} points). Open within "
+        f"reciprocity, contrast and anchoring add ({100 * gain:.1f} points). Open within "
         f"{plan.opener_basis.name} ({_fmt(plan, plan.defensible_limit)})."
     )
 

@@ -18,7 +18,10 @@ from ditf._validation import check_int_range, check_probability
 from ditf.model import Context, FitResult, Sequence, load_model, predict, predict_draws
 from ditf.plan._scenario import Benchmark, PlanScenario
 
-__all__ = ["CurvePoint", "Estimate", "Plan", "TimingPoint", "plan"]
+__all__ = [
+    "DOOR", "MIN_CONCESSION", "PLAIN", "CurvePoint", "Estimate", "Plan", "TimingPoint",
+    "concession_share", "plan", "retreat_context", "retreat_sequence",
+]  # fmt: skip
 
 #: Openers on the curve, spaced evenly in log cost (the model's scale).
 CURVE_POINTS = 40
@@ -28,6 +31,13 @@ CURVE_REACH = 3.0
 TIMING_HOURS = (0.0, 0.5, 4.0, 24.0, 168.0)
 #: A foot-in-the-door comparison asks first for this fraction of the fallback's cost.
 FOOT_FRACTION = 0.1
+#: The smallest retreat that counts as a concession: giving up 10% of what the opener asks
+#: beyond the reference (log ratio ln(1/0.9) = 0.105). Below it the fitted reciprocity lift
+#: is under a tenth of its maximum (saturation ~0.95: 0.105 / (0.105 + 0.95) = 10%), and
+#: concession size drives the effect (Feeley et al., 2016, r = .35-.68): a smaller move is a
+#: plain request, and is named so.
+MIN_CONCESSION = 0.10
+DOOR, PLAIN = "door-in-the-face", "plain request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +90,13 @@ class Plan:
         The same with the second fallback.
     direct : Estimate
         The target asked alone (your estimate of the counterpart; no model uncertainty).
+    fallback_direct : Estimate
+        The fallback asked alone: the like-for-like comparison for the sequence.
+    recommendation : str
+        ``"door-in-the-face"``, or ``"plain request"`` when the retreat is below
+        :data:`MIN_CONCESSION`, a plain ask is worth more, or the audit blocks the technique.
+    why : str
+        One sentence saying why, when the recommendation is a plain request ("" otherwise).
     foot_in_the_door : Estimate
         A small request first, then the fallback.
     p_fallback_alone, p_fallback_after : float
@@ -114,6 +131,7 @@ class Plan:
     sequence: Estimate
     with_second: Estimate | None
     direct: Estimate
+    fallback_direct: Estimate
     foot_in_the_door: Estimate
     p_fallback_alone: float
     p_fallback_after: float
@@ -127,11 +145,39 @@ class Plan:
     chosen_by_you: bool
     level: float
     findings: tuple[object, ...] = ()
+    recommendation: str = DOOR
+    why: str = ""
 
     @property
     def blocking(self) -> bool:
         """Whether any audit finding blocks the plan."""
         return any(getattr(f, "severity", "") == "blocking" for f in self.findings)
+
+
+def retreat_sequence(s: PlanScenario, opener: float, fallback: float, delay: float) -> Sequence:
+    """The model's view of an opener and a retreat in scenario ``s``, in cost units."""
+    return Sequence.door_in_the_face(
+        opener=s.cost(opener),
+        target=s.cost(fallback),
+        unit=s.unit,
+        delay_hours=delay,
+        other_requester=not s.retreat_by_same_person,
+        prosocial=s.info.prosocial,
+    )
+
+
+def retreat_context(s: PlanScenario, fallback: float, retreats: int) -> Context:
+    """The model's context of a retreat to ``fallback``: your estimate pins the baseline.
+
+    Amounts negotiated between two parties (price-like domains) anchor: the opener pulls the
+    counterpart's limit (the model's anchoring mechanism); favours asked of a person do not.
+    """
+    return Context(
+        baseline=s.baseline(fallback),
+        plausible_max=s.cost(s.opener_basis.value),
+        prior_retreats=retreats,
+        negotiation=s.info.price_like,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,24 +192,12 @@ class _Setup:
     prior_retreats: int
 
     def context(self, fallback: float, retreats: int | None = None) -> Context:
-        s = self.scenario
-        return Context(
-            baseline=s.baseline(fallback),
-            plausible_max=s.cost(s.boldest_benchmark.value),
-            prior_retreats=self.prior_retreats if retreats is None else retreats,
-            negotiation=s.info.price_like,
-        )
+        retreats = self.prior_retreats if retreats is None else retreats
+        return retreat_context(self.scenario, fallback, retreats)
 
     def retreat(self, opener: float, fallback: float, delay: float | None = None) -> Sequence:
         s = self.scenario
-        return Sequence.door_in_the_face(
-            opener=s.cost(opener),
-            target=s.cost(fallback),
-            unit=s.unit,
-            delay_hours=s.delay_hours if delay is None else delay,
-            other_requester=not s.retreat_by_same_person,
-            prosocial=s.info.prosocial,
-        )
+        return retreat_sequence(s, opener, fallback, s.delay_hours if delay is None else delay)
 
     def draws(
         self, cells: list[tuple[Sequence, Context]], firsts: list[float] | None = None
@@ -251,7 +285,44 @@ def plan(
     # A fallback that leaves room for a defensible opener beats one that does not.
     fallback, chosen = max(((f, _best(c)) for f, c in curves.items()), key=lambda i: i[1][1:])
     result = _assemble(setup, chosen[0], fallback, curves[fallback])
-    return dataclasses.replace(result, findings=audit(result))
+    result = dataclasses.replace(result, findings=audit(result))
+    why = _why_plain(result)
+    return dataclasses.replace(result, recommendation=PLAIN if why else DOOR, why=why)
+
+
+def concession_share(s: PlanScenario, opener: float, fallback: float) -> float:
+    """The share of what the opener asks beyond the reference that the retreat gives up."""
+    return 1.0 - s.cost(fallback) / s.cost(opener)
+
+
+def _why_plain(p: Plan) -> str:
+    """One sentence on why a plain request is recommended; "" when the technique is."""
+    s = p.scenario
+    share = concession_share(s, p.opener, p.fallback)
+    blocking = [f for f in p.findings if getattr(f, "severity", "") == "blocking"]
+    if blocking:
+        title = str(getattr(blocking[0], "title", "")).lower()
+        return f"Ask plainly: the audit blocks the technique here ({title})."
+    if share < MIN_CONCESSION - 1e-12:
+        return (
+            f"Moving from {p.opener:,.6g} to {p.fallback:,.6g} {s.unit} gives up {share:.0%} of "
+            f"what the opener asks, under the {MIN_CONCESSION:.0%} that reads as a concession: "
+            "this is a plain request."
+        )
+    if not p.chosen_by_you and s.cost(p.opener) > s.cost(p.defensible_limit) * (1 + 1e-9):
+        return (
+            f"No opener within {p.opener_basis.name} ({p.defensible_limit:,.6g} {s.unit}) leaves "
+            f"room for a retreat of {MIN_CONCESSION:.0%} to {p.fallback:,.6g} {s.unit}: ask it "
+            "plainly, or find a benchmark that supports a bolder opener."
+        )
+    plain = max((p.direct, p.fallback_direct), key=lambda e: e.value)
+    if plain.value > p.sequence.value:
+        amount = s.target if plain is p.direct else p.fallback
+        return (
+            f"Ask {amount:,.6g} {s.unit} plainly: it is worth {plain.value:,.4g} beyond your "
+            f"BATNA, more than the best defensible opener and retreat ({p.sequence.value:,.4g})."
+        )
+    return ""
 
 
 def _fallback_candidates(s: PlanScenario) -> list[float]:
@@ -264,19 +335,23 @@ def _fallback_candidates(s: PlanScenario) -> list[float]:
 def _openers(s: PlanScenario, fallback: float) -> list[float]:
     if s.opener is not None:
         return [s.opener]
-    low = s.cost(fallback) * 1.02
-    limit = s.cost(s.boldest_benchmark.value)
+    # At or beyond the target, and far enough above the fallback to read as a concession.
+    low = max(s.cost(fallback) / (1.0 - MIN_CONCESSION), s.cost(s.target))
+    limit = s.cost(s.opener_basis.value)
     high = max(limit, low * 1.5) * CURVE_REACH
     if s.direction == "less":  # a price cannot fall below zero
         assert s.reference is not None
         high = min(high, s.reference * 0.98)
-    amounts = {s.boldest_benchmark.value}
+    amounts = {s.opener_basis.value}
     for c in np.geomspace(low, max(high, low), CURVE_POINTS):
         # Three significant figures: an opener a person would say out loud, unless rounding
-        # would carry it across the defensible limit.
-        rounded = float(f"{s.amount(c):.3g}")
-        amounts.add(rounded if (s.cost(rounded) <= limit) == (c <= limit) else s.amount(c))
-    return sorted((a for a in amounts if a > 0), key=s.cost)
+        # would carry it across the defensible limit or below the smallest concession.
+        exact = float(s.amount(c))
+        rounded = float(f"{exact:.3g}")
+        same_side = (s.cost(rounded) <= limit) == (c <= limit)
+        amounts.add(rounded if same_side and s.cost(rounded) >= low else exact)
+    floor = low * (1 - 1e-9)
+    return sorted((a for a in amounts if a > 0 and s.cost(a) >= floor), key=s.cost)
 
 
 def _values(
@@ -313,11 +388,11 @@ def _curves(setup: _Setup, fallbacks: list[float]) -> dict[float, tuple[CurvePoi
             "in your favour: a door-in-the-face opener is the larger request."
         )
     first_yes, agree, value = _values(setup, asks)
-    limit = s.cost(s.boldest_benchmark.value) * (1 + 1e-9)
+    limit = s.cost(s.opener_basis.value) * (1 + 1e-9)
     points = zip(asks, first_yes.mean(0), setup.estimates(agree, value), strict=True)
     curves: dict[float, list[CurvePoint]] = {f: [] for f in fallbacks}
     for (o, f), p_first, est in points:
-        curves[f].append(CurvePoint(o, float(p_first), est, s.cost(o) <= limit))
+        curves[f].append(CurvePoint(o, float(p_first), est, bool(s.cost(o) <= limit)))
     return {f: tuple(c) for f, c in curves.items() if c}
 
 
@@ -344,19 +419,18 @@ def _assemble(setup: _Setup, opener: float, fallback: float, curve: tuple[CurveP
     )  # fmt: skip
     _, agree, value = _values(setup, [(opener, fallback)] * len(TIMING_HOURS), list(TIMING_HOURS))
     second, with_second = _second_fallback(setup, opener, fallback)
-    direct_p = s.baseline(s.target)
-    direct_v = direct_p * s.gain(s.target)
     return Plan(
         scenario=s,
         opener=opener,
         fallback=fallback,
         second_fallback=second,
-        opener_basis=s.boldest_benchmark,
+        opener_basis=s.opener_basis,
         fallback_criterion=_criterion(s, fallback),
         second_criterion=None if second is None else _criterion(s, second),
         sequence=chosen.estimate,
         with_second=with_second,
-        direct=Estimate(direct_p, direct_p, direct_p, direct_v, direct_v, direct_v),
+        direct=_asked_alone(s, s.target),
+        fallback_direct=_asked_alone(s, fallback),
         foot_in_the_door=_foot(setup, fallback),
         p_fallback_alone=context.baseline,
         p_fallback_after=pred.p_sequence,
@@ -368,11 +442,17 @@ def _assemble(setup: _Setup, opener: float, fallback: float, curve: tuple[CurveP
             for d, e in zip(TIMING_HOURS, setup.estimates(agree, value), strict=True)
         ),
         contributions=pred.contributions,
-        defensible_limit=s.boldest_benchmark.value,
+        defensible_limit=s.opener_basis.value,
         prior_retreats=setup.prior_retreats,
         chosen_by_you=s.opener is not None or s.fallback is not None,
         level=setup.level,
     )
+
+
+def _asked_alone(s: PlanScenario, amount: float) -> Estimate:
+    """``amount`` asked alone, from your estimate of the counterpart (no model interval)."""
+    p, v = s.baseline(amount), s.baseline(amount) * s.gain(amount)
+    return Estimate(p, p, p, v, v, v)
 
 
 def _foot(setup: _Setup, fallback: float) -> Estimate:

@@ -8,7 +8,7 @@ from ditf.plan._audit import Finding
 from ditf.plan._planner import Estimate, Plan
 from ditf.plan._script import concession_script
 
-__all__ = ["plan_report"]
+__all__ = ["headline", "plan_report"]
 
 
 def _estimate(e: Estimate) -> dict[str, float]:
@@ -26,12 +26,36 @@ def _finding(f: object) -> dict[str, str]:
     }  # fmt: skip
 
 
+def _amount(plan: Plan, value: float) -> str:
+    return f"{value:,.6g} {plan.scenario.unit}"
+
+
+def headline(plan: Plan) -> str:
+    """The plan in one sentence, compared like for like.
+
+    The sequence is set against asking its final amount alone and against asking the target
+    alone, both from your estimate of the counterpart.
+    """
+    seq, same, target = plan.sequence, plan.fallback_direct, plan.direct
+    if plan.recommendation != "door-in-the-face":
+        return plan.why
+    odds = f"about {seq.p_yes:.0%} chance of agreement ({seq.p_lo:.0%}-{seq.p_hi:.0%})"
+    against = f"against {same.p_yes:.0%} for {_amount(plan, plan.fallback)} asked alone"
+    if plan.fallback != plan.scenario.target:
+        against += f" and {target.p_yes:.0%} for the target, {_amount(plan, plan.scenario.target)}"
+    return (
+        f"Open at {_amount(plan, plan.opener)}; retreat at once to "
+        f"{_amount(plan, plan.fallback)}: {odds}, {against}."
+    )
+
+
 def plan_report(plan: Plan) -> dict[str, Any]:
     """Everything in a plan as JSON-ready data, with the headline keys at the top level.
 
-    Keys include ``opener``, ``fallback``, ``p_yes_sequence``, ``p_yes_direct``,
-    ``expected_value_sequence``, ``expected_value_direct``, ``interval``, ``curve``,
-    ``findings``, ``script``, ``timing`` and ``contributions``.
+    Keys include ``headline``, ``recommendation``, ``why``, ``opener``, ``fallback``,
+    ``p_yes_sequence``, ``p_yes_direct`` (the target asked alone), ``p_yes_fallback_direct``
+    (the same final amount asked alone), the matching ``expected_value_*``, ``interval``,
+    ``curve``, ``findings``, ``script``, ``timing`` and ``contributions``.
 
     Examples
     --------
@@ -48,6 +72,9 @@ def plan_report(plan: Plan) -> dict[str, Any]:
     seq, direct = plan.sequence, plan.direct
     crit = plan.fallback_criterion
     return {
+        "headline": headline(plan),
+        "recommendation": plan.recommendation,
+        "why": plan.why,
         "domain": s.domain,
         "title": s.title,
         "unit": s.unit,
@@ -57,8 +84,10 @@ def plan_report(plan: Plan) -> dict[str, Any]:
         "second_fallback": plan.second_fallback,
         "p_yes_sequence": seq.p_yes,
         "p_yes_direct": direct.p_yes,
+        "p_yes_fallback_direct": plan.fallback_direct.p_yes,
         "expected_value_sequence": seq.value,
         "expected_value_direct": direct.value,
+        "expected_value_fallback_direct": plan.fallback_direct.value,
         "interval": {
             "level": plan.level,
             "p_yes_sequence": [seq.p_lo, seq.p_hi],
@@ -72,6 +101,7 @@ def plan_report(plan: Plan) -> dict[str, Any]:
         "defensible_limit": plan.defensible_limit,
         "with_second_fallback": None if plan.with_second is None else _estimate(plan.with_second),
         "direct": _estimate(direct),
+        "fallback_direct": _estimate(plan.fallback_direct),
         "foot_in_the_door": _estimate(plan.foot_in_the_door),
         "sequence": _estimate(seq),
         "curve": [

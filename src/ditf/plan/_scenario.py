@@ -216,6 +216,10 @@ class PlanScenario(Directional):
         Honesty declarations about the counterpart's position.
     opener, fallback : float, optional
         A plan of your own to evaluate and audit instead of the recommended one.
+    listed : bool, default False
+        The opener is a real offer that exists and that you honour (a premium tier, a
+        published list price): an honest opener wherever it lies, so it sets the edge of the
+        defensible range when it is bolder than every benchmark. Needs ``opener``.
     title : str, default ""
         A label for reports.
     """
@@ -237,6 +241,7 @@ class PlanScenario(Directional):
     power_asymmetry: bool = False
     opener: float | None = None
     fallback: float | None = None
+    listed: bool = False
     title: str = ""
 
     def __post_init__(self) -> None:
@@ -262,6 +267,12 @@ class PlanScenario(Directional):
             )
         if not isinstance(self.counterpart, CounterpartEstimate):
             raise InvalidParameterError("'counterpart' must be a CounterpartEstimate.")
+        check_type(self.listed, "listed", "scenario", bool, "true or false")
+        if self.listed and self.opener is None:
+            raise InvalidParameterError(
+                "listed = true says the opener is a real, listed offer, but the scenario gives "
+                "no opener. Add opener = <the listed amount>, or drop listed."
+            )
         self._check_order()
         object.__setattr__(self, "reference", self._reference())
 
@@ -290,6 +301,14 @@ class PlanScenario(Directional):
         """The benchmark most favourable to you: the edge of the defensible range."""
         return max(self.benchmarks, key=lambda b: self.sign * b.value)
 
+    @property
+    def opener_basis(self) -> Benchmark:
+        """What makes an opener defensible: the boldest benchmark, or a bolder listed opener."""
+        bold = self.boldest_benchmark
+        if self.listed and self.opener is not None and self.better(self.opener, bold.value):
+            return Benchmark(name="your listed offer", kind="precedent", value=self.opener)
+        return bold
+
     # ------------------------------------------------------------------ validation
 
     def _check_order(self) -> None:
@@ -305,12 +324,14 @@ class PlanScenario(Directional):
                 f"minimum ({self.minimum:g}) is worse than batna ({self.batna:g}): you would "
                 "accept a deal worse than walking away. Set the minimum at least at your BATNA."
             )
-        market = {b.kind: b.value for b in self.benchmarks if b.kind.startswith("market")}
-        values = [market[k] for k in ("market-low", "market-median", "market-high") if k in market]
-        if values != sorted(values):
+        kinds = ("market-low", "market-median", "market-high")
+        market = [(kinds.index(b.kind), b.value) for b in self.benchmarks if b.kind in kinds]
+        # Every pair, not one value per kind: a second market-high below market-low is caught
+        # wherever it is listed.
+        if any(i < j and v > w for i, v in market for j, w in market):
             raise InvalidParameterError(
                 "benchmarks are out of order: market-low <= market-median <= market-high is "
-                f"required; got {', '.join(f'{k} {v:g}' for k, v in market.items())}. "
+                f"required; got {', '.join(f'{kinds[i]} {v:g}' for i, v in market)}. "
                 "Check the values or their kinds."
             )
 
@@ -361,7 +382,7 @@ def check_amount(value: Any, name: str) -> float:
 
 _TOP_KEYS = {
     "domain", "title", "unit", "direction", "target", "minimum", "batna", "reference",
-    "delay_hours", "retreat_by", "explanation", "opener", "fallback", "benchmarks",
+    "delay_hours", "retreat_by", "explanation", "opener", "fallback", "listed", "benchmarks",
     "counterpart", "honesty",
 }  # fmt: skip
 _REQUIRED = ("domain", "target", "minimum", "batna", "benchmarks", "counterpart")
@@ -425,6 +446,7 @@ def plan_scenario_from_mapping(data: dict[str, Any]) -> PlanScenario:
         explanation=_text(data, "explanation"),
         opener=data.get("opener"),
         fallback=data.get("fallback"),
+        listed=data.get("listed", False),
         benchmarks=tuple(_benchmark(b) for b in benchmarks),
         counterpart=CounterpartEstimate(**counterpart),
         **{k: _flag(honesty, k) for k in sorted(honesty)},

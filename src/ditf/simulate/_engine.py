@@ -15,8 +15,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from ditf.model import Context, Mechanisms, ModelParams, ParamArrays, Sequence
-from ditf.model._mechanisms import follow_through, lifts
-from ditf.model._probability import NO, NOT_ASKED, YES, step_features
+from ditf.model.mechanisms import NO, NOT_ASKED, YES, follow_through, lifts, step_features
 
 #: Digits of a person's answer code, one per step.
 _NOT_ASKED, _NO, _YES = 0, 1, 2

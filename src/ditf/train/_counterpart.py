@@ -17,7 +17,7 @@ import numpy as np
 
 from ditf._types import BoolArray, FloatArray
 from ditf.model import Context, Sequence, predict_draws
-from ditf.plan import PlanScenario
+from ditf.plan import PlanScenario, retreat_context, retreat_sequence
 from ditf.train._choice import Choice
 
 __all__ = ["Answers", "answers_from", "sample_answers", "sequence_cell"]
@@ -66,20 +66,11 @@ class Answers:
 def sequence_cell(
     scenario: PlanScenario, opener: float, fallback: float, delay_hours: float, retreats: int
 ) -> tuple[Sequence, Context]:
-    """The model's view of a retreat, built as the planner builds it."""
-    seq = Sequence.door_in_the_face(
-        opener=scenario.cost(opener),
-        target=scenario.cost(fallback),
-        unit=scenario.unit,
-        delay_hours=delay_hours,
-        prosocial=scenario.info.prosocial,
+    """The model's view of a retreat, built by the planner's own functions."""
+    return (
+        retreat_sequence(scenario, opener, fallback, delay_hours),
+        retreat_context(scenario, fallback, retreats),
     )
-    context = Context(
-        baseline=scenario.baseline(fallback),
-        plausible_max=scenario.cost(scenario.boldest_benchmark.value),
-        prior_retreats=retreats,
-    )
-    return seq, context
 
 
 def sample_answers(
