@@ -6,13 +6,14 @@ functions take them as arguments.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ditf._errors import InvalidParameterError
-from ditf._validation import check_int_range, check_type
+from ditf._validation import check_int_range, check_positive, check_type
 
 __all__ = ["Settings"]
 
@@ -23,6 +24,11 @@ _WEB_CAPS = (
 )  # fmt: skip
 #: Fields read as positive integers from ``DITF_<FIELD>``.
 _INTEGERS = ("max_population", "max_sweep_runs", "max_responses", "port", "workers", *_WEB_CAPS)
+#: Caps on the size of one input, shared by the CLI, the journal and the web (positive
+#: integers, read from ``DITF_<FIELD>``).
+_INPUT_CAPS = ("max_requests", "max_episodes", "max_benchmarks", "max_steps")
+#: Fields read as positive finite numbers from ``DITF_<FIELD>``.
+_NUMBERS = ("max_amount", "max_delay_hours")
 #: Fields read as text, and their variables; an empty value counts as unset. ``DITF_DB`` is
 #: the variable the journal commands read too.
 _TEXTS = {
@@ -77,6 +83,21 @@ class Settings:
         Key of the web forms' CSRF tokens, at least 16 characters; default: random per
         process. ``ditf serve --workers N`` sets one shared by its processes. Env:
         ``DITF_WEB_SECRET``. Never shown in ``repr``.
+    max_amount : float
+        Largest amount (opener, fallback, target, outcome value, benchmark) any input may
+        carry, in its own unit; the CLI, the journal and the web refuse more.
+        Env: ``DITF_MAX_AMOUNT``.
+    max_delay_hours : float
+        Longest delay between a refusal and the retreat, in hours (the model's limit).
+        Env: ``DITF_MAX_DELAY_HOURS``.
+    max_requests : int
+        Most requests one ``defend`` case may list. Env: ``DITF_MAX_REQUESTS``.
+    max_episodes : int
+        Most earlier episodes one ``defend`` case may list. Env: ``DITF_MAX_EPISODES``.
+    max_benchmarks : int
+        Most benchmarks one plan or defend scenario may list. Env: ``DITF_MAX_BENCHMARKS``.
+    max_steps : int
+        Most steps one ``predict`` sequence may have. Env: ``DITF_MAX_STEPS``.
 
     Raises
     ------
@@ -105,6 +126,24 @@ class Settings:
     web_max_upload_bytes: int = 1_000_000
     workers: int = 1
     web_secret: str | None = field(default=None, repr=False)
+    # The web has capped amounts at 1e12 from the start: beyond any salary, price or
+    # settlement, and far below where float arithmetic on amounts loses whole units.
+    max_amount: float = 1e12
+    # The model's delay term is flat long before a century (1e6 hours).
+    max_delay_hours: float = 1e6
+    # Recognition compares the requests and the pressure model simulates each one, so the
+    # work grows faster than linearly (300 requests ran past 5 minutes; 10,000 asked for
+    # 114 GiB). 20 requests (the web's cap) take about 2 s on one core: no real exchange
+    # has more rounds before a decision.
+    max_requests: int = 20
+    # Each earlier episode is scored like a case of its own, and it is the web's cap.
+    max_episodes: int = 50
+    # Every benchmark in range becomes a fallback candidate the planner evaluates: 50 in
+    # range take about 1 s (1,000 took 32 s); no one brings more than a handful.
+    max_benchmarks: int = 50
+    # Prediction integrates over every step's history: 10 steps take about 1 s (999 ran
+    # past a minute); a sequence of more than a few requests is not door-in-the-face.
+    max_steps: int = 10
 
     def __post_init__(self) -> None:
         check_type(self.host, "host", "Settings", str, "a non-empty string")
@@ -117,6 +156,10 @@ class Settings:
         for name in _WEB_CAPS:
             check_int_range(getattr(self, name), name, "Settings", 1)
         check_int_range(self.workers, "workers", "Settings", 1, MAX_WORKERS)
+        for name in _INPUT_CAPS:
+            check_int_range(getattr(self, name), name, "Settings", 1)
+        for name in _NUMBERS:
+            check_positive(getattr(self, name), name, "Settings")
         if self.web_secret is not None:
             if not isinstance(self.web_secret, str):
                 check_type(None, "web_secret", "Settings", str, "a string")  # never echo it
@@ -150,7 +193,10 @@ class Settings:
         >>> Settings.from_env(s.to_env()) == s
         True
         """
-        env = {f"DITF_{name.upper()}": str(getattr(self, name)) for name in _INTEGERS}
+        env = {
+            f"DITF_{name.upper()}": repr(getattr(self, name))
+            for name in (*_INTEGERS, *_INPUT_CAPS, *_NUMBERS)
+        }
         for name, key in _TEXTS.items():
             value = getattr(self, name)
             if value is not None:
@@ -164,11 +210,13 @@ class Settings:
         Raises
         ------
         InvalidParameterError
-            If a numeric variable is not a positive integer, or a value is out of range.
+            If a count variable is not a positive integer, an amount variable
+            (``DITF_MAX_AMOUNT``, ``DITF_MAX_DELAY_HOURS``) not a positive finite number, or
+            a value is out of range.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        for name in _INTEGERS:
+        for name in (*_INTEGERS, *_INPUT_CAPS):
             key = f"DITF_{name.upper()}"
             if key in env:
                 try:
@@ -181,6 +229,19 @@ class Settings:
                         f"Got {env[key]!r} instead."
                     )
                 values[name] = number
+        for name in _NUMBERS:
+            key = f"DITF_{name.upper()}"
+            if key in env:
+                try:
+                    real = float(env[key])
+                except ValueError:
+                    real = -1.0
+                if not (math.isfinite(real) and real > 0) or "_" in env[key]:
+                    raise InvalidParameterError(
+                        f"The environment variable {key} must be a positive finite number "
+                        f"such as 1e12. Got {env[key]!r} instead."
+                    )
+                values[name] = real
         for name, key in _TEXTS.items():
             text = env.get(key, "").strip()
             if text:
