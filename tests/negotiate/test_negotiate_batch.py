@@ -198,7 +198,7 @@ def test_a_traced_negotiation_records_messages_and_model_terms():
     deal = negotiate(single(), "door_in_the_face", "human", rng=1)
     human = [m for m in deal.moves if m.side == "counterpart"]
     assert human[0].lifts is not None and set(human[0].lifts) == {
-        "reciprocity", "contrast", "consistency", "credibility"}  # fmt: skip
+        "reciprocity", "contrast", "consistency", "credibility", "anchoring"}  # fmt: skip
     assert human[0].p_yes == 0.0  # the opener is beyond its limit
     assert human[1].p_yes is not None and 0 < human[1].p_yes < 1
     assert human[1].lifts["reciprocity"] > 0  # the retreat is a concession

@@ -34,6 +34,17 @@ N_SE = 4.0
 SELECTION = 0.003
 
 
+# The model checks compare answers with ditf.simulate, whose Cialdini scenario is a favour,
+# not a negotiation over an amount: there the opener pulls nothing. The factory pins the
+# counterpart's limit at the target so that every answer is the model's; the anchoring pull
+# would move that limit (and the counter-offers), so these checks switch it off. Anchoring
+# has its own tests below and in test_anchoring.py.
+def answering(**spec):
+    """A counterpart whose every answer is the model's (no anchoring pull of its limit)."""
+    mechanisms = spec.pop("mechanisms", Mechanisms())
+    return HumanCounterpart(mechanisms=dataclasses.replace(mechanisms, anchoring=False), **spec)
+
+
 def close(a: float, b: float, n_a: int, n_b: int) -> bool:
     p = (a + b) / 2
     se = math.sqrt(p * (1 - p) * (1 / n_a + 1 / n_b))
@@ -85,13 +96,13 @@ def test_counterpart_needs_the_requesters_target_as_reference():
 
 
 def test_a_direct_ask_is_accepted_at_the_baseline_rate():
-    result = negotiate_batch(QUICK, "direct_ask", HumanCounterpart(), n=N, rng=1)
+    result = negotiate_batch(QUICK, "direct_ask", answering(), n=N, rng=1)
     first = (result.agreed & (result.rounds == 1)).mean()
     assert close(first, 0.167, N, 10**9)
 
 
 def test_the_retreat_is_won_as_often_as_the_simulated_population_says_yes():
-    result = negotiate_batch(QUICK, "door_in_the_face", HumanCounterpart(), n=N, rng=2)
+    result = negotiate_batch(QUICK, "door_in_the_face", answering(), n=N, rng=2)
     accepted, walked = retreat_round(result)
     sim = simulate(Scenario(), conditions=["door_in_the_face"], n_people=200_000, rng=3)
     expected = sim.target("door_in_the_face").p_yes
@@ -101,7 +112,7 @@ def test_the_retreat_is_won_as_often_as_the_simulated_population_says_yes():
 
 
 def test_habituation_second_episode_matches_the_simulated_second_episode():
-    result = negotiate_batch(QUICK, "door_in_the_face", HumanCounterpart(), n=N,
+    result = negotiate_batch(QUICK, "door_in_the_face", answering(), n=N,
                              episodes=2, rng=4)  # fmt: skip
     sim = simulate(Scenario(), conditions=["door_in_the_face"], n_people=200_000, episodes=2,
                    rng=5)  # fmt: skip
@@ -112,15 +123,15 @@ def test_habituation_second_episode_matches_the_simulated_second_episode():
 
 
 def test_prior_retreats_wear_off_reciprocity():
-    fresh = negotiate_batch(QUICK, "door_in_the_face", HumanCounterpart(), n=N, rng=6)
-    seen = negotiate_batch(QUICK, "door_in_the_face", HumanCounterpart(prior_retreats=3),
+    fresh = negotiate_batch(QUICK, "door_in_the_face", answering(), n=N, rng=6)
+    seen = negotiate_batch(QUICK, "door_in_the_face", answering(prior_retreats=3),
                            n=N, rng=6)  # fmt: skip
     assert retreat_round(seen)[0] < retreat_round(fresh)[0] - 0.02
 
 
 def test_an_insulting_opener_makes_exactly_the_penalised_yeses_walk_away():
     problem = cialdini(plausible_max=20, rounds=3)
-    result = negotiate_batch(problem, "door_in_the_face", HumanCounterpart(), n=N, rng=7)
+    result = negotiate_batch(problem, "door_in_the_face", answering(), n=N, rng=7)
     accepted, walked = retreat_round(result)
     sims = {
         mech: simulate(Scenario(plausible_max=20), conditions=["door_in_the_face"],
@@ -132,22 +143,22 @@ def test_an_insulting_opener_makes_exactly_the_penalised_yeses_walk_away():
     assert close(walked, without - with_penalty, N, 200_000)
     assert walked > 0.05
     calm = negotiate_batch(problem, "door_in_the_face",
-                           HumanCounterpart(mechanisms=Mechanisms().without("credibility")),
+                           answering(mechanisms=Mechanisms().without("credibility")),
                            n=2000, rng=7)  # fmt: skip
     assert not calm.walked.any()
 
 
 def test_switching_reciprocity_off_lowers_the_retreats_success():
-    on = negotiate_batch(QUICK, "door_in_the_face", HumanCounterpart(), n=N, rng=9)
+    on = negotiate_batch(QUICK, "door_in_the_face", answering(), n=N, rng=9)
     off = negotiate_batch(QUICK, "door_in_the_face",
-                          HumanCounterpart(mechanisms=Mechanisms().without("reciprocity")),
+                          answering(mechanisms=Mechanisms().without("reciprocity")),
                           n=N, rng=9)  # fmt: skip
     assert retreat_round(off)[0] < retreat_round(on)[0] - 0.03
 
 
 def test_custom_parameters_are_used():
     params = dataclasses.replace(load_model().params, reciprocity=0.0, contrast=0.0)
-    result = negotiate_batch(QUICK, "door_in_the_face", HumanCounterpart(params=params),
+    result = negotiate_batch(QUICK, "door_in_the_face", answering(params=params),
                              n=N, rng=10)  # fmt: skip
     sim = simulate(Scenario(), conditions=["door_in_the_face"], n_people=200_000,
                    params=params, rng=11)  # fmt: skip
@@ -159,7 +170,7 @@ def test_a_repeated_offer_is_not_a_new_request():
     # The counterpart never offers the 2 hours itself (it gains nothing there), so a requester
     # who holds the target gets answers only when it changes its offer: at the retreat.
     problem = cialdini(rounds=30)
-    result = negotiate_batch(problem, "door_in_the_face", HumanCounterpart(), n=2000, rng=12)
+    result = negotiate_batch(problem, "door_in_the_face", answering(), n=2000, rng=12)
     assert set(result.rounds[result.agreed].tolist()) == {2}
     assert (result.rounds[~result.agreed & ~result.walked] == 30).all()
 

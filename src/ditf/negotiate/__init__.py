@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+from ditf.negotiate._anchoring import FirstOfferAssociation, first_offer_association
 from ditf.negotiate._batch import COUNTERPARTS, BatchResult, make_counterpart, negotiate_batch
 from ditf.negotiate._counterpart import HumanCounterpart
 from ditf.negotiate._interop import (
@@ -50,6 +51,7 @@ __all__ = [
     "BatchResult",
     "DirectAsk",
     "DoorInTheFace",
+    "FirstOfferAssociation",
     "HumanCounterpart",
     "Issue",
     "Move",
@@ -63,6 +65,7 @@ __all__ = [
     "TournamentResult",
     "TournamentRow",
     "WinWin",
+    "first_offer_association",
     "make_counterpart",
     "make_strategy",
     "negmas_classes",

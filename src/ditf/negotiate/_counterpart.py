@@ -4,7 +4,7 @@ Each requester offer is a request in the model's sense: its cost to the counterp
 of its utility range it would give up, and the counterpart says yes when
 ``z0 - b ln(c / c_ref) + theta + lifts + e > 0`` (``docs/model.md``), with a stable willingness
 ``theta`` per counterpart and fresh noise ``e`` for each new offer. The lifts are the model's
-own mechanisms, computed by :func:`ditf.model._mechanisms.lifts` from the offer history:
+own mechanisms, computed by :func:`ditf.model.mechanisms.lifts` from the offer history:
 
 * reciprocity: a concession by the requester (its offer costs less than its previous, refused
   one) lifts acceptance, saturating in the concession's log ratio, decaying with the hours
@@ -13,8 +13,8 @@ own mechanisms, computed by :func:`ditf.model._mechanisms.lifts` from the offer 
 * contrast: the largest earlier ask is an anchor that makes later asks look smaller;
 * consistency: having just refused lowers the next answer;
 * credibility: once the requester has asked beyond the plausible maximum, a bad-faith penalty
-  applies. A counterpart whose yes that penalty turns into a no walks away (it would have
-  agreed but for the insult).
+  applies. A counterpart whose yes that penalty (with the reversed pull of an offending
+  opener, below) turns into a no walks away (it would have agreed but for the insult).
 
 Around the model sit two pieces of bargaining logic, each with one stated assumption:
 
@@ -26,22 +26,39 @@ Around the model sit two pieces of bargaining logic, each with one stated assump
   likelihood ``1 / (p - rho + 1)`` for ``rho <= k``. A large concession therefore reads as a
   requester with room to spare; holding firm reads as being near its limit.
 * Counter-offers. The counterpart counters with the offer that maximises its expected surplus,
-  ``P(rho <= x) * (c_res - x)`` (Raiffa, 1982), and the opener anchors it: the model's contrast
-  lift ``C``, converted to cost units through the cost sensitivity ``b``, scales the counter by
-  ``exp(C / b)`` (a larger earlier ask makes giving more feel smaller). Counters never retract,
-  never pass the counterpart's reservation, and any requester offer at or below the counter is
-  accepted.
+  ``P(rho <= x) * (L - x)`` against its (anchored) limit ``L`` (Raiffa, 1982). Counters never
+  retract, never pass that limit nor the requester's current offer, and any requester offer at
+  or below the counter is accepted.
 
-Hard rule: an offer below the counterpart's reservation value is never accepted. A repeated
+Anchoring (Galinsky & Mussweiler, 2001): in a negotiation over an amount the requester's
+largest ask ``A`` pulls the counterpart's limit, its reservation cost ``L`` (the most it is
+willing to give), toward it, by the model's one anchoring function
+:func:`ditf.model.mechanisms.anchor_pull`. Distances are in log cost, converted to the model's
+latent units through the cost sensitivity ``b``: the anchored limit ``L'`` solves
+``ln L' - ln L = anchor_pull(b (ln A - ln L')) / b``, the fixed point at which a share
+``anchoring`` of the way from ``L`` to ``A`` is covered (insufficient adjustment: never past the
+ask itself; the distance saturates at ``anchor_cap``). Past the plausible maximum the pull
+weakens with the log excess, is cancelled at ``anchor_reversal`` and then pushes the limit
+down (the counterpart gives less). Its counter-offers follow the anchored limit, and the
+model's anchoring lift (the refused, larger ask just before, ``anchor_log``) enters each answer
+as it does in :func:`ditf.model.predict`. Bargaining is always over an amount, so anchoring
+applies in every negotiation; ``Mechanisms().without("anchoring")`` removes it.
+
+Hard rule: an offer beyond the counterpart's (anchored) limit is never accepted. A repeated
 offer is not a new request: it gets no fresh answer (only the belief and the counter move).
 
 References
 ----------
 Cialdini, R. B., et al. (1975). JPSP, 31(2), 206-215. (reciprocal concessions, contrast)
 Even-Chen, M., Yinon, Y., & Bizman, A. (1978). EJSP, 8(1), 135-140. (absurd openers backfire)
+Schweinsberg, M., Ku, G., Wang, C. S., & Pillutla, M. M. (2012). Starting high and ending
+    with nothing: The role of anchors and power in negotiations. JESP, 48(1), 226-231.
+    (extreme openers backfire: impasse)
 Raiffa, H. (1982). The Art and Science of Negotiation. Harvard University Press. (expected
     surplus of an offer under uncertainty about the other side's reservation price)
-Galinsky, A. D., & Mussweiler, T. (2001). First offers as anchors. JPSP, 81(4), 657-669.
+Galinsky, A. D., & Mussweiler, T. (2001). First offers as anchors: The role of
+    perspective-taking and negotiator focus. JPSP, 81(4), 657-669. (first offers pull
+    the counterpart's limit and the settlement toward them)
 Zeng, D., & Sycara, K. (1998). Bayesian learning in negotiation. International Journal of
     Human-Computer Studies, 48(1), 125-141. (updating a belief about the reservation price)
 """
@@ -58,7 +75,7 @@ from ditf._errors import InvalidParameterError
 from ditf._types import BoolArray, FloatArray
 from ditf._validation import check_int_range, check_positive, check_probability, check_type
 from ditf.model import Mechanisms, ModelParams, ParamArrays, load_model
-from ditf.model._mechanisms import NO_ANSWER, REFUSED, StepFeatures, lifts
+from ditf.model.mechanisms import NO_ANSWER, REFUSED, StepFeatures, anchor_pull, lifts
 from ditf.negotiate._seat import IntArray, Seat
 from ditf.negotiate._strategies import Agent, Reply, Strategy
 from ditf.simulate import Scenario
@@ -72,6 +89,8 @@ DEFAULT_BASELINE = Scenario().baseline
 #: above it costs are pooled into this many equal bins (0.1% of the counterpart's range), finer
 #: than any concession a person would notice, so the belief stays small per negotiation.
 BELIEF_LEVELS = 1024
+#: Bisection steps for the anchored limit (the bracket is a few log units wide: far below 1e-9).
+_PULL_STEPS = 48
 #: Equal-cost tolerance: two utilities within float rounding are one level.
 _SAME = 1e-12
 _TINY = float(np.finfo(float).tiny)
@@ -201,7 +220,9 @@ class _HumanAgent:
         self.cost = np.clip(seat.cost(), 0.0, 1.0)
         self.levels = _Levels(seat)
         self.res_cost = (seat.u_max - seat.reservation) / (seat.u_max - seat.u_min)
-        self.res_level = self.levels.below(self.res_cost)
+        # The limit, pulled by the largest ask so far (before any ask: the reservation cost).
+        self.limit = self.res_cost.copy()
+        self.limit_level = self.levels.below(self.limit)
         # HumanCounterpart.agent has checked that the reference request costs something.
         self.log_ref = float(np.log(cast(float, seat.reference_cost)))
         top = len(self.levels.cost) - 1
@@ -233,11 +254,10 @@ class _HumanAgent:
             started & (cost < self.last_cost), np.log(np.maximum(self.last_cost, _TINY) / safe), 0
         )
         anchor = np.where(self.max_cost > cost, np.log(np.maximum(self.max_cost, _TINY) / safe), 0)
-        excess = np.zeros_like(cost)
-        if self.seat.plausible_cost is not None:
-            over = self.max_cost > self.seat.plausible_cost
-            ratio = np.maximum(self.max_cost, _TINY) / self.seat.plausible_cost
-            excess = np.where(over, np.log(ratio), 0.0)
+        excess = self._excess(self.max_cost)
+        # Anchoring's lift, as in the model: the refused, larger ask just before this one.
+        retreat = started & (self.last_cost > cost)
+        anchor_log = np.where(retreat, np.log(np.maximum(self.last_cost, _TINY) / safe), 0.0)
         return StepFeatures(
             concession=concession,
             retreat_delay=np.full_like(cost, hours),
@@ -247,25 +267,71 @@ class _HumanAgent:
             last_answer=np.where(started, float(REFUSED), float(NO_ANSWER)),
             excess=excess,
             prosocial=np.full_like(cost, float(self.seat.prosocial)),
-            anchor_log=np.zeros_like(cost),
+            anchor_log=anchor_log,
         )
+
+    def _excess(self, largest: FloatArray) -> FloatArray:
+        """Log excess of the largest ask over the plausible maximum (0 within it or unknown)."""
+        if self.seat.plausible_cost is None:
+            return np.zeros_like(largest)
+        ratio = np.maximum(largest, _TINY) / self.seat.plausible_cost
+        excess: FloatArray = np.where(largest > self.seat.plausible_cost, np.log(ratio), 0.0)
+        return excess
+
+    def anchored_limit(self, largest: FloatArray) -> FloatArray:
+        """The reservation cost pulled by the largest ask ``largest`` (module docstring).
+
+        Solves ``g(y) = y - ln L - anchor_pull(b (ln A - y)) / b = 0`` for ``y = ln L'`` by
+        bisection; ``g`` rises in ``y`` (the pull's slope is at most ``a / (1 - a) < 1`` in
+        latent units), so the root is unique. It lies at or below ``ln A`` (a pull never passes
+        the ask) and at most ``a / (1 - a) * anchor_cap / b`` below ``ln L`` (the largest push
+        past the reversal point).
+        """
+        if not self.mech.anchoring:
+            return self.res_cost
+        b = self.b
+        log_res = np.log(np.maximum(self.res_cost, _TINY))
+        log_ask = np.log(np.maximum(largest, _TINY))
+        excess = self._excess(largest)
+        # The largest push: the saturated distance at full reversal; doubled as a safe bracket.
+        most = 2.0 * float(np.max(anchor_pull(self.p, np.array([1e9])))) + 1.0
+        lo = log_res - most / b
+        hi = np.maximum(log_res, log_ask)
+        for _ in range(_PULL_STEPS):
+            mid = 0.5 * (lo + hi)
+            pull = anchor_pull(self.p, b * (log_ask - mid), excess).ravel() / b
+            above = mid - log_res - pull > 0
+            lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
+        limit: FloatArray = np.minimum(np.exp(0.5 * (lo + hi)), 1.0)
+        # A limit nothing pulls stays exactly the reservation.
+        same = (largest <= self.res_cost) & (excess == 0)
+        return np.where(same, self.res_cost, limit)
 
     def respond(self, offer: IntArray, t: float, r: int) -> Reply:
         noise = self.gen.standard_normal(self.seat.n) * self.noise_sd
         cost = self.cost[offer]
         new = offer != self.last_offer
-        within = self.seat.own[offer] >= self.seat.reservation
+        raised = cost > self.max_cost
+        if raised.any():  # the ask on the table may be the largest yet: it pulls the limit
+            self.limit = np.where(raised, self.anchored_limit(cost), self.limit)
+            self.limit_level = self.levels.below(self.limit)
+        within = cost <= self.limit + _SAME
         terms = {k: v.ravel() for k, v in lifts(
             self.p, self.features(cost, r), self.mech, self.strength).items()}  # fmt: skip
         lift = terms["reciprocity"] + terms["contrast"] + terms["consistency"]
+        lift = lift + terms["anchoring"]
         penalty = terms["credibility"]
         base = self.z0 - self.b * (np.log(np.maximum(cost, _TINY)) - self.log_ref) + self.theta
         utility = base + lift + penalty + noise
         yes = new & within & (utility > 0)
         own_counter = (self.counter >= 0) & (self.levels.of[offer] <= self.counter)
         accept = within & (yes | own_counter)
-        walk = new & within & ~accept & (penalty < 0) & (utility - penalty > 0)
-        self._record(offer, cost, new, r, base + lift + penalty, terms)
+        # The insult: the bad-faith penalty, and the opener's pull once it has reversed. A
+        # counterpart who would have said yes without it (within its limit unpushed) walks away.
+        insult = penalty + np.minimum(terms["anchoring"], 0.0)
+        unpushed = cost <= np.maximum(self.limit, self.res_cost) + _SAME
+        walk = new & unpushed & ~accept & (insult < 0) & (utility - insult > 0)
+        self._record(offer, cost, new, r, base + lift + penalty, terms, within)
         self.note = self._explain(bool(accept[0]), bool(walk[0]), bool(within[0]))
         return Reply(accept, walk)
 
@@ -277,13 +343,14 @@ class _HumanAgent:
         r: int,
         index: FloatArray,
         terms: dict[str, FloatArray],
+        within: BoolArray,
     ) -> None:
         """Update memory and belief after an offer (its lifts were computed before this)."""
         started = self.last_offer >= 0
         retreat = new & started & (cost < self.last_cost)
         # For transcripts: this person's P(yes) to a new offer given their willingness.
         p_yes = float(ndtr(index[0] / self.noise_sd)) if new[0] else float("nan")
-        p_yes = p_yes if self.seat.own[offer[0]] >= self.seat.reservation[0] else 0.0
+        p_yes = p_yes if within[0] else 0.0
         self.info = {"p_yes": p_yes} | {k: float(v[0]) for k, v in terms.items()}
         level = self.levels.of[offer]
         self._update_belief(level, started)
@@ -309,47 +376,24 @@ class _HumanAgent:
 
     def propose(self, t: float, r: int) -> IntArray:
         belief = self.belief
-        # Only levels up to its reservation can be offered: the expected surplus of a counter at
-        # level x is P(rho <= x) * (c_res - x).
-        top = int(self.res_level.max()) + 1
+        # Only levels up to its (anchored) limit L can be offered: the expected surplus of a
+        # counter at level x is P(rho <= x) * (L - x).
+        limit = self.limit
+        top = int(self.limit_level.max()) + 1
         cdf = np.cumsum(belief[:, :top], axis=1) / belief.sum(axis=1, keepdims=True)
-        surplus = self.res_cost[:, None] - self.levels.cost[None, :top]
+        surplus = limit[:, None] - self.levels.cost[None, :top]
         value = np.where(surplus >= -_SAME, cdf * surplus, -np.inf)
         best = np.argmax(value, axis=1)
         # Believing no deal is possible, it names its limit.
-        best = np.where(value[np.arange(len(best)), best] > 0, best, self.res_level)
-        anchored = self._anchored(self.levels.cost[best], r)
+        best = np.where(value[np.arange(len(best)), best] > 0, best, self.limit_level)
         # Never more than its limit, nor more than the requester is asking for right now.
         started = self.last_offer >= 0
-        cap = np.where(started, np.minimum(self.res_cost, self.last_cost), self.res_cost)
-        level = np.minimum(self.levels.below(np.minimum(anchored, cap)), self.res_level)
+        cap = np.where(started, np.minimum(limit, self.last_cost), limit)
+        level = np.minimum(np.minimum(best, self.levels.below(cap)), self.limit_level)
         self.counter = np.maximum(self.counter, level)
         offer: IntArray = self.levels.top[self.counter]
         self.note = f"I could do {self.seat.describe(int(offer[0]))}."
         return offer
-
-    def _anchored(self, cost: FloatArray, r: int) -> FloatArray:
-        """The counter scaled up by the contrast lift of the largest ask (in cost units)."""
-        if not self.mech.contrast:
-            return cost
-        safe = np.maximum(cost, _TINY)
-        zero = np.zeros_like(cost)
-        features = StepFeatures(
-            concession=zero,
-            retreat_delay=zero,
-            retreats_seen=zero,
-            anchor=np.where(
-                self.max_cost > cost, np.log(np.maximum(self.max_cost, _TINY) / safe), 0
-            ),
-            anchor_delay=self.seat.hours_per_round * (r - self.anchor_round),
-            last_answer=zero + NO_ANSWER,
-            excess=zero,
-            prosocial=zero + float(self.seat.prosocial),
-            anchor_log=zero,
-        )
-        contrast = lifts(self.p, features, self.mech, self.strength)["contrast"].ravel()
-        scaled: FloatArray = cost * np.exp(contrast / self.b)
-        return scaled
 
     def _explain(self, accept: bool, walk: bool, within: bool) -> str:
         if accept:
