@@ -117,7 +117,7 @@ def test_plain_and_foot_in_the_door_wording():
     assert foot.pattern == "foot-in-the-door" and foot.advice.verdict == "decline"
     assert foot.advice.lines[0].endswith("An earlier yes is no reason to say yes to more.")
     assert foot.advice.reply.startswith("I was glad to help with 0.25 hours;")
-    late = defended(hours_mapping(retreat(6, 5, minutes=4000, other=True)))
+    late = defended(hours_mapping(retreat(6, 5, minutes=4000)))
     assert late.pattern == "plain-request"
     assert "hardly a concession" in late.advice.lines[1]
     assert late.advice.lines[0].startswith("Decline 5 hours: it is above your limit of 4 hours.")
@@ -125,6 +125,16 @@ def test_plain_and_foot_in_the_door_wording():
     assert "the step up is small or comes from someone else" in up.advice.lines[1]
     again = defended(hours_mapping(retreat(3, 3)))
     assert "the same amount asked again" in again.advice.lines[1]
+
+
+def test_two_requesters_are_named_and_nobody_is_thanked_for_a_concession():
+    d = defended(hours_mapping(retreat(40, 3, other=True)))
+    assert d.pattern == "two-requesters"
+    assert d.advice.lines[1].startswith("Two requesters, not door-in-the-face: A asked 40 hours")
+    assert "nobody has conceded" in d.advice.lines[1]
+    assert "moving from" not in d.advice.reply and "Thank you for the proposal." in d.advice.reply
+    assert d.pressure.contributions["reciprocity"] == 0.0
+    assert d.pressure.contributions["contrast"] == 0.0
 
 
 def test_pressure_lines():

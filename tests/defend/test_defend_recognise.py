@@ -67,11 +67,13 @@ def test_explained_retreat_within_the_benchmarks_scores_lower_but_is_still_named
     assert "within a full weekend" in details["opener_beyond_benchmarks"]
 
 
-def test_late_retreat_by_someone_else_is_a_plain_request():
-    r = recognised(hours_mapping(retreat(12, 3, minutes=3 * 24 * 60, other=True)))
-    assert r.pattern == "plain-request" and r.shape == "retreat"
-    assert r.confidence == pytest.approx(1 - r.score) and r.score < THRESHOLD
-    assert "A made the first request, B the second" in r.components[2].detail
+def test_a_smaller_figure_from_someone_else_is_two_requesters_not_a_retreat():
+    # Fact 3: a retreat is a concession only when the same party made the first demand, so
+    # two requesters are named for what they are, however fast the second follows.
+    for minutes in (1, 3 * 24 * 60):
+        r = recognised(hours_mapping(retreat(12, 3, minutes=minutes, other=True)))
+        assert (r.pattern, r.shape, r.confidence) == ("two-requesters", "retreat", 1.0)
+        assert "A made the first request, B the second" in r.components[2].detail
 
 
 def test_single_and_repeated_requests_are_plain_with_full_confidence():
@@ -173,18 +175,14 @@ def test_the_rule_follows_the_model_on_delay(ratio, domain):
 
 @pytest.mark.parametrize("ratio", [2, 5, 20])
 def test_the_rule_follows_the_model_on_the_requester(ratio):
-    """Someone else's retreat is no concession: the model gives it under half the lift.
-
-    (Only without signs of theatre: an opener beyond the benchmarks and an unexplained drop
-    can still carry a tag-team retreat over the threshold, see docs/defend.md.)
-    """
+    """Someone else's retreat is no concession: named two requesters, under half the lift."""
 
     def case(other):
         return defend_case_from_mapping(
             hours_mapping(retreat(ratio * 2, 2, other=other), benchmarks=WIDE)
         )
 
-    assert recognise(case(True)).pattern == "plain-request"
+    assert recognise(case(True)).pattern == "two-requesters"
     assert recognise(case(False)).pattern == "door-in-the-face"
     same = estimate_pressure(case(False), n_draws=400).pressure
     other = estimate_pressure(case(True), n_draws=400).pressure

@@ -35,6 +35,7 @@ def model_probabilities(s, opener: float, fallback: float, delay: float = 0.0, r
         baseline=p.baseline(fallback),
         plausible_max=p.cost(p.boldest_benchmark.value),
         prior_retreats=retreats,
+        negotiation=p.info.price_like,  # amounts negotiated between two parties anchor
     )
     draws = predict_draws(
         [(seq, ctx)], n_draws=EXACT_DRAWS, rng=123, first_baselines=[p.baseline(opener)]

@@ -185,6 +185,7 @@ def _verdict_line(case: DefendCase, verdict: str, pattern: str) -> str:
         why = {
             "foot-in-the-door": " An earlier yes is no reason to say yes to more.",
             "plain-request": "",
+            "two-requesters": " The larger figure came from someone else: nobody conceded.",
         }.get(pattern, " A retreat is a move on their number, not a reason to move yours.")
         return f"Decline {cur}: it is {_beyond_word(case)} your limit of {limit}.{why}"
     if verdict == "negotiate":
@@ -219,6 +220,13 @@ def _pattern_line(case: DefendCase, r: Recognition) -> str:
         return (
             f"This looks like foot-in-the-door ({conf}): a small request first, then a larger "
             "one. Your earlier yes does not commit you to this one."
+        )
+    if r.pattern == "two-requesters":
+        first, then = case.requests[-2].requester, case.requests[-1].requester
+        return (
+            f"Two requesters, not door-in-the-face: {first} asked {_fmt(case, e.previous or 0)}, "
+            f"{then} asks {_fmt(case, e.current)}. A smaller figure is a concession only from "
+            "the person who made the larger one, so nobody has conceded anything to you."
         )
     reasons = {
         "single": "a single request",

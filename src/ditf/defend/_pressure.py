@@ -124,12 +124,15 @@ def estimate_pressure(
     >>> p.p_alone, p.p_after > p.p_alone
     (0.2, True)
     >>> p.explanations[0]
-    'reciprocity: about 13 points of your inclination comes from feeling you owe them a \
+    'reciprocity: about 15 points of your inclination comes from feeling you owe them a \
 concession in return for theirs'
     """
     check_int_range(prior_retreats, "prior_retreats", "estimate_pressure", 0, 1000)
     context = Context(
-        baseline=case.baseline, plausible_max=case.plausible_max, prior_retreats=prior_retreats
+        baseline=case.baseline,
+        plausible_max=case.plausible_max,
+        prior_retreats=prior_retreats,
+        negotiation=case.info.price_like,  # an amount negotiated between two parties anchors
     )
     pred = predict(sequence_of(case), context, model=model, level=level, n_draws=n_draws, rng=rng)
     return Pressure(
@@ -175,6 +178,11 @@ def _sentence(name: str, value: float) -> str:
         ),
         "credibility": (
             f"the opener's excess over the benchmarks costs them about {n}: it reads as bad faith"
+        ),
+        "anchoring": (
+            f"their first figure pulled your sense of a reasonable amount toward it: about {n}"
+            if up
+            else f"their first figure was so far out that it pushes you away: about {n} less"
         ),
         "prosocial_moderation": (
             "the request serves them rather than a cause, which damps the sequence's effect: "

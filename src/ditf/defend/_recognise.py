@@ -21,7 +21,9 @@ from ditf.plan import Benchmark
 
 __all__ = ["PATTERNS", "THRESHOLD", "WEIGHTS", "Component", "Evidence", "Recognition", "recognise"]
 
-PATTERNS = ("door-in-the-face", "foot-in-the-door", "plain-request", "repeated-retreat")
+PATTERNS = (
+    "door-in-the-face", "foot-in-the-door", "plain-request", "repeated-retreat", "two-requesters",
+)  # fmt: skip
 #: A candidate technique is named when its weighted score reaches this: more likely than not.
 THRESHOLD = 0.5
 #: Weight of each component in a candidate's score (each row sums to 1).
@@ -200,6 +202,10 @@ def recognise(
             past_scores.append(past_score)
     evidence = dataclasses.replace(evidence, past_retreats=len(past_scores))
     pattern, confidence = _decide(shape, score, past_scores)
+    if shape == "retreat" and evidence.same_requester is False:
+        # A retreat is a concession only when the same party made the first demand (fact 3):
+        # a smaller figure from someone else is two requests, not door-in-the-face.
+        pattern, confidence = "two-requesters", 1.0
     return Recognition(
         pattern=pattern,
         confidence=confidence,
