@@ -18,7 +18,7 @@ from ditf._errors import (
     PlanRejected,
 )
 from ditf.web import create_app
-from ditf.web._errors import UNEXPECTED, field_name, status_for
+from ditf.web._errors import JOURNAL_UNAVAILABLE, UNEXPECTED, field_name, status_for
 from ditf.web._security import (
     CONTENT_SECURITY_POLICY,
     SECURITY_HEADERS,
@@ -298,7 +298,8 @@ def test_one_table_maps_errors_to_statuses(make_client, error, status):
     assert "Traceback" not in response.text
     assert status_for(error) == status
     detail = response.json()["detail"]
-    assert detail == (UNEXPECTED if status == 500 else "x")
+    shown = {500: UNEXPECTED, 503: JOURNAL_UNAVAILABLE}
+    assert detail == shown.get(status, "x")
     assert response.headers["x-frame-options"] == "DENY"
 
 

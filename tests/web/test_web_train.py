@@ -124,7 +124,7 @@ def test_progress_averages_per_level(api):
 @pytest.mark.parametrize(
     ("path", "body", "fragments"),
     [
-        ("/api/train/round", ROUND | {"trainee": " ann"}, ["'trainee'", "leading or trailing"]),
+        ("/api/train/round", ROUND | {"trainee": " ann"}, ["trainee", "should match pattern"]),
         ("/api/train/round", ROUND | {"trainee": ""}, ["trainee"]),
         ("/api/train/round", ROUND | {"scenario": "chess"}, ["Unknown trainer scenario"]),
         ("/api/train/round", ROUND | {"opener": 1}, ["opener (1 hours) must ask for more"]),

@@ -10,6 +10,7 @@ import re
 import secrets
 import socket
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import unquote_plus
 
 import typer
 
@@ -23,16 +24,50 @@ if TYPE_CHECKING:
 
 
 class _HideToken(logging.Filter):
-    """Blank the token in access-log lines (a browser signs in with ``/?token=...``)."""
+    """Blank the token in access-log lines (a browser signs in with ``/?token=...``).
 
-    _pattern = re.compile(r"([?&]token=)[^&\s]*")
+    A query key is compared after percent-decoding (repeatedly, so ``%2574oken`` counts too)
+    and case-folding: ``?%74oken=...`` signs in as well as ``?token=...`` does, and both are
+    logged as ``token=***``. With the server's ``token`` given, any line that holds it in any
+    of those spellings is blanked from its query on, whatever the key.
+    """
+
+    _query = re.compile(r"\?[^\s]*")
+
+    def __init__(self, token: str | None = None) -> None:
+        super().__init__()
+        self._token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                self._pattern.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
-            )
+            record.args = tuple(self.hide(a) if isinstance(a, str) else a for a in record.args)
         return True
+
+    def hide(self, text: str) -> str:
+        """``text`` with every token-like query value replaced by ``***``."""
+        text = self._query.sub(lambda m: "?" + self._hide_query(m.group()[1:]), text)
+        if self._token and self._token in _decoded(text):
+            path, mark, _ = text.partition("?")
+            return ("/***" if self._token in _decoded(path) else path) + (mark and "?***")
+        return text
+
+    def _hide_query(self, query: str) -> str:
+        pairs = []
+        for pair in re.split(r"([&;])", query):
+            key, equals, _ = pair.partition("=")
+            hidden = equals and _decoded(key).strip().casefold() == "token"
+            pairs.append(f"{key}=***" if hidden else pair)
+        return "".join(pairs)
+
+
+def _decoded(text: str) -> str:
+    """``text`` percent-decoded (``+`` as a space) until it no longer changes."""
+    for _ in range(5):
+        decoded = unquote_plus(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
 
 
 @app.command("serve")
@@ -71,13 +106,13 @@ def serve_command(
         try:
             import uvicorn
 
-            from ditf.store import Journal
-            from ditf.web import create_app
+            from ditf.web import create_app, open_journal
         except ImportError as exc:  # pragma: no cover - only without the web extra
             raise MissingDependencyError(
                 f"ditf serve needs the web extra ({exc.name} is missing): pip install 'ditf[web]'"
             ) from exc
-        Journal(settings.db_url).close()  # a bad --db fails here, with one line, not later
+        # A journal the app could not use fails here, with one line, before anything listens.
+        open_journal(settings.db_url).close()
         if settings.workers > 1:
             # The processes share one CSRF key, so a form from one is accepted by another.
             secret = settings.web_secret or secrets.token_urlsafe(32)
@@ -101,7 +136,7 @@ def serve_command(
 
         Multiprocess(config, sockets=[listening]).run()
         return
-    _settle()
+    _settle(settings.token)
     uvicorn.Server(config).run()
 
 
@@ -132,7 +167,7 @@ def _listen(settings: Settings) -> socket.socket:
     return listening
 
 
-def _settle() -> None:
+def _settle(token: str | None) -> None:
     """Hide tokens in the access log and freeze what is loaded; call once the app is loaded.
 
     uvicorn sets up its loggers when its config is made; only then can the filter be added.
@@ -141,7 +176,7 @@ def _settle() -> None:
     re-scanning them in every full collection, a pause of tens of milliseconds that would
     otherwise land on whichever requests are in flight (the p99 of the load benchmark).
     """
-    logging.getLogger("uvicorn.access").addFilter(_HideToken())
+    logging.getLogger("uvicorn.access").addFilter(_HideToken(token))
     gc.collect()
     gc.freeze()
 
@@ -158,7 +193,8 @@ def worker_app() -> FastAPI:
     """The app of one of ``ditf serve --workers N``'s processes, from the ``DITF_*`` variables."""
     from ditf.web import create_app
 
-    web_app = create_app(Settings.from_env())
+    settings = Settings.from_env()
+    web_app = create_app(settings)
     load_model()
-    _settle()
+    _settle(settings.token)
     return web_app

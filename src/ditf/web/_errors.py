@@ -21,17 +21,35 @@ from ditf.web._schemas import ErrorPublic, FieldErrorPublic
 
 logger = logging.getLogger("ditf.web")
 
-#: The one mapping from ditf's errors to HTTP statuses, most specific first.
+#: The one mapping from ditf's errors to HTTP statuses, most specific first. Errors Python
+#: raises while reading user text (a 400-digit integer, a number too large for a float, JSON
+#: nested too deep) are the request's fault, not the server's: 400, never 500.
 STATUSES: tuple[tuple[type[BaseException], int], ...] = (
     (InvalidParameterError, 422),
     (PlanRejected, 409),
     (JournalError, 503),
     (DitfError, 400),
+    (ValueError, 400),
+    (OverflowError, 400),
+    (RecursionError, 400),
 )
+#: Errors from reading user text that ditf did not translate (the statuses above, not ditf's).
+UNREADABLE = (ValueError, OverflowError, RecursionError)
 #: What a client is told about an error ditf did not raise on purpose.
 UNEXPECTED = (
     "Something went wrong on the server and the request was not completed. This is a bug in "
     "ditf: the server log has the details."
+)
+#: What a client is told when the journal's database fails: never its path or URL (a URL may
+#: hold a user name, a host or a password); the server log has the full message.
+JOURNAL_UNAVAILABLE = (
+    "The journal's database failed, so nothing was read or written. Retry in a moment; if it "
+    "persists, whoever runs the server will find the reason in its log."
+)
+#: What a client is told about a value Python could not read (no internals are given out).
+UNREADABLE_INPUT = (
+    "A value in the request could not be read: a number is too large or too precise, or the "
+    "data is nested too deep. Send smaller numbers and flatter data."
 )
 TITLES = {
     400: "Bad request",
@@ -72,8 +90,15 @@ def status_for(exc: BaseException) -> int:
 
 
 def message_for(exc: BaseException) -> str:
-    """What the client may read about an exception: ditf's message, or a generic one."""
-    return str(exc) if isinstance(exc, DitfError) else UNEXPECTED
+    """What the client may read about an exception: ditf's message, or a generic one.
+
+    A journal failure gets a generic message too: ditf's names the database's path or URL.
+    """
+    if isinstance(exc, JournalError):
+        return JOURNAL_UNAVAILABLE
+    if isinstance(exc, DitfError):
+        return str(exc)
+    return UNREADABLE_INPUT if isinstance(exc, UNREADABLE) else UNEXPECTED
 
 
 def wants_html(path: str, accept: str) -> bool:
@@ -124,10 +149,18 @@ def error_response(
 
 async def handle_error(request: Request, exc: Exception) -> Response:
     """The one handler of ditf's errors (and the last resort for anything else)."""
-    status = status_for(exc)
-    if status == 500:
+    log_error(request, exc)
+    return error_response(request, status_for(exc), message_for(exc))
+
+
+def log_error(request: Request, exc: BaseException) -> None:
+    """Log what a client is not told: a traceback, or the journal's own message."""
+    if status_for(exc) == 500:
         logger.error("Unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(request, status, message_for(exc))
+    elif isinstance(exc, JournalError):
+        logger.error("Journal failure in %s %s: %s", request.method, request.url.path, exc)
+    elif isinstance(exc, UNREADABLE) and not isinstance(exc, DitfError):
+        logger.warning("Unreadable input in %s %s", request.method, request.url.path, exc_info=exc)
 
 
 async def handle_validation(request: Request, exc: Exception) -> Response:
@@ -147,5 +180,7 @@ async def handle_http(request: Request, exc: Exception) -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
     app.add_exception_handler(DitfError, handle_error)
+    for kind in UNREADABLE:
+        app.add_exception_handler(kind, handle_error)
     app.add_exception_handler(RequestValidationError, handle_validation)
     app.add_exception_handler(HTTPException, handle_http)

@@ -18,7 +18,7 @@ from ditf.defend import Episode, defence_report, defend, defend_case_from_mappin
 from ditf.store import Journal
 from ditf.web._charts import mechanisms_chart
 from ditf.web._deps import AppState, JournalDep, StateDep
-from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, status_for
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, message_for, status_for
 from ditf.web._pages import Upload, form_values, read_upload, render, validate_mapping
 from ditf.web._schemas import DefencePublic, DefendRequest, JournalReadPublic
 
@@ -153,7 +153,7 @@ async def defend_form(request: Request, state: StateDep, journal: JournalDep) ->
             return render(request, "defend.html", status_code=422, **_page(values, errors=errors))
         result = await run_defend(state, journal, body)
     except DitfError as exc:
-        page = _page(values, error=str(exc))
+        page = _page(values, error=message_for(exc))
         return render(request, "defend.html", status_code=status_for(exc), **page)
     points = {m.mechanism: m.points / 100 for m in result.mechanisms}
     chart = mechanisms_chart(points, "Points of your P(yes) each mechanism adds")

@@ -17,7 +17,7 @@ from ditf._errors import DitfError
 from ditf.plan import DOMAINS
 from ditf.store import RESULTS, TECHNIQUES
 from ditf.web._deps import JournalDep, StateDep
-from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, status_for
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, message_for, status_for
 from ditf.web._pages import form_values, render, validate_form
 from ditf.web._schemas import (
     AskPublic,
@@ -28,12 +28,17 @@ from ditf.web._schemas import (
     OutcomePublic,
     OutcomeRequest,
 )
+from ditf.web._schemas._journal import KEY_PATTERN
 
 router = APIRouter()
 ERRORS = API_ERRORS | JOURNAL_ERRORS
 CounterpartQuery = Annotated[
     str | None,
-    Query(max_length=100, description="Only this counterpart's asks (an unknown one has none)."),
+    Query(
+        max_length=100,
+        pattern=KEY_PATTERN,
+        description="Only this counterpart's asks (an unknown one has none).",
+    ),
 ]
 #: Most asks the page lists (the newest); the export has them all.
 PAGE_ASKS = 200
@@ -202,7 +207,6 @@ async def _page(
         "domains": tuple(DOMAINS),
         "techniques": TECHNIQUES,
         "results": RESULTS,
-        "url": journal.url,
     }
     return render(request, "journal.html", status_code=status_code, **(page | context))
 
@@ -235,7 +239,9 @@ async def add_counterpart_form(request: Request, state: StateDep, journal: Journ
         )
     except DitfError as exc:
         code = status_for(exc)
-        return await _page(request, state, journal, status_code=code, error=str(exc), **failed)
+        return await _page(
+            request, state, journal, status_code=code, error=message_for(exc), **failed
+        )
     return _back(body.key, "counterpart")
 
 
@@ -253,7 +259,9 @@ async def add_ask_form(request: Request, state: StateDep, journal: JournalDep) -
         state.retreats.clear()
     except DitfError as exc:
         code = status_for(exc)
-        return await _page(request, state, journal, status_code=code, error=str(exc), **failed)
+        return await _page(
+            request, state, journal, status_code=code, error=message_for(exc), **failed
+        )
     return _back(body.counterpart, "ask", added.id)
 
 
@@ -275,5 +283,7 @@ async def add_outcome_form(request: Request, state: StateDep, journal: JournalDe
         state.retreats.clear()
     except DitfError as exc:
         code = status_for(exc)
-        return await _page(request, state, journal, status_code=code, error=str(exc), **failed)
+        return await _page(
+            request, state, journal, status_code=code, error=message_for(exc), **failed
+        )
     return _back(counterpart, "outcome", body.ask_id)

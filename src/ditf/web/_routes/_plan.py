@@ -26,7 +26,7 @@ from ditf.store import Journal
 from ditf.train import load_trainer_scenarios, trainer_scenario
 from ditf.web._charts import mechanisms_chart, plan_charts
 from ditf.web._deps import AppState, CachedPlan, JournalDep, StateDep
-from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, REFUSED, status_for
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, REFUSED, message_for, status_for
 from ditf.web._pages import (
     form_values,
     read_upload,
@@ -288,7 +288,7 @@ async def _answer(
     try:
         cached = await cached_plan(state, journal, body)
     except DitfError as exc:
-        page = _page(values, error=str(exc), form=form)
+        page = _page(values, error=message_for(exc), form=form)
         return render(request, "plan.html", status_code=status_for(exc), **page)
     report = cached.report
     charts = plan_charts(report) if depth != "beginner" else None
@@ -306,7 +306,7 @@ async def plan_page(request: Request, example: str = "") -> HTMLResponse:
     try:
         values = form_from_mapping(example_mapping(example)) | {"depth": PAGE_DEPTH}
     except DitfError as exc:
-        page = _page(dict(FORM_DEFAULTS), error=str(exc))
+        page = _page(dict(FORM_DEFAULTS), error=message_for(exc))
         return render(request, "plan.html", status_code=status_for(exc), **page)
     return render(request, "plan.html", **_page(values, example=example))
 
@@ -325,7 +325,7 @@ async def plan_upload(request: Request, state: StateDep, journal: JournalDep) ->
     try:
         mapping = read_upload(uploads.get("file"), "scenario")
     except DitfError as exc:
-        page = _page(dict(FORM_DEFAULTS), error=str(exc), form="upload")
+        page = _page(dict(FORM_DEFAULTS), error=message_for(exc), form="upload")
         return render(request, "plan.html", status_code=status_for(exc), **page)
     values = form_from_mapping(mapping) | {"depth": options.get("depth", PAGE_DEPTH)}
     # The file is validated as it is (types, unknown fields), not as the form re-reads it.

@@ -11,7 +11,7 @@ from ditf._errors import DitfError
 from ditf.model import predict
 from ditf.web._charts import contributions_chart
 from ditf.web._deps import AppState, CachedPrediction, StateDep
-from ditf.web._errors import API_ERRORS, status_for
+from ditf.web._errors import API_ERRORS, message_for, status_for
 from ditf.web._pages import defaults, form_values, render, validate_form
 from ditf.web._schemas import WEB_DRAWS, PredictionPublic, PredictRequest
 
@@ -73,7 +73,7 @@ async def predict_form(request: Request, state: StateDep) -> HTMLResponse:
     try:
         result = await run_predict(state, body)
     except DitfError as exc:
-        page = _page(values, error=str(exc))
+        page = _page(values, error=message_for(exc))
         return render(request, "predict.html", status_code=status_for(exc), **page)
     page = _page(values, result=result, chart=contributions_chart(result))
     return render(request, "predict.html", **page)

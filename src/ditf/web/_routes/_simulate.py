@@ -11,7 +11,7 @@ from ditf._errors import DitfError
 from ditf.simulate import CONDITIONS, SWEEPABLE, simulate, sweep
 from ditf.web._charts import simulation_chart, sweep_chart
 from ditf.web._deps import AppState, StateDep
-from ditf.web._errors import API_ERRORS, status_for
+from ditf.web._errors import API_ERRORS, message_for, status_for
 from ditf.web._limits import check_cap, check_sweep
 from ditf.web._pages import defaults, form_values, render, validate_form
 from ditf.web._schemas import SimulateRequest, SimulationPublic, SweepPublic, SweepRequest
@@ -141,7 +141,7 @@ async def simulate_form(request: Request, state: StateDep) -> HTMLResponse:
     try:
         result = await run_simulate(state, body)
     except DitfError as exc:
-        page = _page(values, error=str(exc))
+        page = _page(values, error=message_for(exc))
         return render(request, "simulate.html", status_code=status_for(exc), **page)
     page = _page(values, simulation=result, chart=simulation_chart(result))
     return render(request, "simulate.html", **page)
@@ -157,7 +157,7 @@ async def sweep_form(request: Request, state: StateDep) -> HTMLResponse:
     try:
         result = await run_sweep(state, body)
     except DitfError as exc:
-        page = _page(values, error=str(exc))
+        page = _page(values, error=message_for(exc))
         return render(request, "simulate.html", status_code=status_for(exc), **page)
     page = _page(values, sweep=result, chart=sweep_chart(result))
     return render(request, "simulate.html", **page)

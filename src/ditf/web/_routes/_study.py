@@ -12,7 +12,7 @@ from ditf.data import parse_trials
 from ditf.study import analyze, power_curve, sample_size_three_arm
 from ditf.web._charts import power_chart, rates_chart
 from ditf.web._deps import AppState, StateDep
-from ditf.web._errors import API_ERRORS, status_for
+from ditf.web._errors import API_ERRORS, message_for, status_for
 from ditf.web._limits import check_cap
 from ditf.web._pages import Upload, defaults, form_values, render, split_list, validate_form
 from ditf.web._schemas import AnalysisPublic, AnalyzeRequest, PowerPublic, PowerRequest
@@ -123,7 +123,7 @@ async def power_form(request: Request, state: StateDep) -> HTMLResponse:
     try:
         result = await run_power(state, body)
     except DitfError as exc:
-        page = _page(power_values=values, form="power", error=str(exc))
+        page = _page(power_values=values, form="power", error=message_for(exc))
         return render(request, "study.html", status_code=status_for(exc), **page)
     page = _page(power_values=values, form="power", power=result, chart=power_chart(result))
     return render(request, "study.html", **page)
@@ -153,7 +153,7 @@ async def analyze_form(request: Request, state: StateDep) -> HTMLResponse:
             return render(request, "study.html", status_code=422, **page)
         result = await run_analyze(state, body, name)
     except DitfError as exc:
-        page = _page(analyze_values=values, form="analyze", error=str(exc))
+        page = _page(analyze_values=values, form="analyze", error=message_for(exc))
         return render(request, "study.html", status_code=status_for(exc), **page)
     page = _page(analyze_values=values, form="analyze", analysis=result, chart=rates_chart(result))
     return render(request, "study.html", **page)

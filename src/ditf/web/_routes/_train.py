@@ -36,7 +36,7 @@ from ditf.train import (
 )
 from ditf.web._charts import mechanisms_chart
 from ditf.web._deps import AppState, JournalDep, StateDep
-from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, status_for
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, message_for, status_for
 from ditf.web._pages import form_values, render, validate_form
 from ditf.web._schemas import (
     PickRequest,
@@ -50,7 +50,9 @@ from ditf.web._schemas import (
     TrainerScenarioPublic,
 )
 from ditf.web._schemas._base import Request as RequestSchema
-from ditf.web._schemas._journal import Key
+from ditf.web._schemas._journal import KEY_PATTERN, Key
+from ditf.web._schemas._plan import DomainName
+from ditf.web._schemas._train import Level
 
 router = APIRouter()
 ERRORS = API_ERRORS | JOURNAL_ERRORS
@@ -60,7 +62,9 @@ TRAINEE_DAYS = 365
 #: Scenario draws use their own stream of the round's seed, so the scenario drawn and the
 #: counterpart's answers (or the pitch) are not correlated.
 PICK_STREAM = 1
-TraineeQuery = Annotated[str, Query(min_length=1, max_length=100, description="Who played.")]
+TraineeQuery = Annotated[
+    str, Query(min_length=1, max_length=100, pattern=KEY_PATTERN, description="Who played.")
+]
 
 
 def fresh_seed() -> int:
@@ -148,8 +152,8 @@ async def progress(state: AppState, journal: Journal, trainee: str) -> ProgressP
     responses=API_ERRORS,
 )
 async def scenarios_api(
-    domain: Annotated[str | None, Query(description="One of the planner's domains.")] = None,
-    level: Annotated[str | None, Query(description="beginner, practitioner or advanced.")] = None,
+    domain: Annotated[DomainName | None, Query(description="One of the planner's domains.")] = None,
+    level: Annotated[Level | None, Query(description="beginner, practitioner or advanced.")] = None,
 ) -> list[TrainerScenarioPublic]:
     """What a trainee is told before a round, for every bundled scenario (or some)."""
     found = load_trainer_scenarios(domain, level)
@@ -330,7 +334,9 @@ async def play_page(request: Request, state: StateDep, journal: JournalDep) -> R
         scenario = choose(pick, seed)
     except DitfError as exc:
         code = status_for(exc)
-        return await _setup(request, state, journal, values, status_code=code, error=str(exc))
+        return await _setup(
+            request, state, journal, values, status_code=code, error=message_for(exc)
+        )
     page = _round_page(request, play, scenario, seed)
     return remember(page, request, play.trainee)
 
@@ -368,7 +374,7 @@ async def _answer_form(request: Request, state: AppState, journal: Journal, role
     except DitfError as exc:
         code = status_for(exc)
         return _round_page(
-            request, play, scenario, seed, status_code=code, values=values, error=str(exc)
+            request, play, scenario, seed, status_code=code, values=values, error=message_for(exc)
         )
     answer = RedirectResponse(_result_url(body.trainee, round_id), status_code=303)
     return remember(answer, request, body.trainee)

@@ -8,12 +8,12 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field
 
-from ditf.web._schemas._base import Amount, Public, Request, Unit
-from ditf.web._schemas._plan import BenchmarkRequest, DomainName
+from ditf.web._schemas._base import LIMITS, Amount, Public, Request, Unit
+from ditf.web._schemas._plan import MAX_BENCHMARKS, BenchmarkRequest, DomainName
 
 #: Most requests in one episode, and earlier episodes in one case.
-MAX_REQUESTS = 20
-MAX_EPISODES = 50
+MAX_REQUESTS: int = LIMITS["max_requests"]
+MAX_EPISODES: int = LIMITS["max_episodes"]
 
 Minutes: TypeAlias = Annotated[float, Field(ge=0, le=6e7)]
 Probability: TypeAlias = Annotated[float, Field(ge=0, le=1)]
@@ -52,7 +52,7 @@ class DefendRequest(Request):
     minimum: Amount = Field(description="Your limit: the least favourable deal you accept.")
     batna: Amount = Field(description="The value of your best alternative.")
     reference: Amount | None = None
-    benchmarks: list[BenchmarkRequest] = Field(min_length=1, max_length=50)
+    benchmarks: list[BenchmarkRequest] = Field(min_length=1, max_length=MAX_BENCHMARKS)
     requests: list[AskedRequestRequest] = Field(min_length=1, max_length=MAX_REQUESTS)
     alone_answer: Literal["yes", "no"] | Probability | None = Field(
         default=None, description="What you would have said to the last request alone."

@@ -9,11 +9,16 @@ from pydantic import AwareDatetime, Field
 from ditf.store import AskRecord, Counterpart, OutcomeRecord
 from ditf.web._schemas._base import MAX_AMOUNT, Delay, Public, Request
 
+#: No white space at either end, no control character (the journal refuses both; it also
+#: refuses Unicode's other "other" characters, which a portable pattern cannot list).
+_EDGE = r"[^\s\u0000-\u001f\u007f-\u009f]"
+KEY_PATTERN = rf"^{_EDGE}(?:[^\u0000-\u001f\u007f-\u009f]*{_EDGE})?$"
 Key: TypeAlias = Annotated[
     str,
     Field(
         min_length=1,
         max_length=100,
+        pattern=KEY_PATTERN,
         description="An id such as 'acme-hr': no leading or trailing spaces.",
     ),
 ]
@@ -80,9 +85,9 @@ class AskRequest(Request):
 class OutcomeRequest(Request):
     """How an ask ended."""
 
-    ask_id: int = Field(ge=1, le=2**62, description="The ask's id.")
+    ask_id: int = Field(ge=1, le=2**53, description="The ask's id.")
     result: Result
-    value: Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None = Field(
+    value: Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None = Field(
         default=None, description="The amount agreed; default: the accepted ask's amount."
     )
     notes: Note = ""

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 from pydantic import Field, WithJsonSchema
 
 from ditf.plan import BENCHMARK_KINDS, DOMAINS
-from ditf.web._schemas._base import Amount, Delay, Public, Request, Unit, one_of
+from ditf.web._schemas._base import LIMITS, Amount, Delay, Public, Request, Unit, one_of
 
 #: How much of a plan to show, as ``ditf plan --depth``.
 DEPTHS = ("beginner", "practitioner", "advanced")
@@ -19,8 +19,8 @@ PRACTITIONER_KEYS = (
 )  # fmt: skip
 #: Report keys shown at the advanced depth only: the mechanism breakdown.
 ADVANCED_KEYS = ("contributions",)
-#: Most benchmarks one scenario may name.
-MAX_BENCHMARKS = 50
+#: Most benchmarks one scenario may name: ``Settings.max_benchmarks``.
+MAX_BENCHMARKS: int = LIMITS["max_benchmarks"]
 
 DomainName: TypeAlias = Annotated[
     str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Field, WithJsonSchema, model_validator
+from pydantic import ConfigDict, Field, WithJsonSchema, model_validator
 
 from ditf.simulate import CONDITIONS, SWEEPABLE, Scenario, SimulationResult, SweepAxis, SweepResult
 from ditf.web._schemas._base import (
@@ -126,6 +126,32 @@ class SimulationPublic(Public):
 
 class SweepAxisRequest(Request):
     """One swept parameter: explicit ``values``, or ``start``, ``stop`` and ``steps``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["values"],
+                    "properties": {
+                        "values": {"type": "array"},
+                        "start": {"type": "null"},
+                        "stop": {"type": "null"},
+                        "steps": {"type": "null"},
+                        "log": {"const": False},
+                    },
+                },
+                {
+                    "required": ["start", "stop", "steps"],
+                    "properties": {
+                        "values": {"type": "null"},
+                        "start": {"type": "number"},
+                        "stop": {"type": "number"},
+                        "steps": {"type": "integer"},
+                    },
+                },
+            ]
+        }
+    )
 
     name: SweepName
     values: list[Annotated[float, Field(allow_inf_nan=False)]] | None = Field(

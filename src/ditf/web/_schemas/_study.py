@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ditf.study import ComplianceReport, PowerResult
 from ditf.web._schemas._base import Public, Request, Seed
@@ -106,6 +106,21 @@ class AnalyzeRequest(Request):
     The CSV is what ``ditf study analyze`` reads: ``condition,outcome`` per person, or
     ``condition,n,yes`` per arm.
     """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["arms"],
+                    "properties": {"arms": {"type": "array"}, "csv": {"type": "null"}},
+                },
+                {
+                    "required": ["csv"],
+                    "properties": {"csv": {"type": "string"}, "arms": {"type": "null"}},
+                },
+            ]
+        }
+    )
 
     arms: list[ArmCountRequest] | None = Field(default=None, min_length=2, max_length=MAX_ARMS)
     csv: str | None = Field(default=None, min_length=1)

@@ -11,8 +11,23 @@ from ditf.web._schemas._journal import Key
 from ditf.web._schemas._plan import DomainName, FindingPublic
 
 Level: TypeAlias = Literal["beginner", "practitioner", "advanced"]
+
+
+def _scenario_ids(schema: dict[str, Any]) -> None:
+    # Read when the schema is built (not at import): the bundled scenarios' ids.
+    from ditf.train import load_trainer_scenarios
+
+    schema["enum"] = sorted(s.id for s in load_trainer_scenarios())
+
+
 ScenarioId: TypeAlias = Annotated[
-    str, Field(min_length=1, max_length=80, description="A bundled trainer scenario's id.")
+    str,
+    Field(
+        min_length=1,
+        max_length=80,
+        description="A bundled trainer scenario's id.",
+        json_schema_extra=_scenario_ids,
+    ),
 ]
 
 
