@@ -43,9 +43,9 @@ def test_every_meta_target_is_fitted_with_its_source(refit):
 def test_priors_only_parameters_are_not_counted(refit):
     # Habituation and the bad-faith penalty have no data (no prior retreats, no plausible
     # maximum in the bundled experiments), so only a prior informs them; so do the anchoring
-    # cap and reversal (no negotiation result gives their size).
+    # cap, reversal and heterogeneity (no negotiation result gives their size).
     n_coords = len(refit.names)
-    assert refit.n_params == n_coords - 4
+    assert refit.n_params == n_coords - 5
 
 
 def test_posterior_draws_have_the_documented_shapes(refit):

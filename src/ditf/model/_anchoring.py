@@ -2,10 +2,12 @@
 
 No experiment in ``studies.csv`` negotiates an amount, so the anchoring parameters are fitted
 apart, on the first-offer anchoring evidence, with their priors (a block of the posterior of
-its own). The link from the pull to the published association: a counterpart whose limit ``L``
-an opener ``A`` pulls a share ``a`` of the way settles near ``(1 - a) L + a A``; when openers
-vary as much as limits do (the assumption, stated in ``docs/model.md``), the correlation of
-first offer and settlement is ``a / sqrt(a^2 + (1 - a)^2)``.
+its own). The link from the pull to the published association, an assumption stated in
+``docs/model.md``: an opener ``A`` pulls a counterpart's limit ``L`` a share ``a`` of the
+(saturating) way toward it, ``S = L + a * cap * tanh((A - L) / cap)``, and the negotiation
+settles there; openers vary as much as limits do, independently (both standard normal on the
+counterpart's latent scale). The correlation of ``A`` and ``S`` is then computed by
+Gauss-Hermite quadrature; without saturation it is ``a / sqrt(a^2 + (1 - a)^2)``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize_scalar
+from scipy.special import expit, logit
 
 from ditf._types import FloatArray
 from ditf.data import load_negotiation_evidence
-from ditf.model._priors import ANCHORING, PRIORS
+from ditf.model._params import ParamArrays
+from ditf.model._priors import ANCHORING, ANCHORING_MAX, PRIORS
 
-__all__ = ["AnchoringTarget", "bundled_anchoring_targets", "first_offer_r", "fit_anchoring"]
+__all__ = [
+    "AnchoringTarget", "bundled_anchoring_targets", "first_offer_r", "fit_anchoring",
+    "new_context",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,22 +42,47 @@ class AnchoringTarget:
     source: str
 
 
-def first_offer_r(pull: FloatArray | float) -> FloatArray:
+#: Quadrature nodes and weights for the two independent standard normals (opener, limit).
+_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(61)
+_A, _L = np.meshgrid(_NODES, _NODES, indexing="ij")
+_W = np.outer(_WEIGHTS, _WEIGHTS) / np.sum(_WEIGHTS) ** 2
+
+
+def first_offer_r(pull: FloatArray | float, cap: float = np.inf) -> FloatArray:
     """The first-offer/settlement correlation implied by a pull share (module docstring).
 
     Examples
     --------
     >>> round(float(first_offer_r(0.5)), 3)
     0.707
+    >>> round(float(first_offer_r(0.5, cap=2.0)), 3)  # far anchors saturate
+    0.491
     """
-    a = np.asarray(pull, dtype=float)
-    result: FloatArray = a / np.sqrt(a * a + (1.0 - a) ** 2)
+    a = np.asarray(pull, dtype=float)[..., None, None]
+    d = _A - _L
+    moved = d if np.isinf(cap) else cap * np.tanh(d / cap)
+    settle = _L + a * moved
+    mean = np.sum(_W * settle, axis=(-2, -1), keepdims=True)
+    cov = np.sum(_W * _A * (settle - mean), axis=(-2, -1))
+    var = np.sum(_W * (settle - mean) ** 2, axis=(-2, -1))
+    result: FloatArray = cov / np.sqrt(var)
     return result
+
+
+def new_context(p: ParamArrays, z: FloatArray) -> ParamArrays:
+    """Parameters for a new negotiation: its own pull share, ``z`` standard normal draws.
+
+    The calibration gives the population's mean pull; a context the evidence has not seen
+    draws its own on the logit scale with SD ``anchor_heterogeneity``, so the spread between
+    studies reaches every interval (as the study-level strength does for the other lifts).
+    """
+    pull = expit(logit(p.anchoring / ANCHORING_MAX) + p.anchor_heterogeneity * z)
+    return p._replace(anchoring=ANCHORING_MAX * pull)
 
 
 def _loglik(u: FloatArray, targets: tuple[AnchoringTarget, ...], on: bool) -> FloatArray:
     pull = PRIORS["anchoring"].to_natural(u) if on else np.zeros_like(u)
-    z = np.arctanh(np.clip(first_offer_r(pull), 0.0, 1.0 - 1e-12))
+    z = np.arctanh(np.clip(first_offer_r(pull, PRIORS["anchor_cap"].center), 0.0, 1.0 - 1e-12))
     total = np.zeros_like(u)
     for t in targets:
         total = total - 0.5 * ((z - np.arctanh(t.r)) / t.se) ** 2
@@ -68,7 +100,7 @@ class AnchoringFit:
 
 
 def fit_anchoring(targets: tuple[AnchoringTarget, ...], on: bool) -> AnchoringFit:
-    """Fit the pull to ``targets`` (Laplace); the cap and reversal keep their priors.
+    """Fit the pull to ``targets`` (Laplace) at the cap's prior median; the rest: priors.
 
     With the mechanism off the targets still count (the model then predicts r = 0), so that
     mechanism sets compared by AIC explain the same data.

@@ -145,22 +145,23 @@ def anchor_pull(
     opener pulls a limit ``L`` a share ``anchoring = a`` of the way toward it, the person who
     just accepts the ask has ``L + a (A - L) = X``, so the ask's yes-threshold falls by
     ``a / (1 - a) * (A - X)``: a pull proportional to the distance, with insufficient
-    adjustment (``a < 1``). Implausibly far anchors lose power (the distance saturates at
-    ``anchor_cap``), and past the credibility limit the pull weakens, is cancelled at a log
-    excess of ``anchor_reversal`` and then pushes away, at most as hard as it would have pulled
-    (offence, impasse: Schweinsberg et al., 2012).
+    adjustment (``a < 1``). It is linear for anchors near the ask and saturates toward
+    ``anchor_cap`` (``cap * tanh(d / cap)``): implausibly far anchors lose power. Past the
+    credibility limit the pull weakens, is cancelled at a log excess of ``anchor_reversal`` and
+    then pushes away, at most as hard as it would have pulled (offence, impasse: Schweinsberg
+    et al., 2012).
 
     Examples
     --------
     >>> from ditf.model import ModelParams
     >>> p = ModelParams.example()
     >>> round(float(anchor_pull(p, 1.0)), 3)  # one SD beyond the ask, within the limit
-    0.429
+    0.62
     >>> float(anchor_pull(p, 1.0, excess=p.anchor_reversal))  # cancelled
     0.0
     """
     d = np.maximum(distance, 0.0)
-    felt = d * p.anchor_cap / (d + p.anchor_cap)
+    felt = p.anchor_cap * np.tanh(d / p.anchor_cap)
     share = np.maximum(1.0 - np.asarray(excess) / p.anchor_reversal, -1.0)
     result: FloatArray = p.anchoring / (1.0 - p.anchoring) * felt * share
     return result

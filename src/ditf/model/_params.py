@@ -131,8 +131,13 @@ class ModelParams:
         over an amount, in [0, 0.9) (first-offer anchoring with insufficient adjustment;
         Galinsky & Mussweiler, 2001). Default: its prior's centre.
     anchor_cap : float
-        Distance (latent SD of the counterpart's limit) at which the anchor's pull reaches half
-        its linear value: implausibly far anchors lose power (> 0). Default: its prior's centre.
+        Largest distance (latent SD of the counterpart's limit) an anchor's pull counts: the
+        pull is linear near the ask and saturates toward this (``cap * tanh(d / cap)``), so
+        implausibly far anchors lose power (> 0). Default: its prior's centre.
+    anchor_heterogeneity : float
+        SD of a context's pull share around ``anchoring`` on the logit scale: a new
+        negotiation gets its own draw, so its interval carries the spread between studies
+        (>= 0). Default: its prior's centre.
     anchor_reversal : float
         Log excess of the opener over the plausible maximum at which its pull is cancelled;
         bolder openers push the limit away (> 0). Default: its prior's centre.
@@ -162,6 +167,7 @@ class ModelParams:
     anchoring: float = PRIORS["anchoring"].center
     anchor_cap: float = PRIORS["anchor_cap"].center
     anchor_reversal: float = PRIORS["anchor_reversal"].center
+    anchor_heterogeneity: float = PRIORS["anchor_heterogeneity"].center
 
     def __post_init__(self) -> None:
         owner = "ModelParams"
@@ -176,6 +182,7 @@ class ModelParams:
             "consistency_no",
             "bad_faith",
             "heterogeneity",
+            "anchor_heterogeneity",
         ):
             value = check_positive(getattr(self, name), name, owner, allow_zero=True)
             object.__setattr__(self, name, value)
@@ -254,6 +261,7 @@ class ParamArrays(NamedTuple):
     anchoring: FloatArray
     anchor_cap: FloatArray
     anchor_reversal: FloatArray
+    anchor_heterogeneity: FloatArray
 
     @classmethod
     def from_matrix(cls, matrix: FloatArray) -> ParamArrays:

@@ -13,6 +13,7 @@ from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray, Seed
 from ditf._validation import as_generator, check_int_range, check_probability
 from ditf.data import load_fitted
+from ditf.model._anchoring import new_context
 from ditf.model._fit import FitResult
 from ditf.model._params import MECHANISMS, Mechanisms, ParamArrays
 from ditf.model._probability import (
@@ -185,6 +186,7 @@ def predict(
     p = model.draw(n_draws, gen)[0]
     strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
     seed = int(gen.integers(2**63))
+    p = new_context(p, gen.standard_normal((n_draws, 1)))
 
     ablated = [m for m in VERBAL_MECHANISMS if getattr(mech, m)]
     variants = [mech, *(mech.without(m) for m in ablated), mech.without(*mech.active)]
@@ -291,6 +293,7 @@ def predict_draws(
     gen = as_generator(rng)
     p = model.draw(n_draws, gen)[0]
     strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
+    p = new_context(p, gen.standard_normal((n_draws, 1)))
     design = compile_two_step(cells)
     baseline_z = ndtri(np.array([[ctx.baseline for _, ctx in cells]]))
     first_z = None

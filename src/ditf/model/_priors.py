@@ -96,21 +96,29 @@ PRIORS: dict[str, Prior] = {
         ANCHORING_MAX,
     ),
     "anchor_cap": Prior(
-        "lognormal", 2.0, 0.5,
-        "prior only: an anchor more than ~2 SD of the counterpart's limit beyond the ask adds "
-        "little more (implausible anchors lose power); no study gives a size",
+        "lognormal", 3.0, 0.5,
+        "prior only: the pull is linear for anchors near the ask, where the evidence lies, and "
+        "saturates at about 3 SD of the counterpart's limit (implausibly far anchors lose "
+        "power); no study gives a size",
     ),
     "anchor_reversal": Prior(
-        "lognormal", 0.7, 0.5,
-        "prior only: an opener about twice the plausible maximum (log excess ~0.7) cancels its "
-        "own pull, and bolder ones push away (Schweinsberg et al. 2012 report impasse, no size)",
+        "lognormal", 0.3, 0.5,
+        "prior only: an opener about a third beyond the plausible maximum (log excess ~0.3) "
+        "cancels its own pull, and bolder ones push away: extreme openers offend and end in "
+        "impasse (Schweinsberg et al. 2012; Petrowsky et al. 2025, g = -0.42), sizes unknown",
+    ),
+    "anchor_heterogeneity": Prior(
+        "lognormal", 0.5, 0.5,
+        "prior only: the meta-analyses' abstracts give no between-study SD, and single "
+        "studies' first-offer correlations range widely (e.g. .37 for experienced negotiators, "
+        "Orr & Guthrie 2006): a new context's pull share varies by ~0.5 on the logit scale",
     ),
 }  # fmt: skip
 
 #: Parameters of the anchoring mechanism (negotiations over an amount). No experiment in
 #: ``studies.csv`` negotiates an amount, so they are calibrated apart, on the negotiation
 #: evidence, and their posterior is independent of the others (a block of its own).
-ANCHORING = ("anchoring", "anchor_cap", "anchor_reversal")
+ANCHORING = ("anchoring", "anchor_cap", "anchor_reversal", "anchor_heterogeneity")
 
 #: Priors on each study's own effects: probit baseline and standardised strength.
 STUDY_BASELINE_SD = 1.5

@@ -344,14 +344,27 @@ def _openers(s: PlanScenario, fallback: float) -> list[float]:
         high = min(high, s.reference * 0.98)
     amounts = {s.opener_basis.value}
     for c in np.geomspace(low, max(high, low), CURVE_POINTS):
-        # Three significant figures: an opener a person would say out loud, unless rounding
-        # would carry it across the defensible limit or below the smallest concession.
-        exact = float(s.amount(c))
-        rounded = float(f"{exact:.3g}")
-        same_side = (s.cost(rounded) <= limit) == (c <= limit)
-        amounts.add(rounded if same_side and s.cost(rounded) >= low else exact)
+        amounts.add(_spoken(s, float(c), low, limit))
     floor = low * (1 - 1e-9)
     return sorted((a for a in amounts if a > 0 and s.cost(a) >= floor), key=s.cost)
+
+
+def _spoken(s: PlanScenario, cost: float, low: float, limit: float) -> float:
+    """The amount of ``cost`` to three significant figures, as a person would say it.
+
+    Of the nearest three-figure amounts, the first that stays on the same side of the
+    defensible limit and gives up at least the smallest concession; else the exact amount.
+    """
+    exact = float(s.amount(cost))
+    if exact <= 0:
+        return exact
+    rounded = float(f"{exact:.3g}")
+    step = 10.0 ** (np.floor(np.log10(exact)) - 2)
+    for amount in (rounded, rounded + step, rounded - step):
+        c = s.cost(amount)
+        if amount > 0 and c >= low and (c <= limit) == (cost <= limit):
+            return float(f"{amount:.3g}")
+    return exact
 
 
 def _values(
