@@ -132,3 +132,35 @@ def test_person_rows_and_their_counts_give_the_same_arms(outcomes):
     )
     expected = tuple((arm, len(v), sum(v)) for arm, v in outcomes.items())
     assert parse_trials(people) == parse_trials(counts) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "match"),
+    [
+        ("9" * 400, r"expected an integer <= 1,000,000,000 \(the most people an arm may hold\), "
+         r"got '99999999999999999999'\.\.\. \(400 characters\)"),
+        ("1000000001", r"<= 1,000,000,000"),
+        ("nan", r"expected an integer >= 1 \(an arm needs people\), got 'nan'"),
+        ("inf", r"got 'inf'"),
+        ("-inf", r"got '-inf'"),
+        ("-3", r"got '-3'"),
+        ("2.5", r"got '2\.5'"),
+        ("1e3", r"got '1e3'"),
+        ("1_0", r"got '1_0'"),
+        ("\u0661\u0660", r"expected an integer >= 1"),  # Arabic-Indic digits
+    ],
+)  # fmt: skip
+def test_counts_must_be_plain_whole_numbers_within_the_cap(cell, match):
+    # Issue 12: a 400-digit n passed the parser and crashed the analysis with a traceback.
+    with pytest.raises(DataError, match=match):
+        parse_trials(f"condition,n,yes\na,{cell},1\nb,10,2\n")
+    with pytest.raises(DataError, match=r"column 'yes'"):
+        parse_trials(f"condition,n,yes\na,10,{cell}\nb,10,2\n")
+
+
+def test_the_largest_arm_is_accepted_and_analysed():
+    from ditf.study import analyze
+
+    arms = parse_trials("condition,n,yes\na,1000000000,400000000\nb,+1000000000,400050000\n")
+    assert arms == (("a", 10**9, 4 * 10**8), ("b", 10**9, 400_050_000))
+    assert analyze(arms).comparisons[0].p_fisher == pytest.approx(0.0225, abs=1e-4)

@@ -339,3 +339,16 @@ def test_malformed_arms_are_rejected(arms, match):
 def test_bad_options_are_rejected(kwargs, match):
     with pytest.raises(InvalidParameterError, match=match):
         analyze(CIALDINI, **kwargs)
+
+
+def test_an_arm_beyond_a_billion_people_is_refused():
+    # Issue 12: a 400-digit n reached the statistics and overflowed a float.
+    from ditf.study._compliance import MAX_ARM_SIZE
+
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'n' parameter of analyze \(arm 'a'\) "
+        r"must be at most 1,000,000,000 \(people in one arm\)\. Got a 401-digit",
+    ):
+        analyze([("a", 10**400, 1), ("b", 10, 2)])
+    assert MAX_ARM_SIZE == 10**9

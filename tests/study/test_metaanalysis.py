@@ -289,17 +289,46 @@ def test_egger_matches_ols_of_standardised_effects():
     )
 
 
-def test_peters_matches_weighted_least_squares_on_inverse_n():
-    n = np.asarray(RR.n)
-    fit = sm.WLS(
-        np.asarray(RR.effects), sm.add_constant(1 / n), weights=1 / np.asarray(RR.variances)
-    ).fit()
-    peters = peters_test(RR.effects, RR.variances, n)
+def test_peters_is_the_published_test_log_or_on_inverse_n_weighted_by_s_f_over_n():
+    # Issue 12: this used to regress any measure on 1/n with 1/variance weights (metafor's
+    # regtest(predictor="ninv")), p = 0.168 on the BCG log odds ratios. Peters et al. (2006)
+    # weight by S F / n (events and non-events of both arms): p = 0.200.
+    yes_t, n_t, yes_c, n_c = COUNTS
+    n, events = n_t + n_c, yes_t + yes_c
+    log_or = np.log(yes_t * (n_c - yes_c) / ((n_t - yes_t) * yes_c))
+    fit = sm.WLS(log_or, sm.add_constant(1 / n), weights=events * (n - events) / n).fit()
+    peters = peters_test(*COUNTS)
     assert (peters.name, peters.predictor, peters.df) == ("Peters", "1/n", 11)
     assert peters.bias == pytest.approx(fit.params[1], rel=1e-9)
     assert peters.bias_se == pytest.approx(fit.bse[1], rel=1e-9)
     assert peters.p_value == pytest.approx(fit.pvalues[1], rel=1e-9)
     assert peters.limit_estimate == pytest.approx(fit.params[0], rel=1e-9)
+    assert peters.p_value == pytest.approx(0.200, abs=5e-4)
+    inverse_variance = sm.WLS(
+        log_or, sm.add_constant(1 / n), weights=1 / np.asarray(bcg("OR").variances)
+    ).fit()
+    assert inverse_variance.pvalues[1] == pytest.approx(0.168, abs=5e-4)  # the old number
+    report = meta_from_table(BCG, moderators=[])
+    assert report.bias is not None and report.bias.peters == peters
+
+
+def test_peters_test_only_runs_where_it_is_defined():
+    for measure in ("RR", "RD", "ZCOR"):
+        tests = bias_tests(
+            bcg(measure).effects, bcg(measure).variances, counts=COUNTS, measure=measure
+        )
+        assert tests.peters is None
+        assert any(f"not run for measure {measure!r}" in note for note in tests.notes)
+    without_counts = bias_tests(bcg("OR").effects, bcg("OR").variances, measure="OR")
+    assert without_counts.peters is None
+    assert any("not run without 2x2 counts" in note for note in without_counts.notes)
+    # Studies without events (or with nothing but events) carry no weight.
+    none = bias_tests([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], measure="OR",
+                      counts=([0, 0, 5], [10, 20, 30], [0, 0, 2], [10, 20, 30]))  # fmt: skip
+    assert none.peters is None
+    assert "Peters' test: it needs 3 studies with both events and non-events" in none.notes[-1]
+    with pytest.raises(InvalidParameterError, match="Peters' test does not apply"):
+        peters_test([0, 0, 5], [10, 20, 30], [0, 0, 2], [10, 20, 30])
 
 
 # ------------------------------------------------------------------------- trim and fill
@@ -310,7 +339,19 @@ def test_trim_and_fill_on_bcg():
     # missing on the right side (SE about 2.4) for these data.
     tf = trim_and_fill(RR.effects, RR.variances, measure="RR")
     assert (tf.side, tf.k0) == ("right", 1)
-    assert tf.k0_se == pytest.approx(2.4252, abs=1e-4)
+    # Issue 12: SE(k0) is Duval & Tweedie's formula at the unrounded L0, as in metafor's
+    # trimfill() (it used the rounded k0 = 1, giving 2.4252).
+    y = np.asarray(RR.effects)
+    k, kept = y.size, np.argsort(y)[1:]  # missing on the right: trim the leftmost study
+    mean = meta_analyze(y[kept], np.asarray(RR.variances)[kept]).estimate
+    centred = mean - y  # mirrored: studies are missing on the right
+    ranks = np.argsort(np.argsort(np.abs(centred))) + 1
+    l0 = (4 * ranks[centred > 0].sum() - k * (k + 1)) / (2 * k - 1)
+    assert round(l0) == 1 and l0 != 1
+    var = (k * (k + 1) * (2 * k + 1) + 10 * l0**3 + 27 * l0**2 + 17 * l0 - 18 * k * l0**2
+           - 18 * k * l0 + 6 * k**2 * l0) / 24  # fmt: skip
+    assert tf.k0_se == pytest.approx(4 * math.sqrt(var) / (2 * k - 1), rel=1e-12)
+    assert tf.k0_se != pytest.approx(2.4252, abs=1e-4)
     assert tf.filled.k == 14
     assert tf.filled.estimate > meta_analyze(RR.effects, RR.variances).estimate
 
@@ -362,15 +403,55 @@ def test_trim_and_fill_that_does_not_settle_raises_fit_error(monkeypatch):
 
 
 def test_bias_tests_bundle_and_skip_undefined_tests():
-    full = bias_tests(RR.effects, RR.variances, n=RR.n, measure="RR")
-    assert full.egger == egger_test(RR.effects, RR.variances)
-    assert full.peters == peters_test(RR.effects, RR.variances, RR.n)
-    assert full.trim_fill == trim_and_fill(RR.effects, RR.variances, measure="RR")
-    same = bias_tests([0.1, 0.5, 0.2], [0.04] * 3, n=[50, 50, 50])
+    log_or = bcg("OR")
+    full = bias_tests(log_or.effects, log_or.variances, counts=COUNTS, measure="OR")
+    assert full.egger == egger_test(log_or.effects, log_or.variances)
+    assert full.peters == peters_test(*COUNTS)
+    assert full.trim_fill == trim_and_fill(log_or.effects, log_or.variances, measure="OR")
+    assert full.notes == ()
+    same = bias_tests([0.1, 0.5, 0.2], [0.04] * 3, measure="OR",
+                      counts=([5, 5, 5], [20, 20, 20], [4, 6, 5], [30, 30, 30]))  # fmt: skip
     assert (same.egger, same.peters) == (None, None)
     assert [note.split(":")[0] for note in same.notes] == ["Egger's test", "Peters' test"]
-    assert full.notes == ()
     assert bias_tests(RR.effects, RR.variances).peters is None
+
+
+def test_egger_on_identical_effects_is_undefined_not_a_number_from_rounding_noise():
+    # Issue 12: identical effects gave p = 0.774 (rounding noise), metafor-style.
+    effects, variances = [0.3] * 5, [0.01, 0.02, 0.05, 0.1, 0.2]
+    test = egger_test(effects, variances)
+    assert not test.defined
+    assert math.isnan(test.p_value) and math.isnan(test.statistic)
+    tests = bias_tests(effects, variances)
+    assert tests.egger is None
+    assert "Egger's test: the regression fits every study exactly" in tests.notes[0]
+    json.dumps(meta_from_table(parse_meta_table(
+        "study,effect,variance\n" + "".join(f"S{i},0.3,{v}\n" for i, v in enumerate(variances))
+    )).to_dict(), allow_nan=False)  # fmt: skip
+    assert egger_test([0.3, 0.31, 0.3, 0.29], [0.01, 0.02, 0.05, 0.1]).defined
+
+
+def test_two_studies_skip_the_bias_tests_with_a_note():
+    # Issue 12: two studies failed with the default options (bias tests need three).
+    two = parse_meta_table("study,r,n\nA,0.1,50\nB,0.2,80\n")
+    report = meta_from_table(two)
+    assert report.result.k == 2
+    assert report.bias is not None
+    assert (report.bias.egger, report.bias.peters, report.bias.trim_fill) == (None, None, None)
+    assert "need at least 3 studies; there are 2" in report.bias.notes[0]
+
+
+def test_effects_too_extreme_for_double_precision_are_a_clear_error():
+    # Issue 12: effects of +-1e308 with variance 1e-308 raised numpy's LinAlgError.
+    table = parse_meta_table(
+        "study,effect,variance\nA,1e308,1e-308\nB,-1e308,1e-308\nC,1e308,1e-308\n"
+    )
+    with pytest.raises(DataError, match=r"^meta\.csv: The effects and variances are too extreme"):
+        meta_from_table(table)
+    with pytest.raises(InvalidParameterError, match=r"too extreme .* Rescale the effects"):
+        meta_analyze([1e200, -1e200], [1e-200, 1e-200])
+    with pytest.raises(InvalidParameterError, match="too extreme"):
+        bias_tests([1.0, 2.0, 3.0], [1e-250, 1e-250, 1e-250])
 
 
 # ---------------------------------------------------------------------- correlations
@@ -424,7 +505,12 @@ def test_meta_from_table_for_bcg_end_to_end():
     assert rep.result.tau2 == pytest.approx(0.3132, abs=5e-5)
     assert rep.fixed.estimate == pytest.approx(-0.4303, abs=5e-5)
     assert rep.regression is not None and rep.regression.names == ("intercept", "ablat")
-    assert rep.bias is not None and rep.bias.peters is not None
+    # Peters' test is defined for log odds ratios only (issue 12: it used to run on log RR).
+    assert rep.bias is not None and rep.bias.peters is None
+    assert rep.bias.notes == (
+        "Peters' test: defined for log odds ratios of 2x2 counts only (Peters et al., 2006); "
+        "not run for measure 'RR'.",
+    )
     assert rep.labels == BCG.studies
     assert "Colditz" in rep.source
     text = json.dumps(rep.to_dict(), allow_nan=False)
@@ -448,8 +534,6 @@ def test_meta_from_table_with_effects_and_without_extras():
 
 def test_meta_from_table_errors_name_the_table():
     two = parse_meta_table("study,r,n,x\nA,0.1,50,1\nB,0.2,80,2\n")
-    with pytest.raises(DataError, match=r"meta\.csv: publication-bias tests need at least 3"):
-        meta_from_table(two, moderators=[])
     with pytest.raises(DataError, match=r"needs more than 2 studies; the table has 2"):
         meta_from_table(two, bias=False)
     flat = parse_meta_table("study,r,n,x\nA,0.1,50,1\nB,0.2,80,1\nC,0.3,60,1\n")
@@ -514,7 +598,7 @@ def test_trim_and_fill_that_cycles_raises_and_is_noted_in_bias_tests():
     tests = bias_tests(*CYCLING, method="DL")
     assert tests.trim_fill is None
     assert tests.egger is not None
-    assert tests.notes[0].startswith("Trim and fill: ")
+    assert tests.notes[-1].startswith("Trim and fill: ")  # after the note on Peters' test
 
 
 def test_equal_effects_do_not_make_trim_and_fill_cycle_on_rounding_noise():
@@ -621,14 +705,16 @@ def test_bias_tests_reject_too_few_or_degenerate_studies():
         egger_test([0.1, 0.2], [0.1, 0.2])
     with pytest.raises(InvalidParameterError, match="variances that differ between studies"):
         egger_test([0.1, 0.2, 0.3], [0.1, 0.1, 0.1])
-    with pytest.raises(InvalidParameterError, match="sample sizes that differ between studies"):
-        peters_test([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], [40, 40, 40])
-    with pytest.raises(InvalidParameterError, match="'n' parameter of peters_test"):
-        peters_test([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], [40, 0, 40])
+    with pytest.raises(InvalidParameterError, match="the same total sample size"):
+        peters_test([5, 6, 7], [20, 20, 20], [4, 5, 6], [20, 20, 20])
+    with pytest.raises(InvalidParameterError, match="'n_t' parameter of peters_test"):
+        peters_test([5, 6, 7], [20, 0, 20], [4, 5, 6], [20, 20, 20])
     with pytest.raises(InvalidParameterError, match="'side' parameter of trim_and_fill"):
         trim_and_fill([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], side="up")
-    with pytest.raises(InvalidParameterError, match="'n' parameter of bias_tests"):
-        bias_tests([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], n=[10, 20])
+    with pytest.raises(InvalidParameterError, match=r"'counts\[n_t\]' parameter of bias_tests"):
+        bias_tests([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], counts=([1, 2, 3], [10, 20], [1] * 3, [9] * 3))
+    with pytest.raises(InvalidParameterError, match="'counts' parameter of bias_tests"):
+        bias_tests([0.1, 0.2, 0.3], [0.1, 0.2, 0.3], counts=([1, 2, 3], [10, 20, 30]))
     with pytest.raises(InvalidParameterError, match="'measure' parameter of back_transform"):
         back_transform(0.1, "log")
 

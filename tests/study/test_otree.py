@@ -533,3 +533,39 @@ def test_otree_bots_walk_every_arm(tmp_path, d, n):
             in_door = row["player.arm"] == "door_in_the_face"
             assert (row["player.opener_answer"] in {"0", "1"}) == in_door
             assert (row["player.opener_answer"] == "") == (not in_door)
+
+
+def test_a_huge_session_is_refused_with_the_cap():
+    # Issue 12: participants_per_arm = 10**400 wrote a 401-digit number into settings.py.
+    with pytest.raises(
+        DataError,
+        match=r"'participants_per_arm' .* at most 10,000 \(at most "
+        r"30,000 participants in one oTree session\)\. Got a 401-digit number",
+    ):
+        otree_design_from_mapping(mapping(participants_per_arm=10**400))
+    two = mapping(arms=["door_in_the_face", "target_only"], participants_per_arm=15_000)
+    assert otree_design_from_mapping(two).participants == 30_000
+    with pytest.raises(DataError, match=r"'participants' .* at most 30,000"):
+        otree_design_from_mapping(mapping(participants_per_arm=None, participants=30_001))
+    with pytest.raises(InvalidParameterError, match=r"'participants' .* at most 30,000"):
+        design(participants=10**6)
+
+
+def test_the_export_command_refuses_a_huge_session_with_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from ditf.cli import app
+
+    source = read_mapping(EXAMPLE)
+    text = Path(EXAMPLE).read_text(encoding="utf-8")
+    assert "participants_per_arm" in text and source["participants_per_arm"]
+    lines = [
+        f"participants_per_arm = {10**400}" if line.startswith("participants_per_arm") else line
+        for line in text.splitlines()
+    ]
+    path = tmp_path / ("design" + Path(EXAMPLE).suffix)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["study", "export-otree", str(path), str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "at most 10,000" in result.stderr
+    assert not (tmp_path / "out").exists()

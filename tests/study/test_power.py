@@ -65,11 +65,12 @@ CASES = [
 @pytest.mark.parametrize(("p1", "p2", "n", "alternative"), CASES)
 @pytest.mark.parametrize("alpha", [0.01, 0.05, 0.1])
 def test_two_arm_power_is_statsmodels_normal_ind_power_with_cohens_h(p1, p2, n, alternative, alpha):
+    # Issue 12: the approximation is no longer the default (the analysis runs Fisher's
+    # test); it stays available as test="arcsine", and this pins it.
     h = proportion_effectsize(p1, p2)
     expected = NormalIndPower().power(h, n, alpha, ratio=1.0, alternative=alternative)
-    assert power_two_arm(p1, p2, n, alpha=alpha, alternative=alternative) == pytest.approx(
-        expected, rel=1e-12
-    )
+    power = power_two_arm(p1, p2, n, alpha=alpha, alternative=alternative, test="arcsine")
+    assert power == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize(("p1", "p2", "_", "alternative"), [c for c in CASES if c[0] > c[1]])
@@ -77,11 +78,11 @@ def test_two_arm_power_is_statsmodels_normal_ind_power_with_cohens_h(p1, p2, n, 
 def test_two_arm_sample_size_is_statsmodels_solve_power_rounded_up(p1, p2, _, alternative, power):
     h = proportion_effectsize(p1, p2)
     expected = NormalIndPower().solve_power(h, None, 0.05, power, 1.0, alternative)
-    n = sample_size_two_arm(p1, p2, power=power, alternative=alternative)
+    n = sample_size_two_arm(p1, p2, power=power, alternative=alternative, test="arcsine")
     assert n == max(2, math.ceil(expected - 1e-6))
-    assert power_two_arm(p1, p2, n, alternative=alternative) >= power
+    assert power_two_arm(p1, p2, n, alternative=alternative, test="arcsine") >= power
     if n > 2:
-        assert power_two_arm(p1, p2, n - 1, alternative=alternative) < power
+        assert power_two_arm(p1, p2, n - 1, alternative=alternative, test="arcsine") < power
 
 
 def test_a_two_sided_sample_size_works_in_either_direction():
@@ -94,12 +95,13 @@ RATE = st.floats(0.01, 0.99)
 @settings(max_examples=60, deadline=None)
 @given(RATE, RATE, st.integers(2, 5_000), st.sampled_from(["two-sided", "larger"]))
 def test_two_arm_power_grows_with_n_and_with_the_effect(p1, p2, n, alternative):
+    # The approximation's power is monotone; exact power saw-tooths in n (next tests).
     low, high = min(p1, p2), max(p1, p2)
-    power = power_two_arm(high, low, n, alternative=alternative)
+    power = power_two_arm(high, low, n, alternative=alternative, test="arcsine")
     assert 0.0 <= power <= 1.0
-    assert power_two_arm(high, low, 2 * n, alternative=alternative) >= power
+    assert power_two_arm(high, low, 2 * n, alternative=alternative, test="arcsine") >= power
     bigger = min(high + 0.05, 1.0)
-    assert power_two_arm(bigger, low, n, alternative=alternative) >= power
+    assert power_two_arm(bigger, low, n, alternative=alternative, test="arcsine") >= power
 
 
 @pytest.mark.parametrize(
@@ -108,8 +110,11 @@ def test_two_arm_power_grows_with_n_and_with_the_effect(p1, p2, n, alternative):
         (lambda: power_two_arm(1.2, 0.2, 10), r"'p_treatment' parameter of power_two_arm must "
          r"be a probability in \[0, 1\]\. Got 1\.2 instead\."),
         (lambda: power_two_arm(0.2, -0.1, 10), r"'p_control'"),
-        (lambda: power_two_arm(0.3, 0.2, 1), r"'n_per_arm' parameter of power_two_arm must be "
-         r"an int in \[2, 10000000\]\. Got 1"),
+        (lambda: power_two_arm(0.3, 0.2, 1, test="arcsine"), r"'n_per_arm' parameter of "
+         r"power_two_arm must be an int in \[2, 10000000\]\. Got 1"),
+        (lambda: power_two_arm(0.3, 0.2, 10_001), r"'n_per_arm' parameter of power_two_arm "
+         r"must be an int in \[2, 10000\]\. Got 10001"),
+        (lambda: power_two_arm(0.3, 0.2, 10, test="z"), r"'test' parameter of power_two_arm"),
         (lambda: power_two_arm(0.3, 0.2, 10.0), r"'n_per_arm'"),
         (lambda: power_two_arm(0.3, 0.2, 10, alpha=0), r"'alpha' .* \(0, 1\)"),
         (lambda: power_two_arm(0.3, 0.2, 10, alternative="less"), r"'alternative' parameter"),
@@ -212,7 +217,7 @@ def test_binomial_studies_match_studies_simulated_person_by_person_with_the_engi
 
 
 def test_a_two_arm_contrast_matches_the_analytic_power():
-    """One contrast, fixed strength: the simulated z-test power is the textbook power."""
+    """One contrast, fixed strength: the simulated Fisher power is the exact two-arm power."""
     rates, _ = exact_rates()
     for n in (60, 150):
         simulated = power_three_arm(
@@ -227,12 +232,20 @@ def test_a_two_arm_contrast_matches_the_analytic_power():
 @pytest.mark.parametrize("alternative", ["two-sided", "larger"])
 def test_equal_arms_reject_at_the_nominal_rate(alternative):
     # With every mechanism off, describing the opener changes nothing: a true null.
+    # The chi-square test holds its level; Fisher's exact test is conservative (below it).
     result = power_three_arm(
         300, n_studies=20_000, contrasts=[("exposure_control", "target_only")],
-        mechanisms=Mechanisms.only(), alternative=alternative, rng=11,
+        mechanisms=Mechanisms.only(), alternative=alternative, test="chi2", rng=11,
     )  # fmt: skip
     assert result.contrasts[0].mean_difference == pytest.approx(0.0, abs=1e-12)
     assert result.power_all == pytest.approx(0.05, abs=N_SE * math.sqrt(0.05 * 0.95 / 20_000))
+    fisher = power_three_arm(
+        300, n_studies=20_000, contrasts=[("exposure_control", "target_only")],
+        mechanisms=Mechanisms.only(), alternative=alternative, rng=11,
+    )  # fmt: skip
+    assert fisher.test == "fisher"
+    assert fisher.power_all <= 0.05 + N_SE * math.sqrt(0.05 * 0.95 / 20_000)
+    assert fisher.power_all < result.power_all
 
 
 def test_holm_makes_each_contrast_harder_to_pass_than_alone(standard):
@@ -419,6 +432,83 @@ def test_sizes_and_targets_are_validated(call, match):
 def test_the_setup_validates_once_and_keeps_the_arm_order():
     setup = _setup("f", None, [("exposure_control", "target_only"),
                                ("door_in_the_face", "exposure_control")],
-                   0.05, "larger", "verbal", False, True, None, None, None)  # fmt: skip
+                   0.05, "larger", "verbal", False, True, None, None, None, "fisher")  # fmt: skip
     assert setup.arms == ("exposure_control", "target_only", "door_in_the_face")
     assert setup.pairs == ((0, 1), (2, 0))
+
+
+# Exact power of the test the analysis runs (issue 12) ----------------------------------------
+
+
+def _brute_force_power(p1, p2, n, alternative, test):
+    """Enumerate every outcome and test it with analyze(), the way a study would be."""
+    from scipy.stats import binom
+
+    from ditf.study import analyze
+
+    power = 0.0
+    for a in range(n + 1):
+        for c in range(n + 1):
+            report = analyze([("t", n, a), ("c", n, c)], reference="c", test=test,
+                             alternative=alternative)  # fmt: skip
+            if report.comparisons[0].p_holm <= 0.05:
+                power += binom.pmf(a, n, p1) * binom.pmf(c, n, p2)
+    return power
+
+
+def test_two_arm_power_is_fishers_exact_power_by_default():
+    # Issue 12: the power was the z/arcsine approximation's 0.714 while the analysis runs
+    # Fisher's test, whose power at 50% vs 16.7% with 24 per arm is 0.608.
+    power = power_two_arm(0.5, 0.167, 24)
+    assert power == pytest.approx(0.608, abs=0.01)
+    assert power == pytest.approx(0.6077, abs=1e-4)
+    assert power_two_arm(0.5, 0.167, 24, test="arcsine") == pytest.approx(0.714, abs=1e-3)
+    assert sample_size_two_arm(0.5, 0.167) >= sample_size_two_arm(0.5, 0.167, test="arcsine")
+
+
+@pytest.mark.parametrize(
+    ("p1", "p2", "n", "alternative", "test"),
+    [
+        (0.6, 0.2, 9, "two-sided", "fisher"),
+        (0.7, 0.3, 8, "larger", "fisher"),
+        (0.5, 0.5, 7, "two-sided", "fisher"),
+        (0.6, 0.2, 9, "two-sided", "chi2"),
+        (0.7, 0.3, 8, "larger", "chi2"),
+    ],
+)
+def test_exact_power_is_the_share_of_outcomes_the_analysis_rejects(p1, p2, n, alternative, test):
+    expected = _brute_force_power(p1, p2, n, alternative, test)
+    power = power_two_arm(p1, p2, n, alternative=alternative, test=test)
+    assert power == pytest.approx(expected, abs=1e-12)
+
+
+def test_vectorised_fisher_p_values_are_scipys():
+    from scipy.stats import fisher_exact
+
+    from ditf.study._power import fisher_p_values
+
+    rng = np.random.default_rng(4)
+    n_t, n_c = rng.integers(0, 60, 400), rng.integers(0, 60, 400)
+    n_c[:100] = n_t[:100]  # equal arms: symmetric tables tie
+    yes_t, yes_c = rng.integers(0, 61, 400) % (n_t + 1), rng.integers(0, 61, 400) % (n_c + 1)
+    for alternative, scipy_alt in (("two-sided", "two-sided"), ("larger", "greater")):
+        ours = fisher_p_values(yes_t, n_t, yes_c, n_c, alternative)
+        theirs = [fisher_exact([[a, b - a], [c, d - c]], alternative=scipy_alt)[1]
+                  for a, b, c, d in zip(yes_t, n_t, yes_c, n_c, strict=True)]  # fmt: skip
+        assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-15)
+
+
+def test_exact_power_is_fast_at_the_cap_of_common_sizes():
+    start = time.perf_counter()
+    power_two_arm(0.3, 0.25, 1_000)
+    power_two_arm(0.3, 0.25, 1_000, test="chi2")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_results_name_the_test():
+    result = power_three_arm(100, n_studies=100, rng=0)
+    assert result.test == "fisher"
+    assert result.to_dict()["test"] == "fisher"
+    assert power_three_arm(100, n_studies=100, test="chi2", rng=0).test == "chi2"
+    with pytest.raises(InvalidParameterError, match="'test' parameter of power_three_arm"):
+        power_three_arm(100, n_studies=100, test="arcsine")

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ditf import data, plots
 from ditf._errors import InvalidParameterError
-from ditf._validation import check_int_range, check_option
+from ditf._validation import check_int_range, check_option, check_probability
 from ditf.cli._app import (
     JsonFlag,
     PlotFile,
@@ -32,6 +32,10 @@ from ditf.simulate import (
     DaskBackend,
 )
 from ditf.study import (
+    MAX_EXACT_N,
+    TAU2_METHODS,
+    TEST_NAMES,
+    TESTS,
     PowerResult,
     analyze,
     meta_from_table,
@@ -44,6 +48,9 @@ from ditf.study import (
 )
 
 # ---------------------------------------------------------------- study
+
+#: How an analysis-scale number is labelled: only log measures are "log scale".
+_ANALYSIS_SCALES = {"OR": " (log scale)", "RR": " (log scale)", "ZCOR": " (Fisher's z scale)"}
 
 study_app = typer.Typer(
     help="Study tools: compliance statistics, power, meta-analysis, oTree export.",
@@ -67,7 +74,10 @@ def study_analyze_command(
 ) -> None:
     """Compliance rates, differences, odds and risk ratios, and tests for a k-arm study."""
     with reported():
+        check_option(test, "--test", "ditf study analyze", ("fisher", "chi2"))
         arms = data.read_trials(file)
+        if reference is not None:
+            check_option(reference, "--reference", "ditf study analyze", [a[0] for a in arms])
         report = analyze(arms, reference=reference, test=test,
                          alternative="larger" if one_sided else "two-sided")  # fmt: skip
         if plot is not None:
@@ -114,6 +124,13 @@ def study_power_command(
     studies: Annotated[int, typer.Option(help="Simulated studies per n.")] = 10_000,
     alpha: Annotated[float, typer.Option(help="Family-wise alpha (Holm).")] = 0.05,
     one_sided: Annotated[bool, typer.Option(help="Test DITF > control.")] = False,
+    test: Annotated[
+        str,
+        typer.Option(
+            help="Test the analysis will run: fisher (as analyze), chi2, or arcsine "
+            "(normal approximation, two arms only)."
+        ),
+    ] = "fisher",
     behavioral: Annotated[bool, typer.Option(help="Outcome is carried out, not verbal.")] = False,
     uncertainty: Annotated[bool, typer.Option(help="Draw parameters from the posterior.")] = False,
     opener: ScenarioOpener = None,
@@ -137,16 +154,24 @@ def study_power_command(
 ) -> None:
     """Power: the three-arm design simulated from the model, or two arms analytically."""
     if p_treatment is not None or p_control is not None:
-        _two_arm_power(p_treatment, p_control, n, target_power, alpha, one_sided, as_json)
+        _two_arm_power(p_treatment, p_control, n, target_power, alpha, one_sided, test, as_json)
         return
     with reported():
-        check_int_range(seed, "--seed", "ditf study power", 0)
+        owner = "ditf study power"
+        check_int_range(seed, "--seed", owner, 0)
+        check_option(test, "--test", f"{owner} (three arms)", ("fisher", "chi2"))
+        check_probability(alpha, "--alpha", owner, open_interval=True)
+        check_int_range(studies, "--studies", owner, 10, 10_000_000)
+        if target_power is not None:
+            check_probability(target_power, "--target-power", owner, open_interval=True)
+        for size in n or []:
+            check_int_range(size, "--n", owner, 2, 10_000_000)
         scenario = scenario_options(
             opener=opener, target=target, delay_hours=delay_hours, baseline=baseline,
             plausible_max=plausible_max, prosocial=prosocial,
         )  # fmt: skip
         options: dict[str, Any] = {
-            "n_studies": studies, "alpha": alpha, "rng": seed,
+            "n_studies": studies, "alpha": alpha, "rng": seed, "test": test,
             "alternative": "larger" if one_sided else "two-sided",
             "measure": "behavioral" if behavioral else "verbal", "uncertainty": uncertainty,
         }  # fmt: skip
@@ -168,8 +193,8 @@ def study_power_command(
     if as_json:
         print_json({"points": [p.to_dict() for p in points]})
         return
-    table = Table(title="Three-arm design, simulated power (Holm over the planned contrasts)",
-                  title_justify="left")  # fmt: skip
+    table = Table(title=f"Three-arm design, simulated power of {TEST_NAMES[test]} (Holm over "
+                  "the planned contrasts)", title_justify="left")  # fmt: skip
     contrasts = [f"{c.treatment} > {c.control}" for c in points[0].contrasts]
     for col in ("n per arm", "all contrasts", *contrasts, "studies"):
         table.add_column(col, justify="right")
@@ -189,28 +214,38 @@ def _two_arm_power(
     target_power: float | None,
     alpha: float,
     one_sided: bool,
+    test: str,
     as_json: bool,
 ) -> None:
-    """Analytic power (or sample size) for two arms, printed or as JSON."""
+    """Exact (or approximate) power, or sample size, for two arms, printed or as JSON."""
     alternative = "larger" if one_sided else "two-sided"
     with reported():
+        owner = "ditf study power"
         if p_treatment is None or p_control is None:
             raise InvalidParameterError("Give both --p-treatment and --p-control.")
+        check_option(test, "--test", owner, TESTS)
+        check_probability(p_treatment, "--p-treatment", owner)
+        check_probability(p_control, "--p-control", owner)
+        check_probability(alpha, "--alpha", owner, open_interval=True)
+        top = 10_000_000 if test == "arcsine" else MAX_EXACT_N
+        options: dict[str, Any] = {"alpha": alpha, "alternative": alternative, "test": test}
         if target_power is not None:
-            size = sample_size_two_arm(p_treatment, p_control, power=target_power, alpha=alpha,
-                                       alternative=alternative)  # fmt: skip
-            rows = [{"n_per_arm": size, "power": power_two_arm(
-                p_treatment, p_control, size, alpha=alpha, alternative=alternative)}]  # fmt: skip
+            check_probability(target_power, "--target-power", owner, open_interval=True)
+            size = sample_size_two_arm(p_treatment, p_control, power=target_power, **options)
+            rows = [{"n_per_arm": size,
+                     "power": power_two_arm(p_treatment, p_control, size, **options)}]  # fmt: skip
         else:
-            rows = [{"n_per_arm": k, "power": power_two_arm(
-                p_treatment, p_control, k, alpha=alpha, alternative=alternative)}
-                for k in n or [50, 100, 200, 400]]  # fmt: skip
+            sizes = [check_int_range(k, "--n", owner, 2, top) for k in n or [50, 100, 200, 400]]
+            rows = [{"n_per_arm": k, "power": power_two_arm(p_treatment, p_control, k, **options)}
+                    for k in sizes]  # fmt: skip
     if as_json:
         print_json({"p_treatment": p_treatment, "p_control": p_control, "alpha": alpha,
-                     "alternative": alternative, "points": rows})  # fmt: skip
+                     "alternative": alternative, "test": test, "test_name": TEST_NAMES[test],
+                     "points": rows})  # fmt: skip
         return
-    table = Table(title=f"Two arms, analytic (Cohen's h): {pct(p_treatment or 0)} vs "
-                  f"{pct(p_control or 0)}, alpha {alpha}", title_justify="left")  # fmt: skip
+    kind = "approximate" if test == "arcsine" else "exact"
+    table = Table(title=f"Two arms, {kind} power of {TEST_NAMES[test]}: {pct(p_treatment or 0)} "
+                  f"vs {pct(p_control or 0)}, alpha {alpha}", title_justify="left")  # fmt: skip
     table.add_column("n per arm", justify="right")
     table.add_column("power", justify="right")
     for row in rows:
@@ -239,13 +274,16 @@ def study_meta_command(
 ) -> None:
     """Pool effect sizes: fixed and random effects, heterogeneity, meta-regression, bias."""
     with reported():
+        owner = "ditf study meta"
+        check_option(measure, "--measure", owner, ("OR", "RR", "RD", "ZCOR"))
+        check_option(method, "--method", owner, TAU2_METHODS)
         if (file is None) == (bundled is None):
             raise InvalidParameterError("Give a FILE or --bundled bcg|ditf, not both or neither.")
         if file is not None:
             table = data.read_meta_table(file)
         else:
             tables = {"bcg": data.load_bcg, "ditf": data.load_meta_example}
-            check_option(bundled, "--bundled", "ditf study meta", tables)
+            check_option(bundled, "--bundled", owner, tables)
             table = tables[str(bundled)]()
         report = meta_from_table(table, measure=measure, method=method,
                                  knapp_hartung=knapp_hartung, bias=bias)  # fmt: skip
@@ -285,8 +323,9 @@ def study_meta_command(
         if b.peters is not None:
             out.print(f"Peters' test: p = {b.peters.p_value:.3g}")
         if b.trim_fill is not None:
+            scale = _ANALYSIS_SCALES.get(r.measure, "")
             out.print(f"trim-and-fill: {b.trim_fill.k0} missing on the {b.trim_fill.side}; "
-                      f"filled estimate {b.trim_fill.filled.estimate:.4f} (log scale)")  # fmt: skip
+                      f"filled estimate {b.trim_fill.filled.estimate:.4f}{scale}")  # fmt: skip
         for note in b.notes:
             out.print(f"[yellow]note:[/] {note}")
     if report.source:

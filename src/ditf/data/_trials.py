@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from ditf._errors import DataError
 
-__all__ = ["parse_trials", "read_trials"]
+__all__ = ["MAX_PEOPLE_PER_ARM", "parse_trials", "read_trials"]
+
+#: Most people one arm may hold. A trial larger than a billion people per arm is not a
+#: trial, and bigger counts would overflow the floating-point statistics.
+MAX_PEOPLE_PER_ARM = 1_000_000_000
+#: A count: ASCII digits, optionally with a leading "+" (no signs, spaces, "_" or exponents).
+_COUNT = re.compile(r"\+?[0-9]+")
 
 #: The two layouts a trials table may have.
 PERSON_COLUMNS = ("condition", "outcome")
@@ -40,15 +47,33 @@ def _header(row: list[str], name: str) -> dict[str, int]:
     return seen
 
 
+def _shown(value: str) -> str:
+    """``value`` for a message: quoted, and cut short when it is long."""
+    if len(value) <= 40:
+        return repr(value)
+    return f"{value[:20]!r}... ({len(value)} characters)"
+
+
 def _integer(value: str, where: str, column: str, minimum: int, note: str = "") -> int:
     text = value.strip()
-    try:
-        x = int(text)
-    except ValueError:
-        x = minimum - 1
+    maximum = MAX_PEOPLE_PER_ARM
+    # Digits only, and at most as many as the cap has: int() would otherwise accept "1_0",
+    # other scripts' digits, or a 400-digit number that no float can hold.
+    if _COUNT.fullmatch(text) is None:
+        raise DataError(
+            f"{where}, column {column!r}: expected an integer >= {minimum}{note}, "
+            f"got {_shown(value)}."
+        )
+    if len(text.lstrip("+0")) > len(str(maximum)) or int(text) > maximum:
+        raise DataError(
+            f"{where}, column {column!r}: expected an integer <= {maximum:,} (the most people "
+            f"an arm may hold), got {_shown(value)}."
+        )
+    x = int(text)
     if x < minimum:
         raise DataError(
-            f"{where}, column {column!r}: expected an integer >= {minimum}{note}, got {value!r}."
+            f"{where}, column {column!r}: expected an integer >= {minimum}{note}, "
+            f"got {_shown(value)}."
         )
     return x
 
@@ -60,7 +85,8 @@ def parse_trials(text: str, name: str = "trials.csv") -> tuple[tuple[str, int, i
     without case; other columns are ignored):
 
     * one row per person: ``condition`` and ``outcome`` (``0`` or ``1``);
-    * one row per condition: ``condition``, ``n`` (people, >= 1) and ``yes`` (0 to ``n``).
+    * one row per condition: ``condition``, ``n`` (people, 1 to :data:`MAX_PEOPLE_PER_ARM`)
+      and ``yes`` (0 to ``n``), written as whole numbers (digits only).
 
     Blank lines are skipped. Arms keep the order in which they first appear.
 
@@ -79,8 +105,9 @@ def parse_trials(text: str, name: str = "trials.csv") -> tuple[tuple[str, int, i
     Raises
     ------
     DataError
-        If a column is missing, a value is malformed (a non-binary outcome, ``yes > n``, an
-        empty arm), an arm is listed twice, or there are fewer than two arms. The message
+        If a column is missing, a value is malformed (a non-binary outcome, a count that is
+        not a whole number, NaN, infinite, negative, above the cap, ``yes > n``, an empty
+        arm), an arm is listed twice, or there are fewer than two arms. The message
         names the file, the line and the column.
 
     Examples
@@ -132,7 +159,7 @@ def parse_trials(text: str, name: str = "trials.csv") -> tuple[tuple[str, int, i
             yes = _integer(cells["yes"], where, "yes", 0)
             if yes > n:
                 raise DataError(
-                    f"{where}, column 'yes': expected at most n = {n}, got {cells['yes']!r}."
+                    f"{where}, column 'yes': expected at most n = {n}, got {_shown(cells['yes'])}."
                 )
             arms[arm], first_line[arm] = [n, yes], line
     except csv.Error as exc:

@@ -35,9 +35,18 @@ from ditf.study._metaanalysis import (
     peters_test,
     trim_and_fill,
 )
-from ditf.study._otree import OTREE_ARMS, OtreeDesign, otree_design_from_mapping, render_otree_app
+from ditf.study._otree import (
+    MAX_PARTICIPANTS,
+    OTREE_ARMS,
+    OtreeDesign,
+    otree_design_from_mapping,
+    render_otree_app,
+)
 from ditf.study._power import (
+    MAX_EXACT_N,
     MEASURES,
+    TEST_NAMES,
+    TESTS,
     ContrastPower,
     PowerCurve,
     PowerResult,
@@ -50,10 +59,14 @@ from ditf.study._power import (
 
 __all__ = [
     "CONTINUITY_CORRECTION",
+    "MAX_EXACT_N",
+    "MAX_PARTICIPANTS",
     "MEASURES",
     "META_MEASURES",
     "OTREE_ARMS",
     "TAU2_METHODS",
+    "TESTS",
+    "TEST_NAMES",
     "THREE_ARM_CONTRASTS",
     "ArmRate",
     "BiasTests",

@@ -43,6 +43,9 @@ THREE_ARM_CONTRASTS = (
 TESTS = ("fisher", "chi2")
 #: ``"larger"``: one-sided, the treatment arm complies more than the control arm.
 ALTERNATIVES = ("two-sided", "larger")
+#: Most people one arm may hold (as the trials reader caps them): larger counts are not a
+#: trial, and would overflow the floating-point statistics.
+MAX_ARM_SIZE = 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +203,13 @@ def _check_arms(arms: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, in
                 "instead."
             )
         n = check_int_range(n, "n", f"{owner} (arm {name!r})", 1)
+        if n > MAX_ARM_SIZE:
+            digits = len(str(n))
+            shown = str(n) if digits <= 20 else f"a {digits}-digit number"
+            raise InvalidParameterError(
+                f"The 'n' parameter of {owner} (arm {name!r}) must be at most "
+                f"{MAX_ARM_SIZE:,} (people in one arm). Got {shown} instead."
+            )
         yes = check_int_range(yes, "yes", f"{owner} (arm {name!r})", 0, n)
         checked.append((name, n, yes))
     names = [a[0] for a in checked]

@@ -55,7 +55,8 @@ from __future__ import annotations
 
 import math
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -129,6 +130,19 @@ def _vector(values: Any, name: str, owner: str, *, size: int | None = None) -> F
     return arr
 
 
+#: Largest standardised effect ``|y| / sqrt(v)`` (and ``sqrt(sum(1 / v))``) the pooling
+#: accepts: squares and sums of such numbers must stay far from the float limit (1.8e308).
+MAX_STANDARDISED = 1e100
+
+
+def _too_extreme(owner: str, detail: str) -> InvalidParameterError:
+    return InvalidParameterError(
+        f"The effects and variances given to {owner} are too extreme to compute with in "
+        f"double precision ({detail}). Rescale the effects (another unit) or check the "
+        "values for typing errors."
+    )
+
+
 def _studies(effects: Any, variances: Any, owner: str, minimum: int) -> tuple[FloatArray, ...]:
     y = _vector(effects, "effects", owner)
     v = _vector(variances, "variances", owner, size=y.size)
@@ -136,7 +150,24 @@ def _studies(effects: Any, variances: Any, owner: str, minimum: int) -> tuple[Fl
         raise _invalid("variances", owner, "a sequence of finite numbers > 0", variances)
     if y.size < minimum:
         raise _invalid("effects", owner, f"a sequence of at least {minimum} effects", effects)
+    with np.errstate(all="ignore"):
+        z = float(np.max(np.abs(y) / np.sqrt(v)))
+        precision = float(np.sqrt(np.sum(1.0 / v)))
+    if not (z <= MAX_STANDARDISED and precision <= MAX_STANDARDISED):
+        raise _too_extreme(
+            owner, f"|effect| / SE up to {z:.3g} and total precision {precision:.3g}, above "
+            f"{MAX_STANDARDISED:g}"
+        )  # fmt: skip
     return y, v
+
+
+@contextmanager
+def _numerics(owner: str) -> Iterator[None]:
+    """Turn a numerical breakdown of the linear algebra into a clear error."""
+    try:
+        yield
+    except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ZeroDivisionError) as exc:
+        raise _too_extreme(owner, f"{type(exc).__name__}: {exc}") from exc
 
 
 def _counts(values: Any, name: str, owner: str, size: int | None, minimum: int) -> FloatArray:
@@ -643,7 +674,11 @@ def meta_analyze(
     level = _check_common(method, knapp_hartung, level, owner)
     check_option(measure, "measure", owner, META_MEASURES)
     y, v = _studies(effects, variances, owner, 2)
-    return _pool(y, v, method, knapp_hartung, level, measure)
+    with _numerics(owner):
+        result = _pool(y, v, method, knapp_hartung, level, measure)
+    if not all(math.isfinite(x) for x in (result.estimate, result.se, result.tau2, result.q)):
+        raise _too_extreme(owner, "the pooled estimate is not finite")
+    return result
 
 
 # ---------------------------------------------------------------------- meta-regression
@@ -760,7 +795,10 @@ def meta_regression(
         raise _invalid("effects", owner, f"a sequence of more than {p} effects", effects)
     if np.linalg.matrix_rank(x) < p:
         raise _invalid("moderators", owner, "moderators that are not collinear", moderators)
-    fit = _fit(y, v, x, method, knapp_hartung)
+    with _numerics(owner):
+        fit = _fit(y, v, x, method, knapp_hartung)
+    if not np.all(np.isfinite(fit.vcov)) or not math.isfinite(fit.tau2):
+        raise _too_extreme(owner, "the coefficients are not finite")
     df = fit.df_resid if knapp_hartung else None
     crit = _critical(level, df)
     coef = fit.beta
@@ -822,7 +860,9 @@ class RegressionTest:
     bias, bias_se : float
         Coefficient of the predictor (Egger's intercept in his standardised form) and SE.
     statistic, df, p_value : float, int, float
-        t test of ``bias = 0`` with ``k - 2`` degrees of freedom.
+        t test of ``bias = 0`` with ``k - 2`` degrees of freedom. ``nan`` when the
+        regression fits the studies exactly (for example, every effect is the same): the
+        residual variance is then 0 and the test is undefined.
     limit_estimate : float
         The fitted effect where the predictor is 0 (an infinitely large study).
     """
@@ -836,22 +876,35 @@ class RegressionTest:
     p_value: float
     limit_estimate: float
 
+    @property
+    def defined(self) -> bool:
+        """Whether the test has a p-value (False for a perfect fit)."""
+        return not math.isnan(self.p_value)
+
+
+#: A weighted residual sum of squares below this share of the weighted total sum of squares
+#: is rounding noise: the regression fits exactly and its t test is undefined.
+_PERFECT_FIT = 1e-20
+
 
 def _asymmetry(
-    name: str, predictor: str, y: FloatArray, v: FloatArray, x: FloatArray
+    name: str, predictor: str, y: FloatArray, w: FloatArray, x: FloatArray
 ) -> RegressionTest:
-    # Weighted least squares of y on x with weights 1/v and an estimated (multiplicative)
-    # residual variance: regtest(model="lm") in metafor. For x = se this is Egger's
-    # regression of y/se on 1/se with the roles of intercept and slope swapped.
+    # Weighted least squares of y on x with weights w and an estimated (multiplicative)
+    # residual variance: regtest(model="lm") in metafor when w = 1/v. For x = se this is
+    # Egger's regression of y/se on 1/se with the roles of intercept and slope swapped.
     k = y.size
-    sw = 1 / np.sqrt(v)
+    sw = np.sqrt(w)
     design = np.column_stack([sw, x * sw])
     beta, *_ = np.linalg.lstsq(design, y * sw, rcond=None)
     resid = y * sw - design @ beta
     df = k - 2
-    sigma2 = float(resid @ resid) / df
-    cov = sigma2 * np.linalg.inv(design.T @ design)
-    bias, bias_se = float(beta[1]), math.sqrt(float(cov[1, 1]))
+    rss, total = float(resid @ resid), float((y * sw) @ (y * sw))
+    bias, limit = float(beta[1]), float(beta[0])
+    if rss <= _PERFECT_FIT * total:
+        return RegressionTest(name, predictor, bias, 0.0, math.nan, df, math.nan, limit)
+    cov = rss / df * np.linalg.inv(design.T @ design)
+    bias_se = math.sqrt(float(cov[1, 1]))
     return RegressionTest(
         name=name,
         predictor=predictor,
@@ -860,7 +913,7 @@ def _asymmetry(
         statistic=_statistic(bias, bias_se),
         df=df,
         p_value=_test(bias, bias_se, df),
-        limit_estimate=float(beta[0]),
+        limit_estimate=limit,
     )
 
 
@@ -871,6 +924,9 @@ def egger_test(
 
     ``y/se = b0 + b1 (1/se)``; ``bias = b0``, t with k - 2 degrees of freedom; the slope
     ``b1`` is the ``limit_estimate``. Same as metafor's ``regtest(res, model="lm")``.
+    When the line fits every study exactly (every effect the same, say) the test is
+    undefined: ``statistic`` and ``p_value`` are ``nan`` (metafor would report a p-value
+    of rounding noise).
 
     Parameters
     ----------
@@ -890,54 +946,100 @@ def egger_test(
     >>> t = egger_test([0.9, 0.5, 0.35, 0.3], [0.16, 0.04, 0.01, 0.0025])
     >>> t.name, round(t.bias, 3), t.df
     ('Egger', 1.5, 2)
+    >>> egger_test([0.3, 0.3, 0.3], [0.1, 0.2, 0.3]).defined
+    False
     """
     owner = "egger_test"
     y, v = _studies(effects, variances, owner, 3)
     if np.ptp(v) == 0:
         raise _invalid("variances", owner, "variances that differ between studies", variances)
-    return _asymmetry("Egger", "se", y, v, np.sqrt(v))
+    with _numerics(owner):
+        return _asymmetry("Egger", "se", y, 1.0 / v, np.sqrt(v))
+
+
+def _peters(
+    yes_t: FloatArray, n_t: FloatArray, yes_c: FloatArray, n_c: FloatArray
+) -> RegressionTest | str:
+    """Peters' test of checked counts, or why it does not apply."""
+    a, b, c, d = yes_t, n_t - yes_t, yes_c, n_c - yes_c
+    add = np.where((a == 0) | (b == 0) | (c == 0) | (d == 0), CONTINUITY_CORRECTION, 0.0)
+    y = np.log((a + add) * (d + add) / ((b + add) * (c + add)))
+    n = n_t + n_c
+    events = a + c
+    weights = events * (n - events) / n
+    used = weights > 0  # a study without events, or with events only, has no information
+    if used.sum() < 3:
+        return f"it needs 3 studies with both events and non-events; there are {used.sum()}"
+    if np.ptp(n[used]) == 0:
+        return "every study has the same total sample size n, so 1/n cannot predict anything"
+    return _asymmetry("Peters", "1/n", y[used], weights[used], 1.0 / n[used])
 
 
 def peters_test(
-    effects: Sequence[float] | FloatArray,
-    variances: Sequence[float] | FloatArray,
-    n: Sequence[float] | FloatArray,
+    yes_t: Sequence[float] | FloatArray,
+    n_t: Sequence[float] | FloatArray,
+    yes_c: Sequence[float] | FloatArray,
+    n_c: Sequence[float] | FloatArray,
 ) -> RegressionTest:
-    """Peters' test: the effect on 1/n (n = participants of the study), weights 1/variance.
+    """Peters' test: the log odds ratio on 1/n, weighted by ``S F / n`` (Peters et al., 2006).
 
-    Meant for log odds ratios from 2x2 tables, where Egger's se is correlated with the log
-    odds ratio itself. Peters et al. (2006) weight by ``S F / n`` (S events, F non-events);
-    with balanced arms that is proportional to 1 / variance of the log odds ratio, and a
-    weighted regression with an estimated residual variance does not change under a
-    constant factor. This is metafor's ``regtest(res, model="lm", predictor="ninv")``.
+    The published test for 2x2 data: a weighted linear regression of the log odds ratio on
+    ``1/n``, with ``n`` the study's total sample size, ``S`` its events and ``F`` its
+    non-events (both arms together) and weights ``S F / n``; the slope is tested with t
+    on ``k - 2`` degrees of freedom. It avoids Egger's problem with odds ratios (the
+    standard error is correlated with the log odds ratio itself). Zero cells get
+    :data:`CONTINUITY_CORRECTION` in the log odds ratio, as in :func:`effects_from_counts`;
+    a study with no events, or no non-events, has weight 0 and is left out. The test is
+    defined for log odds ratios only: for other measures there is no Peters' test.
+
+    metafor's ``regtest(res, model="lm", predictor="ninv")`` weights by 1 / variance
+    instead, which gives another p-value (0.168 rather than 0.200 on the BCG trials).
 
     Parameters
     ----------
-    effects, variances : sequence of float, length k >= 3
-    n : sequence of int, length k
-        Participants per study (both arms); they must not all be equal.
+    yes_t, n_t, yes_c, n_c : sequence of int, length k
+        Events and participants in the treatment and control arms.
 
     Returns
     -------
     RegressionTest
+        ``bias`` is the slope on ``1/n``; ``limit_estimate`` the log odds ratio of an
+        infinitely large study.
 
     Raises
     ------
     InvalidParameterError
-        If k < 3, an ``n`` is not a positive integer, or every ``n`` is the same.
+        If a count is invalid, fewer than 3 studies have both events and non-events, or
+        they all have the same total ``n``.
+
+    References
+    ----------
+    Peters, J. L., Sutton, A. J., Jones, D. R., Abrams, K. R., & Rushton, L. (2006).
+    Comparison of two methods to detect publication bias in meta-analysis. *JAMA*, 295,
+    676-680.
 
     Examples
     --------
-    >>> t = peters_test([0.9, 0.5, 0.35, 0.3], [0.16, 0.04, 0.01, 0.0025], [25, 100, 400, 1600])
-    >>> t.predictor, t.df
-    ('1/n', 2)
+    >>> t = peters_test([4, 6, 3, 62], [123, 306, 231, 13598], [11, 29, 11, 248],
+    ...                 [139, 303, 220, 12867])
+    >>> t.name, t.predictor, t.df
+    ('Peters', '1/n', 2)
     """
     owner = "peters_test"
-    y, v = _studies(effects, variances, owner, 3)
-    nn = _counts(n, "n", owner, y.size, 1)
-    if np.ptp(nn) == 0:
-        raise _invalid("n", owner, "sample sizes that differ between studies", n)
-    return _asymmetry("Peters", "1/n", y, v, 1 / nn)
+    a = _counts(yes_t, "yes_t", owner, None, 0)
+    k = a.size
+    nt = _counts(n_t, "n_t", owner, k, 1)
+    c = _counts(yes_c, "yes_c", owner, k, 0)
+    nc = _counts(n_c, "n_c", owner, k, 1)
+    if np.any(a > nt):
+        raise _invalid("yes_t", owner, "at most n_t in every study", yes_t)
+    if np.any(c > nc):
+        raise _invalid("yes_c", owner, "at most n_c in every study", yes_c)
+    with _numerics(owner):
+        result = _peters(a, nt, c, nc)
+    if isinstance(result, str):
+        raise InvalidParameterError(f"Peters' test does not apply to these counts: {result}.")
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -988,7 +1090,8 @@ def trim_and_fill(
     estimator from the signed ranks of all studies around that mean,
     ``L0 = (4 S - k (k + 1)) / (2k - 1)`` rounded (half to even) and floored at 0, until
     it stops changing. The ``k0`` trimmed studies are mirrored around the final mean and
-    the augmented set is pooled with ``method``.
+    the augmented set is pooled with ``method``. ``k0_se`` is Duval & Tweedie's SE at the
+    unrounded ``L0`` of the last iteration (as metafor computes it).
 
     Parameters
     ----------
@@ -1023,7 +1126,8 @@ def trim_and_fill(
     if side is not None:
         check_option(side, "side", owner, ("left", "right"))
     y, v = _studies(effects, variances, owner, 3)
-    return _trim_and_fill(y, v, method, side, level, measure)
+    with _numerics(owner):
+        return _trim_and_fill(y, v, method, side, level, measure)
 
 
 def _trim_and_fill(
@@ -1042,7 +1146,7 @@ def _trim_and_fill(
     sign = -1.0 if side == "right" else 1.0
     order = np.argsort(sign * y, kind="stable")
     ys, vs = sign * y[order], v[order]
-    k0, previous, mean, iterations = 0, -1, 0.0, 0
+    k0, previous, mean, iterations, l0 = 0, -1, 0.0, 0, 0.0
     while k0 != previous:
         iterations += 1
         if iterations > _TRIMFILL_MAX_ITER:
@@ -1059,15 +1163,18 @@ def _trim_and_fill(
         ranks = np.empty(k)
         ranks[np.argsort(np.abs(centred), kind="stable")] = np.arange(1, k + 1)
         s_rank = float(ranks[centred > 0].sum())
-        k0 = max(0, round((4 * s_rank - k * (k + 1)) / (2 * k - 1)))
+        l0 = (4 * s_rank - k * (k + 1)) / (2 * k - 1)
+        k0 = max(0, round(l0))
+    # The SE comes from the unrounded L0 of the last iteration (it may be negative), as in
+    # metafor's trimfill(); only the number of studies filled in is rounded.
     var_s = (
         k * (k + 1) * (2 * k + 1)
-        + 10 * k0**3
-        + 27 * k0**2
-        + 17 * k0
-        - 18 * k * k0**2
-        - 18 * k * k0
-        + 6 * k**2 * k0
+        + 10 * l0**3
+        + 27 * l0**2
+        + 17 * l0
+        - 18 * k * l0**2
+        - 18 * k * l0
+        + 6 * k**2 * l0
     ) / 24
     k0_se = 4 * math.sqrt(max(var_s, 0.0)) / (2 * k - 1)
     imputed = sign * (2 * mean - ys[k - k0 :])
@@ -1092,12 +1199,14 @@ class BiasTests:
     Attributes
     ----------
     egger : RegressionTest or None
-        None when every study has the same variance (the test is undefined).
+        None when the test is undefined (fewer than 3 studies, every study with the same
+        variance, or a regression that fits every study exactly).
     peters : RegressionTest or None
-        None without sample sizes or when they are all equal.
+        None unless the effects are log odds ratios of 2x2 counts (the only data the
+        published test is defined for), or when it is undefined there.
     trim_fill : TrimFill or None
-        None when the number of missing studies does not settle (it can cycle, as in
-        metafor, which stops with an error).
+        None with fewer than 3 studies, or when the number of missing studies does not
+        settle (it can cycle, as in metafor, which stops with an error).
     notes : tuple of str
         Why a diagnostic is None, one line each (empty when all ran).
     """
@@ -1108,27 +1217,34 @@ class BiasTests:
     notes: tuple[str, ...] = ()
 
 
+_EXACT_FIT = "the regression fits every study exactly (e.g. every effect is the same), so "
+
+
 def bias_tests(
     effects: Sequence[float] | FloatArray,
     variances: Sequence[float] | FloatArray,
     *,
-    n: Sequence[float] | FloatArray | None = None,
+    counts: Sequence[Sequence[float] | FloatArray] | None = None,
     method: str = "REML",
     level: float = 0.95,
     measure: str = "generic",
 ) -> BiasTests:
-    """Egger's test, Peters' test (when ``n`` is given) and trim and fill.
+    """Egger's test, Peters' test (for log odds ratios of 2x2 counts) and trim and fill.
+
+    A diagnostic that does not apply or is undefined is None, with a note saying why:
+    every one of them needs at least 3 studies; Egger's test needs variances that differ;
+    Peters' test needs the 2x2 counts and ``measure="OR"`` (see :func:`peters_test`).
 
     Parameters
     ----------
-    effects, variances : sequence of float, length k >= 3
-    n : sequence of int or None
-        Participants per study, for Peters' test (meant for 2x2 data).
+    effects, variances : sequence of float, length k >= 1
+    counts : (yes_t, n_t, yes_c, n_c) or None
+        The 2x2 counts behind the effects, for Peters' test.
     method : {"REML", "DL", "PM", "FE"}
         Model used inside trim and fill.
     level : float in (0, 1)
     measure : str
-        As for :func:`meta_analyze`.
+        As for :func:`meta_analyze`; Peters' test runs for "OR" only.
 
     Returns
     -------
@@ -1137,34 +1253,67 @@ def bias_tests(
     Raises
     ------
     InvalidParameterError
-        If an input is invalid or k < 3.
+        If an input is invalid.
 
     Examples
     --------
-    >>> b = bias_tests([0.9, 0.5, 0.35, 0.3], [0.16, 0.04, 0.01, 0.0025], n=[25, 100, 400, 1600])
-    >>> b.egger.name, b.peters.name, b.trim_fill.side
-    ('Egger', 'Peters', 'left')
+    >>> b = bias_tests([0.9, 0.5, 0.35, 0.3], [0.16, 0.04, 0.01, 0.0025])
+    >>> b.egger.name, b.peters, b.trim_fill.side
+    ('Egger', None, 'left')
+    >>> bias_tests([0.1, 0.2], [0.01, 0.02]).notes[0][:40]
+    'Publication-bias tests need at least 3 s'
     """
     owner = "bias_tests"
     level = _check_common(method, False, level, owner)
     check_option(measure, "measure", owner, META_MEASURES)
-    y, v = _studies(effects, variances, owner, 3)
+    y, v = _studies(effects, variances, owner, 1)
+    checked = None
+    if counts is not None:
+        if isinstance(counts, (str, bytes)) or not isinstance(counts, Sequence) or len(counts) != 4:
+            raise _invalid("counts", owner, "a (yes_t, n_t, yes_c, n_c) tuple", counts)
+        names = ("yes_t", "n_t", "yes_c", "n_c")
+        checked = [
+            _counts(col, f"counts[{name}]", owner, y.size, 1 if name.startswith("n") else 0)
+            for col, name in zip(counts, names, strict=True)
+        ]
+        if np.any(checked[0] > checked[1]) or np.any(checked[2] > checked[3]):
+            raise _invalid("counts", owner, "counts with yes <= n in every arm", counts)
+    if y.size < 3:
+        return BiasTests(None, None, None, (
+            f"Publication-bias tests need at least 3 studies; there are {y.size}, so Egger's "
+            "test, Peters' test and trim and fill were skipped.",
+        ))  # fmt: skip
     notes = []
     egger = peters = trim_fill = None
-    if np.ptp(v) > 0:
-        egger = _asymmetry("Egger", "se", y, v, np.sqrt(v))
-    else:
-        notes.append("Egger's test: every study has the same variance; the test is undefined.")
-    if n is not None:
-        nn = _counts(n, "n", owner, y.size, 1)
-        if np.ptp(nn) > 0:
-            peters = _asymmetry("Peters", "1/n", y, v, 1 / nn)
+    with _numerics(owner):
+        if np.ptp(v) > 0:
+            egger = _asymmetry("Egger", "se", y, 1.0 / v, np.sqrt(v))
+            if not egger.defined:
+                egger = None
+                notes.append(f"Egger's test: {_EXACT_FIT}the test is undefined.")
         else:
-            notes.append("Peters' test: every study has the same n; the test is undefined.")
-    try:
-        trim_fill = _trim_and_fill(y, v, method, None, level, measure)
-    except FitError as exc:
-        notes.append(f"Trim and fill: {exc}")
+            notes.append("Egger's test: every study has the same variance; the test is undefined.")
+        if checked is None or measure != "OR":
+            data = "2x2 counts" if checked is None else f"measure {measure!r}"
+            notes.append(
+                "Peters' test: defined for log odds ratios of 2x2 counts only "
+                f"(Peters et al., 2006); not run without {data}."
+                if checked is None
+                else "Peters' test: defined for log odds ratios of 2x2 counts only "
+                f"(Peters et al., 2006); not run for {data}."
+            )
+        else:
+            found = _peters(*checked)
+            if isinstance(found, str):
+                notes.append(f"Peters' test: {found}; the test is undefined.")
+            elif not found.defined:
+                notes.append(f"Peters' test: {_EXACT_FIT}the test is undefined.")
+            else:
+                peters = found
+        try:
+            trim_fill = _trim_and_fill(y, v, method, None, level, measure)
+        except FitError as exc:
+            notes.append(f"Trim and fill: {exc}")
     return BiasTests(egger, peters, trim_fill, tuple(notes))
 
 
@@ -1244,7 +1393,8 @@ def meta_from_table(
 
     The table comes from :func:`ditf.data.read_meta_table`, ``load_bcg`` or
     ``load_meta_example``. 2x2 tables use ``measure``; correlation tables are pooled on
-    Fisher's z; effect/variance tables as given. Peters' test is run for 2x2 tables only.
+    Fisher's z; effect/variance tables as given. Peters' test is run for 2x2 tables with
+    ``measure="OR"`` only (a note says so otherwise).
 
     Parameters
     ----------
@@ -1258,7 +1408,8 @@ def meta_from_table(
         Moderator columns for the meta-regression; None takes all of the table's, ``[]``
         none.
     bias : bool
-        Run the publication-bias diagnostics (needs at least 3 studies).
+        Run the publication-bias diagnostics (with fewer than 3 studies they are skipped,
+        with a note).
 
     Returns
     -------
@@ -1267,7 +1418,8 @@ def meta_from_table(
     Raises
     ------
     DataError
-        If the table has too few studies for what is asked, or a moderator is constant.
+        If the table has too few studies for a meta-regression, a moderator is constant,
+        or its numbers are too extreme to compute with in double precision.
     InvalidParameterError
         If an option is invalid or a moderator is not in the table.
 
@@ -1309,30 +1461,34 @@ def meta_from_table(
             f"{table.name}: a meta-regression on {len(names)} moderator(s) needs more than "
             f"{len(names) + 1} studies; the table has {k}. Use fewer moderators."
         )
-    if bias and k < 3:
-        raise DataError(
-            f"{table.name}: publication-bias tests need at least 3 studies; the table has {k}. "
-            f"Run without them."
-        )
     y, v = es.effects, es.variances
-    result = meta_analyze(
-        y, v, method=method, knapp_hartung=knapp_hartung, level=level, measure=es.measure
-    )
-    fixed = meta_analyze(y, v, method="FE", level=level, measure=es.measure)
-    regression = None
-    if names:
-        regression = meta_regression(
-            y,
-            v,
-            {name: table.moderators[name] for name in names},
-            method=method,
-            knapp_hartung=knapp_hartung,
-            level=level,
+    try:
+        result = meta_analyze(
+            y, v, method=method, knapp_hartung=knapp_hartung, level=level, measure=es.measure
         )
-    tests = None
-    if bias:
-        n = es.n if table.kind == "counts" else None
-        tests = bias_tests(y, v, n=n, method=method, level=level, measure=es.measure)
+        fixed = meta_analyze(y, v, method="FE", level=level, measure=es.measure)
+        regression = None
+        if names:
+            regression = meta_regression(
+                y,
+                v,
+                {name: table.moderators[name] for name in names},
+                method=method,
+                knapp_hartung=knapp_hartung,
+                level=level,
+            )
+        tests = None
+        if bias:
+            counts = None
+            if table.kind == "counts":
+                counts = tuple(cols[c] for c in ("yes_t", "n_t", "yes_c", "n_c"))
+            tests = bias_tests(y, v, counts=counts, method=method, level=level, measure=es.measure)
+    except InvalidParameterError as exc:
+        if "too extreme" not in str(exc):
+            raise
+        # The table's numbers, not a parameter, are at fault: name the table instead.
+        message = str(exc).replace(" given to meta_analyze", "")
+        raise DataError(f"{table.name}: {message}") from exc
     return MetaReport(
         name=table.name,
         labels=table.studies,

@@ -31,10 +31,20 @@ from typing import Any
 from ditf._errors import DataError, InvalidParameterError
 from ditf._validation import check_int_range, check_positive, check_type
 
-__all__ = ["OTREE_ARMS", "OtreeDesign", "otree_design_from_mapping", "render_otree_app"]
+__all__ = [
+    "MAX_PARTICIPANTS",
+    "OTREE_ARMS",
+    "OtreeDesign",
+    "otree_design_from_mapping",
+    "render_otree_app",
+]
 
 #: The arms an exported app can have, named as in :data:`ditf.simulate.CONDITIONS`.
 OTREE_ARMS = ("door_in_the_face", "target_only", "exposure_control")
+#: Most participants one oTree session may have (all arms together). oTree keeps a session
+#: in one database and one server process; a field study with more people runs several
+#: sessions. Per arm the cap is this divided by the number of arms.
+MAX_PARTICIPANTS = 30_000
 
 # The generated app was run with `otree test` under oTree 5.11.5 and 6.0.15. oTree's bots need
 # requests, which oTree does not install.
@@ -108,6 +118,17 @@ def _check_arms(value: Any, name: str, owner: str) -> tuple[str, ...]:
     return tuple(arm for arm in OTREE_ARMS if arm in value)  # one canonical order
 
 
+def _check_cap(value: int, name: str, owner: str, cap: int) -> None:
+    """Refuse a session larger than oTree can run (the number is written into settings.py)."""
+    if value > cap:
+        shown = str(value) if len(str(value)) <= 20 else f"a {len(str(value))}-digit number"
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be at most {cap:,} (at most "
+            f"{MAX_PARTICIPANTS:,} participants in one oTree session). Got {shown} instead. "
+            "Run several sessions for a larger study."
+        )
+
+
 def _validate(values: dict[str, Any], names: Mapping[str, str], owner: str) -> dict[str, Any]:
     """Check and normalise the fields of a design; ``names`` renames fields in messages."""
 
@@ -120,6 +141,7 @@ def _validate(values: dict[str, Any], names: Mapping[str, str], owner: str) -> d
     out["participants"] = check_int_range(
         values["participants"], nm("participants"), owner, len(arms)
     )
+    _check_cap(out["participants"], nm("participants"), owner, MAX_PARTICIPANTS)
     out["unit"] = _check_text(values["unit"], nm("unit"), owner)
     for field in ("opener_cost", "target_cost"):
         out[field] = check_positive(values[field], nm(field), owner)
@@ -167,7 +189,8 @@ class OtreeDesign:
         What complying costs, in ``unit``; ``opener_cost > target_cost > 0``. Recorded in the
         app's constants and session description for the analysis; not shown to participants.
     participants : int
-        Participants per session in total (``num_demo_participants``); at least one per arm.
+        Participants per session in total (``num_demo_participants``): at least one per arm,
+        at most :data:`MAX_PARTICIPANTS` (30,000).
     exposure_text : str, default ""
         The description of the opener in the exposure-control arm; required with that arm.
     retreat_text : str, default ""
@@ -338,6 +361,7 @@ def otree_design_from_mapping(mapping: Mapping[str, Any]) -> OtreeDesign:
         if "participants_per_arm" in flat:
             per_arm = flat.pop("participants_per_arm")
             per_arm = check_int_range(per_arm, "participants_per_arm", _OWNER, 1)
+            _check_cap(per_arm, "participants_per_arm", _OWNER, MAX_PARTICIPANTS // len(arms))
             flat["participants"] = per_arm * len(arms)
         values = {field: flat[path] for field, path in _PATHS.items() if path in flat}
         defaults = {

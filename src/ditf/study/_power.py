@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq
-from scipy.special import ndtr, ndtri
+from scipy.special import gammaln, ndtr, ndtri
 from scipy.stats import binom
 
 from ditf._errors import InvalidParameterError
@@ -27,7 +27,10 @@ from ditf.simulate import CONDITIONS, Backend, Scenario, SerialBackend
 from ditf.study._compliance import THREE_ARM_CONTRASTS, holm
 
 __all__ = [
+    "MAX_EXACT_N",
     "MEASURES",
+    "TESTS",
+    "TEST_NAMES",
     "ContrastPower",
     "PowerCurve",
     "PowerResult",
@@ -50,6 +53,171 @@ _MAX_N = 10_000_000
 Progress = Callable[[int, int], None]
 
 
+# Exact tests, vectorised ----------------------------------------------------------------------
+
+#: The tests a power calculation can assume: those :func:`ditf.study.analyze` runs, and the
+#: arcsine normal approximation (Cohen's h) for a quick analytic answer.
+TESTS = ("fisher", "chi2", "arcsine")
+#: Names of the tests in results and tables.
+TEST_NAMES = {
+    "fisher": "Fisher's exact test",
+    "chi2": "Pearson's chi-square test (no continuity correction)",
+    "arcsine": "normal approximation on the arcsine scale (Cohen's h)",
+}
+#: The tests the three-arm simulation can run (those of :func:`ditf.study.analyze`).
+SIMULATED_TESTS = ("fisher", "chi2")
+#: Largest people per arm for exact two-arm power (all likely outcomes are enumerated).
+MAX_EXACT_N = 10_000
+#: Outcomes of an arm beyond this binomial tail mass are left out of the enumeration.
+_TAIL = 1e-13
+
+
+def _log_choose(n: Any, k: Any) -> FloatArray:
+    out: FloatArray = gammaln(n + 1.0) - gammaln(k + 1.0) - gammaln(n - k + 1.0)
+    return out
+
+
+def fisher_p_values(yes_t: Any, n_t: Any, yes_c: Any, n_c: Any, alternative: str) -> FloatArray:
+    """Fisher's exact test of many 2x2 tables at once (arrays that broadcast together).
+
+    Two-sided, the p-value sums the hypergeometric probabilities of the tables (with the
+    observed margins) no more likely than the observed one, up to a relative tolerance of
+    1e-7 (ties); ``"larger"`` sums those with at least as many yeses in the treatment arm.
+    These are the p-values of :func:`scipy.stats.fisher_exact`, computed for every table
+    in one pass: each table's probabilities are evaluated (log-gamma) on a window of 10
+    standard deviations around the mean of its hypergeometric distribution, outside which
+    the mass (below 1e-20) cannot change a decision. A table with an empty row or column
+    gives p = 1, as in scipy.
+    """
+    x, n1, y, n2 = np.broadcast_arrays(
+        *(np.asarray(a, dtype=np.int64) for a in (yes_t, n_t, yes_c, n_c))
+    )
+    shape = x.shape
+    x, n1, y, n2 = (a.ravel() for a in (x, n1, y, n2))
+    t, m = x + y, n1 + n2
+    out = np.ones(x.size)
+    todo = np.flatnonzero((n1 > 0) & (n2 > 0) & (t > 0) & (t < m))
+    if todo.size:
+        xs, a1, a2, ts = (a[todo].astype(np.float64) for a in (x, n1, n2, t))
+        ms = a1 + a2
+        sd = np.sqrt(ts * (a1 / ms) * (a2 / ms) * (ms - ts) / np.maximum(ms - 1.0, 1.0))
+        half = np.ceil(10.0 * sd) + 10.0
+        centre = np.floor(ts * a1 / ms)
+        low = np.maximum(np.maximum(0.0, ts - a2), centre - half)
+        high = np.minimum(np.minimum(ts, a1), centre + half)
+        const = _log_choose(ms, ts)
+        own = _log_choose(a1, xs) + _log_choose(a2, ts - xs) - const
+        width = int((high - low).max()) + 1
+        rows = max(1, 4_000_000 // width)
+        p = np.empty(todo.size)
+        for s in range(0, todo.size, rows):
+            b = slice(s, s + rows)
+            k = low[b, None] + np.arange(width)[None, :]
+            valid = k <= high[b, None]
+            k = np.where(valid, k, low[b, None])
+            logf = (
+                _log_choose(a1[b, None], k)
+                + _log_choose(a2[b, None], ts[b, None] - k)
+                - const[b, None]
+            )
+            f = np.where(valid, np.exp(logf), 0.0)
+            # One-sided: at least as many yeses; two-sided: no more likely (ties within 1e-7).
+            one_sided = alternative == "larger"
+            keep = k >= xs[b, None] if one_sided else logf <= own[b, None] + 1e-7
+            p[b] = np.sum(f * keep, axis=1)
+        out[todo] = np.minimum(p, 1.0)
+    result: FloatArray = out.reshape(shape)
+    return result
+
+
+def chi2_p_values(yes_t: Any, n_t: Any, yes_c: Any, n_c: Any, alternative: str) -> FloatArray:
+    """Pearson's chi-square test of many 2x2 tables (no Yates' correction), as analyze runs it.
+
+    Two-sided it is the pooled two-proportion z-test; ``"larger"`` is its one-sided version
+    (treatment > control). A table without variation (no one, or everyone, said yes) or
+    with an empty arm gives p = 1.
+    """
+    a1, a2 = np.asarray(n_t, dtype=float), np.asarray(n_c, dtype=float)
+    y1, y2 = np.asarray(yes_t, dtype=float), np.asarray(yes_c, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (y1 + y2) / (a1 + a2)
+        var = pooled * (1.0 - pooled) * (1.0 / a1 + 1.0 / a2)
+        z = (y1 / a1 - y2 / a2) / np.sqrt(var)
+    ok = (var > 0) & np.isfinite(var)
+    z = np.where(ok, z, 0.0)
+    p = ndtr(-z) if alternative == "larger" else 2.0 * ndtr(-np.abs(z))
+    out: FloatArray = np.where(ok, np.minimum(p, 1.0), 1.0)
+    return out
+
+
+def _fisher_power(p1: float, p2: float, n: int, alpha: float, alternative: str) -> float:
+    """Exact power of Fisher's test, one column total ``t = yes_t + yes_c`` at a time.
+
+    Given ``t`` the test is a hypergeometric test of ``yes_t``, so each row of outcomes
+    needs its null probabilities once: sorted, summed and looked up for every outcome of
+    the row (blocks of rows at once). Rows whose probability under the alternative is
+    below 1e-14 of the largest (out of 2n + 1) are left out.
+    """
+    k_all = np.arange(n + 1)
+    bt, bc = binom.pmf(k_all, n, p1), binom.pmf(k_all, n, p2)
+    pt = np.convolve(bt, bc)
+    rows = np.flatnonzero(pt > 1e-14 * pt.max() / pt.size)
+    width = n + 1
+    block = max(1, 2_000_000 // width)
+    power = 0.0
+    k = k_all[None, :].astype(np.float64)
+    for start in range(0, rows.size, block):
+        t = rows[start : start + block, None].astype(np.float64)
+        valid = (k <= t) & (t - k <= n)
+        kk = np.where(valid, k, 0.0)
+        tk = np.where(valid, t - k, 0.0)
+        logf = (
+            _log_choose(np.float64(n), kk)
+            + _log_choose(np.float64(n), tk)
+            - _log_choose(np.float64(2 * n), t)
+        )
+        logf = np.where(valid, np.maximum(logf, -1000.0), -2000.0)
+        f = np.where(valid, np.exp(logf), 0.0)
+        if alternative == "larger":
+            p = np.cumsum(f[:, ::-1], axis=1)[:, ::-1]
+        else:
+            # Per row: the sum of the probabilities no larger than each outcome's (with a
+            # relative tolerance of 1e-7 for ties), by one search in the sorted rows laid
+            # end to end (row i shifted by 4000 i, so that rows never mix).
+            m = t.shape[0]
+            sorted_logf = np.sort(logf, axis=1)
+            sums = np.cumsum(np.where(sorted_logf > -1500.0, np.exp(sorted_logf), 0.0), axis=1)
+            shift = 4000.0 * np.arange(m)[:, None]
+            flat = (sorted_logf + shift).ravel()
+            found = np.searchsorted(flat, (logf + 1e-7 + shift).ravel(), side="right")
+            found = found.reshape(m, width) - 1 - width * np.arange(m)[:, None]
+            p = np.take_along_axis(sums, np.clip(found, 0, width - 1), axis=1)
+        alt = np.where(valid, bt[kk.astype(np.int64)] * bc[tk.astype(np.int64)], 0.0)
+        power += float(np.sum(alt * (p <= alpha)))
+    return power
+
+
+def _exact_power(p1: float, p2: float, n: int, alpha: float, alternative: str, test: str) -> float:
+    """Power of ``test`` by summing the probability of every outcome that rejects.
+
+    Fisher's test goes row by row (:func:`_fisher_power`); the chi-square test over all
+    pairs (yes in treatment, yes in control), each arm's count restricted to where its
+    binomial distribution has all but ``1e-13`` of its mass.
+    """
+    if test == "fisher":
+        return min(max(_fisher_power(p1, p2, n, alpha, alternative), 0.0), 1.0)
+    k = np.arange(n + 1)
+    ranges = []
+    for p in (p1, p2):
+        pmf = binom.pmf(k, n, p)
+        keep = pmf > _TAIL * pmf.max() / (n + 1)
+        ranges.append((k[keep], pmf[keep]))
+    (x1, w1), (x2, w2) = ranges
+    pv = chi2_p_values(x1[:, None], n, x2[None, :], n, alternative)
+    power = float(w1 @ ((pv <= alpha) @ w2))
+    return min(max(power, 0.0), 1.0)
+
+
 # Two arms, analytic ---------------------------------------------------------------------------
 
 
@@ -66,12 +234,23 @@ def _power_h(h: float, n: float, alpha: float, alternative: str) -> float:
 
 
 def _check_two_arm(
-    owner: str, p_treatment: Any, p_control: Any, alpha: Any, alternative: Any
-) -> tuple[float, float, float, str]:
+    owner: str, p_treatment: Any, p_control: Any, alpha: Any, alternative: Any, test: Any
+) -> tuple[float, float, float, str, str]:
     p1 = check_probability(p_treatment, "p_treatment", owner)
     p2 = check_probability(p_control, "p_control", owner)
     a = check_probability(alpha, "alpha", owner, open_interval=True)
-    return p1, p2, a, check_option(alternative, "alternative", owner, _ALTERNATIVES)
+    alt = check_option(alternative, "alternative", owner, _ALTERNATIVES)
+    return p1, p2, a, alt, check_option(test, "test", owner, TESTS)
+
+
+def _power(p1: float, p2: float, n: int, alpha: float, alternative: str, test: str) -> float:
+    if test == "arcsine":
+        return _power_h(_cohen_h(p1, p2), n, alpha, alternative)
+    return _exact_power(p1, p2, n, alpha, alternative, test)
+
+
+def _max_n(test: str) -> int:
+    return _MAX_N if test == "arcsine" else MAX_EXACT_N
 
 
 def power_two_arm(
@@ -81,24 +260,33 @@ def power_two_arm(
     *,
     alpha: float = 0.05,
     alternative: str = "two-sided",
+    test: str = "fisher",
 ) -> float:
-    """Power of the two-arm comparison of proportions (normal approximation, arcsine scale).
+    """Power of the two-arm comparison of proportions, for the test the analysis runs.
 
-    Uses Cohen's effect size ``h = 2 asin(sqrt(p_treatment)) - 2 asin(sqrt(p_control))``,
-    approximately normal with variance ``2 / n`` at ``n`` people per arm (Cohen, 1988,
-    ch. 6). This is what statsmodels' ``NormalIndPower`` computes with
-    ``proportion_effectsize``; the two-sided power counts both rejection regions.
+    ``test="fisher"`` (the default of :func:`ditf.study.analyze`) and ``test="chi2"``
+    (Pearson's chi-square without continuity correction, the pooled z-test) are exact:
+    every outcome (yeses in each arm, both binomial) is enumerated, tested as
+    :func:`~ditf.study.analyze` tests it, and the probabilities of the outcomes that reject
+    are summed (outcomes beyond 1e-13 of an arm's binomial tail are left out). Exact power
+    saw-tooths in ``n``. ``test="arcsine"`` is the normal approximation on Cohen's
+    ``h = 2 asin(sqrt(p_treatment)) - 2 asin(sqrt(p_control))`` with variance ``2 / n``
+    (Cohen, 1988, ch. 6; statsmodels' ``NormalIndPower``), which overstates the power of
+    Fisher's test in small samples.
 
     Parameters
     ----------
     p_treatment, p_control : float
         Compliance expected in each arm, in [0, 1].
     n_per_arm : int
-        People per arm (>= 2).
+        People per arm: 2 to 10,000 (:data:`MAX_EXACT_N`) for the exact tests, to
+        10,000,000 for ``"arcsine"``.
     alpha : float, default 0.05
         Significance level, in (0, 1).
     alternative : {"two-sided", "larger"}, default "two-sided"
         ``"larger"``: one-sided, the treatment complies more.
+    test : {"fisher", "chi2", "arcsine"}, default "fisher"
+        The test whose power is computed (see :data:`TEST_NAMES`).
 
     Returns
     -------
@@ -110,14 +298,23 @@ def power_two_arm(
     InvalidParameterError
         If a value is out of range.
 
+    References
+    ----------
+    Cohen, J. (1988). *Statistical power analysis for the behavioral sciences* (2nd ed.).
+
     Examples
     --------
-    >>> round(power_two_arm(0.5, 0.167, 24), 2)
-    0.71
+    Cialdini et al. (1975), Exp. 1: 50% against 16.7% with 24 people per arm.
+
+    >>> round(power_two_arm(0.5, 0.167, 24), 3)
+    0.608
+    >>> round(power_two_arm(0.5, 0.167, 24, test="arcsine"), 3)
+    0.714
     """
-    p1, p2, a, alt = _check_two_arm("power_two_arm", p_treatment, p_control, alpha, alternative)
-    n = check_int_range(n_per_arm, "n_per_arm", "power_two_arm", 2, _MAX_N)
-    return _power_h(_cohen_h(p1, p2), n, a, alt)
+    owner = "power_two_arm"
+    p1, p2, a, alt, tst = _check_two_arm(owner, p_treatment, p_control, alpha, alternative, test)
+    n = check_int_range(n_per_arm, "n_per_arm", owner, 2, _max_n(tst))
+    return _power(p1, p2, n, a, alt, tst)
 
 
 def sample_size_two_arm(
@@ -127,11 +324,16 @@ def sample_size_two_arm(
     power: float = 0.8,
     alpha: float = 0.05,
     alternative: str = "two-sided",
+    test: str = "fisher",
 ) -> int:
-    """People per arm needed to reach ``power`` (arcsine normal approximation, rounded up).
+    """People per arm needed to reach ``power`` with ``test`` (see :func:`power_two_arm`).
 
-    Solves :func:`power_two_arm` for ``n`` (exactly, both rejection regions included), as
-    statsmodels' ``NormalIndPower().solve_power`` does, and rounds up.
+    ``"arcsine"`` solves the normal approximation for ``n`` (both rejection regions
+    included), as statsmodels' ``NormalIndPower().solve_power`` does, and rounds up. The
+    exact tests' power saw-tooths in ``n``: the answer is the size a bisection finds,
+    lowered while the next smaller size still reaches the target, so a few sizes just
+    below it may reach the target too, but the sizes from it up to the bisection's
+    bracket have been checked down to the first that misses.
 
     Parameters
     ----------
@@ -144,6 +346,8 @@ def sample_size_two_arm(
         Significance level, in (0, 1).
     alternative : {"two-sided", "larger"}, default "two-sided"
         ``"larger"``: one-sided, the treatment complies more.
+    test : {"fisher", "chi2", "arcsine"}, default "fisher"
+        The test the study will use.
 
     Returns
     -------
@@ -157,11 +361,13 @@ def sample_size_two_arm(
 
     Examples
     --------
-    >>> sample_size_two_arm(0.5, 0.167)
+    >>> sample_size_two_arm(0.5, 0.167, test="arcsine")
     30
+    >>> sample_size_two_arm(0.5, 0.167)
+    35
     """
     owner = "sample_size_two_arm"
-    p1, p2, a, alt = _check_two_arm(owner, p_treatment, p_control, alpha, alternative)
+    p1, p2, a, alt, tst = _check_two_arm(owner, p_treatment, p_control, alpha, alternative, test)
     target = check_probability(power, "power", owner, open_interval=True)
     if target <= a:
         raise InvalidParameterError(
@@ -180,7 +386,37 @@ def sample_size_two_arm(
     upper = 2.0 * ((z_a + ndtri(target)) / h) ** 2
     if alt == "two-sided":
         upper = brentq(lambda n: _power_h(h, n, a, alt) - target, 1e-9, upper * (1 + 1e-9))
-    return max(2, math.ceil(float(upper) - 1e-9))
+    approx = max(2, math.ceil(float(upper) - 1e-9))
+    if tst == "arcsine":
+        return approx
+    return _exact_sample_size(p1, p2, target, a, alt, tst, approx, owner)
+
+
+def _exact_sample_size(
+    p1: float, p2: float, target: float, alpha: float, alt: str, test: str, start: int, owner: str
+) -> int:
+    def reaches(n: int) -> bool:
+        return _power(p1, p2, n, alpha, alt, test) >= target
+
+    low, high = 1, max(2, start)  # reaches(low) is False by convention (no study of 1)
+    while not reaches(high):
+        low = high
+        if high >= MAX_EXACT_N:
+            raise InvalidParameterError(
+                f"The 'power' parameter of {owner} cannot be reached with {MAX_EXACT_N:,} "
+                f"people per arm ({TEST_NAMES[test]}). Got {target!r} instead. Use "
+                "test='arcsine' (the approximation is close at such sizes) or a larger effect."
+            )
+        high = min(2 * high, MAX_EXACT_N)
+    while high - low > 1:
+        mid = (low + high) // 2
+        if reaches(mid):
+            high = mid
+        else:
+            low = mid
+    while high > 2 and reaches(high - 1):
+        high -= 1
+    return high
 
 
 # Three arms, simulated ------------------------------------------------------------------------
@@ -223,6 +459,9 @@ class PowerResult:
         Family-wise significance level (Holm over the planned contrasts).
     alternative : str
         ``"two-sided"`` or ``"larger"``.
+    test : str
+        The test each simulated study runs on each contrast: ``"fisher"`` (Fisher's exact
+        test, the default of :func:`ditf.study.analyze`) or ``"chi2"``.
     measure : str
         ``"verbal"`` or ``"behavioral"``.
     uncertainty, heterogeneity : bool
@@ -242,6 +481,7 @@ class PowerResult:
     n_studies: int
     alpha: float
     alternative: str
+    test: str
     measure: str
     uncertainty: bool
     heterogeneity: bool
@@ -304,6 +544,7 @@ class _Setup:
     alpha: float
     alternative: str
     measure: str
+    test: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,25 +608,24 @@ def draw_counts(
 
 
 def p_values(
-    asked: FloatArray, yes: FloatArray, pairs: Sequence[tuple[int, int]], alternative: str
+    asked: FloatArray,
+    yes: FloatArray,
+    pairs: Sequence[tuple[int, int]],
+    alternative: str,
+    test: str = "fisher",
 ) -> FloatArray:
-    """Pooled two-proportion z-test per study and contrast, shape ``(n_studies, m)``.
+    """The p-value of ``test`` per study and contrast, shape ``(n_studies, m)``.
 
-    Two-sided, this is Pearson's chi-square test of the 2x2 table (no Yates' correction);
-    ``"larger"`` is its one-sided version, treatment > control. A table without variation
-    (no one, or everyone, said yes) gives p = 1.
+    ``"fisher"``: Fisher's exact test (:func:`fisher_p_values`); ``"chi2"``: Pearson's
+    chi-square test of the 2x2 table without Yates' correction, the pooled z-test
+    (:func:`chi2_p_values`). ``"larger"`` is one-sided, treatment > control. A table
+    without variation (no one, or everyone, said yes) gives p = 1.
     """
     t, c = np.array([i for i, _ in pairs]), np.array([j for _, j in pairs])
     a1, a2, y1, y2 = asked[:, t], asked[:, c], yes[:, t], yes[:, c]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = (y1 + y2) / (a1 + a2)
-        var = pooled * (1.0 - pooled) * (1.0 / a1 + 1.0 / a2)
-        z = (y1 / a1 - y2 / a2) / np.sqrt(var)
-    ok = (var > 0) & np.isfinite(var)
-    z = np.where(ok, z, 0.0)
-    p = ndtr(-z) if alternative == "larger" else 2.0 * ndtr(-np.abs(z))
-    out: FloatArray = np.where(ok, p, 1.0)
-    return out
+    if test == "fisher":
+        return fisher_p_values(y1, a1, y2, a2, alternative)
+    return chi2_p_values(y1, a1, y2, a2, alternative)
 
 
 def _run_chunk(task: _Task) -> _Sums:
@@ -393,7 +633,7 @@ def _run_chunk(task: _Task) -> _Sums:
     study_seed, count_seed = task.seed.spawn(2)
     p_asked, p_yes = _arm_probabilities(setup, task.n_studies, np.random.default_rng(study_seed))
     asked, yes = draw_counts(task.n_per_arm, p_asked, p_yes, np.random.default_rng(count_seed))
-    raw = p_values(asked, yes, setup.pairs, setup.alternative)
+    raw = p_values(asked, yes, setup.pairs, setup.alternative, setup.test)
     significant = holm(raw) <= setup.alpha
     t, c = [i for i, _ in setup.pairs], [j for _, j in setup.pairs]
     return _Sums(
@@ -418,6 +658,7 @@ def _setup(
     mechanisms: Any,
     model: Any,
     params: Any,
+    test: Any,
 ) -> _Setup:
     """Validate the design options once and compile the arms."""
     scenario = Scenario() if scenario is None else scenario
@@ -425,6 +666,7 @@ def _setup(
     a = check_probability(alpha, "alpha", owner, open_interval=True)
     check_option(alternative, "alternative", owner, _ALTERNATIVES)
     check_option(measure, "measure", owner, MEASURES)
+    check_option(test, "test", owner, SIMULATED_TESTS)
     check_type(uncertainty, "uncertainty", owner, bool, "a bool")
     check_type(heterogeneity, "heterogeneity", owner, bool, "a bool")
     mechanisms = Mechanisms() if mechanisms is None else mechanisms
@@ -474,6 +716,7 @@ def _setup(
         alpha=a,
         alternative=alternative,
         measure=measure,
+        test=test,
     )
 
 
@@ -511,6 +754,7 @@ def _simulate(
         n_studies=n_studies,
         alpha=setup.alpha,
         alternative=setup.alternative,
+        test=setup.test,
         measure=setup.measure,
         uncertainty=setup.uncertainty,
         heterogeneity=setup.heterogeneity,
@@ -529,6 +773,7 @@ def power_three_arm(
     n_studies: int = 10_000,
     alpha: float = 0.05,
     alternative: str = "two-sided",
+    test: str = "fisher",
     measure: str = "verbal",
     contrasts: Sequence[tuple[str, str]] = THREE_ARM_CONTRASTS,
     uncertainty: bool = False,
@@ -548,8 +793,9 @@ def power_three_arm(
     posterior. Each arm's exact P(yes) then follows from the model, and its counts are
     binomial: ``n_per_arm`` people are randomised to each arm; in a retreat arm those who
     accept the opener are never asked the target, and rates are yeses among those asked (as
-    the engine and the literature report them). Each planned contrast is tested with the
-    pooled z-test (two-sided: Pearson's chi-square) and the p-values are Holm-adjusted.
+    the engine and the literature report them). Each planned contrast is tested with
+    ``test`` (Fisher's exact test by default, as the analysis runs it) and the p-values
+    are Holm-adjusted.
 
     Parameters
     ----------
@@ -565,6 +811,9 @@ def power_three_arm(
         Family-wise level, in (0, 1).
     alternative : {"two-sided", "larger"}, default "two-sided"
         ``"larger"``: one-sided tests that the treatment arm complies more.
+    test : {"fisher", "chi2"}, default "fisher"
+        The test each simulated study runs on each contrast, as :func:`ditf.study.analyze`
+        runs it (Fisher's exact test by default; ``"chi2"``: Pearson's chi-square).
     measure : {"verbal", "behavioral"}, default "verbal"
         Count verbal yeses, or targets carried out.
     contrasts : sequence of (str, str), default THREE_ARM_CONTRASTS
@@ -609,7 +858,7 @@ def power_three_arm(
     """
     owner = "power_three_arm"
     setup = _setup(owner, scenario, contrasts, alpha, alternative, measure, uncertainty,
-                   heterogeneity, mechanisms, model, params)  # fmt: skip
+                   heterogeneity, mechanisms, model, params, test)  # fmt: skip
     n = check_int_range(n_per_arm, "n_per_arm", owner, 2, _MAX_N)
     studies = check_int_range(n_studies, "n_studies", owner, 10, _MAX_N)
     return _simulate(setup, n, studies, _root(rng, owner), backend, progress)
@@ -622,6 +871,7 @@ def power_curve(
     n_studies: int = 10_000,
     alpha: float = 0.05,
     alternative: str = "two-sided",
+    test: str = "fisher",
     measure: str = "verbal",
     contrasts: Sequence[tuple[str, str]] = THREE_ARM_CONTRASTS,
     uncertainty: bool = False,
@@ -642,7 +892,9 @@ def power_curve(
     ----------
     n_per_arm : iterable of int
         Sample sizes per arm (1 to 200 of them).
-    scenario, n_studies, alpha, alternative, measure, contrasts, uncertainty, heterogeneity
+    scenario, n_studies, alpha, alternative, test, measure, contrasts, uncertainty
+        As in :func:`power_three_arm`.
+    heterogeneity
         As in :func:`power_three_arm`.
     mechanisms, model, params, backend, rng
         As in :func:`power_three_arm`.
@@ -664,7 +916,7 @@ def power_curve(
     """
     owner = "power_curve"
     setup = _setup(owner, scenario, contrasts, alpha, alternative, measure, uncertainty,
-                   heterogeneity, mechanisms, model, params)  # fmt: skip
+                   heterogeneity, mechanisms, model, params, test)  # fmt: skip
     sizes = list(n_per_arm) if not isinstance(n_per_arm, (str, bytes)) else [n_per_arm]
     check_int_range(len(sizes), "number of sample sizes", owner, 1, 200)
     sizes = [check_int_range(n, "n_per_arm", owner, 2, _MAX_N) for n in sizes]
@@ -682,6 +934,7 @@ def sample_size_three_arm(
     n_studies: int = 10_000,
     alpha: float = 0.05,
     alternative: str = "two-sided",
+    test: str = "fisher",
     measure: str = "verbal",
     contrasts: Sequence[tuple[str, str]] = THREE_ARM_CONTRASTS,
     uncertainty: bool = False,
@@ -709,7 +962,7 @@ def sample_size_three_arm(
         Whether every planned contrast must be significant (after Holm), or at least one.
     n_max : int, default 100000
         Largest size tried (2 to 10,000,000).
-    n_studies, alpha, alternative, measure, contrasts, uncertainty, heterogeneity
+    n_studies, alpha, alternative, test, measure, contrasts, uncertainty, heterogeneity
         As in :func:`power_three_arm`.
     mechanisms, model, params, backend, rng
         As in :func:`power_three_arm`.
@@ -732,7 +985,7 @@ def sample_size_three_arm(
     """
     owner = "sample_size_three_arm"
     setup = _setup(owner, scenario, contrasts, alpha, alternative, measure, uncertainty,
-                   heterogeneity, mechanisms, model, params)  # fmt: skip
+                   heterogeneity, mechanisms, model, params, test)  # fmt: skip
     target = check_probability(target_power, "target_power", owner, open_interval=True)
     check_option(criterion, "criterion", owner, CRITERIA)
     top = check_int_range(n_max, "n_max", owner, 2, _MAX_N)
