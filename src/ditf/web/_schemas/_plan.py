@@ -13,9 +13,10 @@ from ditf.web._schemas._base import LIMITS, Amount, Delay, Public, Request, Unit
 DEPTHS = ("beginner", "practitioner", "advanced")
 #: Report keys shown from the practitioner depth on: the odds, the curve and the timing.
 PRACTITIONER_KEYS = (
-    "p_yes_sequence", "p_yes_direct", "expected_value_sequence", "expected_value_direct",
-    "interval", "p_fallback_alone", "p_fallback_after", "with_second_fallback", "direct",
-    "foot_in_the_door", "sequence", "curve", "timing",
+    "p_yes_sequence", "p_yes_direct", "p_yes_fallback_direct", "expected_value_sequence",
+    "expected_value_direct", "expected_value_fallback_direct", "interval", "p_fallback_alone",
+    "p_fallback_after", "with_second_fallback", "direct", "fallback_direct", "foot_in_the_door",
+    "sequence", "curve", "timing",
 )  # fmt: skip
 #: Report keys shown at the advanced depth only: the mechanism breakdown.
 ADVANCED_KEYS = ("contributions",)
@@ -84,6 +85,11 @@ class PlanScenarioRequest(Request):
     explanation: str = Field(default="", max_length=2000)
     opener: Amount | None = Field(default=None, description="Your own opener, to evaluate.")
     fallback: Amount | None = Field(default=None, description="Your own fallback, to evaluate.")
+    listed: bool = Field(
+        default=False,
+        description="The opener is a real offer that exists and you honour (a premium tier, a "
+        "list price): an honest opener even beyond the benchmarks. Needs an opener.",
+    )
     benchmarks: tuple[BenchmarkRequest, ...] = Field(min_length=1, max_length=MAX_BENCHMARKS)
     counterpart: CounterpartEstimateRequest
     honesty: HonestyRequest = HonestyRequest()
@@ -177,6 +183,9 @@ class PlanPublic(Public):
     """
 
     depth: Depth
+    headline: str = Field(description="The plan in one sentence, compared like for like.")
+    recommendation: Literal["door-in-the-face", "plain request"]
+    why: str = Field(description="Why a plain request is recommended; empty otherwise.")
     domain: str
     title: str
     unit: str
@@ -194,13 +203,16 @@ class PlanPublic(Public):
     blocking: bool
     p_yes_sequence: float | None = None
     p_yes_direct: float | None = None
+    p_yes_fallback_direct: float | None = None
     expected_value_sequence: float | None = None
     expected_value_direct: float | None = None
+    expected_value_fallback_direct: float | None = None
     interval: PlanIntervalPublic | None = None
     p_fallback_alone: float | None = None
     p_fallback_after: float | None = None
     with_second_fallback: EstimatePublic | None = None
     direct: EstimatePublic | None = None
+    fallback_direct: EstimatePublic | None = None
     foot_in_the_door: EstimatePublic | None = None
     sequence: EstimatePublic | None = None
     curve: list[CurvePointPublic] | None = None
