@@ -84,10 +84,11 @@ def fisher_p_values(yes_t: Any, n_t: Any, yes_c: Any, n_c: Any, alternative: str
     observed margins) no more likely than the observed one, up to a relative tolerance of
     1e-7 (ties); ``"larger"`` sums those with at least as many yeses in the treatment arm.
     These are the p-values of :func:`scipy.stats.fisher_exact`, computed for every table
-    in one pass: each table's probabilities are evaluated (log-gamma) on a window of 10
-    standard deviations around the mean of its hypergeometric distribution, outside which
-    the mass (below 1e-20) cannot change a decision. A table with an empty row or column
-    gives p = 1, as in scipy.
+    in one pass: each table's probabilities are evaluated (one log-gamma start, then the
+    ratio of successive probabilities) on a window of 10 standard deviations around the mean of its hypergeometric distribution, outside which
+    the mass (below 1e-20) cannot change a decision; a table 9 standard deviations or more
+    from that mean gets p = 0 (below 1e-17; p = 1 for the one-sided test below the mean).
+    A table with an empty row or column gives p = 1, as in scipy.
     """
     x, n1, y, n2 = np.broadcast_arrays(
         *(np.asarray(a, dtype=np.int64) for a in (yes_t, n_t, yes_c, n_c))
@@ -97,6 +98,15 @@ def fisher_p_values(yes_t: Any, n_t: Any, yes_c: Any, n_c: Any, alternative: str
     t, m = x + y, n1 + n2
     out = np.ones(x.size)
     todo = np.flatnonzero((n1 > 0) & (n2 > 0) & (t > 0) & (t < m))
+    if todo.size:
+        # A table 9 standard deviations or more from the mean has p below 1e-17 (or, for
+        # the one-sided test on the low side, above 1 - 1e-17): no window is needed.
+        fm, f1, f2, ft = (a[todo].astype(np.float64) for a in (m, n1, n2, t))
+        spread = np.sqrt(ft * (f1 / fm) * (f2 / fm) * (fm - ft) / np.maximum(fm - 1.0, 1.0))
+        distance = (x[todo] - ft * f1 / fm) / np.maximum(spread, 1e-300)
+        far = np.abs(distance) > 9.0
+        out[todo[far]] = np.where((alternative == "larger") & (distance[far] < 0), 1.0, 0.0)
+        todo = todo[~far]
     if todo.size:
         xs, a1, a2, ts = (a[todo].astype(np.float64) for a in (x, n1, n2, t))
         ms = a1 + a2
@@ -110,15 +120,22 @@ def fisher_p_values(yes_t: Any, n_t: Any, yes_c: Any, n_c: Any, alternative: str
         width = int((high - low).max()) + 1
         rows = max(1, 4_000_000 // width)
         p = np.empty(todo.size)
+        start_log = _log_choose(a1, low) + _log_choose(a2, ts - low) - const
         for s in range(0, todo.size, rows):
             b = slice(s, s + rows)
             k = low[b, None] + np.arange(width)[None, :]
             valid = k <= high[b, None]
-            k = np.where(valid, k, low[b, None])
-            logf = (
-                _log_choose(a1[b, None], k)
-                + _log_choose(a2[b, None], ts[b, None] - k)
-                - const[b, None]
+            # log pmf along the window from one log-gamma start and the ratio
+            # f(k + 1) / f(k) = (n1 - k)(t - k) / ((k + 1)(n2 - t + k + 1)): one log per cell.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                step = np.log(
+                    (a1[b, None] - k[:, :-1])
+                    * (ts[b, None] - k[:, :-1])
+                    / ((k[:, :-1] + 1.0) * (a2[b, None] - ts[b, None] + k[:, :-1] + 1.0))
+                )
+            step = np.where(valid[:, 1:], step, 0.0)
+            logf = start_log[b, None] + np.concatenate(
+                [np.zeros((k.shape[0], 1)), np.cumsum(step, axis=1)], axis=1
             )
             f = np.where(valid, np.exp(logf), 0.0)
             # One-sided: at least as many yeses; two-sided: no more likely (ties within 1e-7).
