@@ -85,9 +85,10 @@ def fisher_p_values(yes_t: Any, n_t: Any, yes_c: Any, n_c: Any, alternative: str
     1e-7 (ties); ``"larger"`` sums those with at least as many yeses in the treatment arm.
     These are the p-values of :func:`scipy.stats.fisher_exact`, computed for every table
     in one pass: each table's probabilities are evaluated (one log-gamma start, then the
-    ratio of successive probabilities) on a window of 10 standard deviations around the mean of its hypergeometric distribution, outside which
-    the mass (below 1e-20) cannot change a decision; a table 9 standard deviations or more
-    from that mean gets p = 0 (below 1e-17; p = 1 for the one-sided test below the mean).
+    ratio of successive probabilities) on a window of 10 standard deviations around the
+    mean of its hypergeometric distribution, outside which the mass (below 1e-20) cannot
+    change a decision; a table 9 standard deviations or more from that mean gets p = 0
+    (below 1e-17; p = 1 for the one-sided test below the mean).
     A table with an empty row or column gives p = 1, as in scipy.
     """
     x, n1, y, n2 = np.broadcast_arrays(
