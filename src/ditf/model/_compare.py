@@ -24,9 +24,13 @@ MECHANISM_SETS: dict[str, Mechanisms] = {
     "reciprocity + contrast + consistency": Mechanisms.only(
         "reciprocity", "contrast", "consistency", *_MODERATORS
     ),
+    "reciprocity + contrast + consistency + anchoring": Mechanisms.only(
+        "reciprocity", "contrast", "consistency", "anchoring", *_MODERATORS
+    ),
 }
 # Credibility is left out of the candidates: a studies table has no plausible maximum, so it
-# cannot change the likelihood and would only duplicate a row.
+# cannot change the likelihood and would only duplicate a row. Every set is scored on the same
+# data, the first-offer anchoring targets included: a set without anchoring predicts r = 0.
 
 
 @dataclass(frozen=True, slots=True)

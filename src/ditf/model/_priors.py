@@ -91,8 +91,8 @@ PRIORS: dict[str, Prior] = {
     "heterogeneity": Prior("lognormal", 0.5, 0.75, "weak; pinned by the corrected SD of r"),
     "anchoring": Prior(
         "beta", 2.0, 2.6,
-        "weak: about a third of the way toward the opener; pinned by first-offer anchoring "
-        "(Orr & Guthrie 2006; Galinsky & Mussweiler 2001)",
+        "weak: about 0.4 of the way toward the opener; pinned by first-offer anchoring "
+        "(Orr & Guthrie 2006; Petrowsky et al. 2025)",
         ANCHORING_MAX,
     ),
     "anchor_cap": Prior(
