@@ -35,6 +35,9 @@ class PowerRequest(ScenarioRequest):
     target_power: float | None = Field(
         default=None, gt=0, lt=1, description="Also find the people per arm that reach this power."
     )
+    test: Literal["fisher", "chi2"] = Field(
+        default="fisher", description="The test each contrast is analysed with (as analyze)."
+    )
     seed: Seed = 0
 
     def options(self) -> dict[str, Any]:
@@ -45,6 +48,7 @@ class PowerRequest(ScenarioRequest):
             "alternative": "larger" if self.one_sided else "two-sided",
             "measure": "behavioral" if self.behavioral else "verbal",
             "uncertainty": self.uncertainty,
+            "test": self.test,
             "rng": self.seed,
         }
 
@@ -69,6 +73,7 @@ class PowerPointPublic(Public):
     measure: str
     uncertainty: bool
     heterogeneity: bool
+    test: str = Field(description="The test the power is computed for.")
     arms: list[str]
     mean_rates: list[float]
     contrasts: list[ContrastPowerPublic]
