@@ -66,6 +66,20 @@ def test_predict_passes_every_option_to_the_model(api):
     assert got["contributions"].keys() == predict(seq, ctx).contributions.keys()
 
 
+def test_predict_reproduces_the_planners_conditional_number(api):
+    # The planner pins P(yes) to the opener with your estimate (first_baseline) and anchors in
+    # negotiations over amounts: the API takes both, so any plan's number can be checked.
+    body = {
+        "opener": 32000, "target": 18000, "unit": "EUR", "baseline": 0.327, "prosocial": False,
+        "plausible_max": 32000, "negotiation": True, "first_baseline": 0.0055,
+    }  # fmt: skip
+    got = api.post("/api/predict", json=body).json()
+    seq = Sequence.door_in_the_face(opener=32000, target=18000, unit="EUR", prosocial=False)
+    ctx = Context(baseline=0.327, plausible_max=32000, negotiation=True)
+    assert got["p_sequence"] == pytest.approx(predict(seq, ctx, first_baseline=0.0055).p_sequence)
+    assert got["contributions"]["anchoring"] > 0.3
+
+
 def test_predict_is_cached_and_identical(make_client):
     client = make_client()
     cache = client.app.state.ditf.predictions

@@ -16,7 +16,7 @@ from ditf.web._pages import defaults, form_values, render, validate_form
 from ditf.web._schemas import WEB_DRAWS, PredictionPublic, PredictRequest
 
 router = APIRouter()
-BOOLEANS = ("other_requester", "described_only", "prosocial")
+BOOLEANS = ("other_requester", "described_only", "prosocial", "negotiation")
 
 
 async def cached_predict(state: AppState, body: PredictRequest) -> CachedPrediction:
@@ -24,7 +24,9 @@ async def cached_predict(state: AppState, body: PredictRequest) -> CachedPredict
 
     def compute() -> CachedPrediction:
         sequence, context = body.to_core()
-        prediction = predict(sequence, context, n_draws=WEB_DRAWS)
+        prediction = predict(
+            sequence, context, n_draws=WEB_DRAWS, first_baseline=body.first_baseline
+        )
         public = PredictionPublic.from_core(prediction, WEB_DRAWS)
         return CachedPrediction(public, public.model_dump_json().encode())
 

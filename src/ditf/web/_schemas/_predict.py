@@ -43,6 +43,18 @@ class PredictRequest(Request):
         le=1000,
         description="Retreats this person already saw from this requester.",
     )
+    negotiation: bool = Field(
+        default=False,
+        description="The asks are amounts negotiated between two parties (salary, price, "
+        "settlement): the refused opener anchors the counterpart's limit.",
+    )
+    first_baseline: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="P(yes) to the opener asked alone, when known from outside the model (the "
+        "planner's estimate of the counterpart); default: implied by the cost ratio.",
+    )
 
     def to_core(self) -> tuple[Sequence, Context]:
         """The sequence and context :func:`ditf.predict` takes."""
@@ -59,6 +71,7 @@ class PredictRequest(Request):
             baseline=self.baseline,
             plausible_max=self.plausible_max,
             prior_retreats=self.prior_retreats,
+            negotiation=self.negotiation,
         )
         return sequence, context
 
