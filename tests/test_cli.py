@@ -233,12 +233,9 @@ BAD_INPUT = [
         ["predict", "--target", "-2", "--baseline", "0.2"],
         "The '--target' parameter of ditf predict",
     ),
-    (
-        ["predict", "--target", "inf", "--baseline", "0.2"],
-        "The '--target' parameter of ditf predict",
-    ),
+    (["predict", "--target", "inf", "--baseline", "0.2"], "Invalid value for '--target'"),
     (["predict", *DOOR[:4], "--baseline", "1.5"], "The '--baseline' parameter of ditf predict"),
-    (["predict", *DOOR[:4], "--baseline", "nan"], "The '--baseline' parameter of ditf predict"),
+    (["predict", *DOOR[:4], "--baseline", "nan"], "Invalid value for '--baseline'"),
     (["predict", *DOOR[:4], "--baseline", "0"], "The '--baseline' parameter of ditf predict"),
     (["predict", "--opener", "1", "--target", "2", "--baseline", "0.2"], "--opener larger"),
     (["predict", "--opener", "2", "--target", "2", "--baseline", "0.2"], "--opener larger"),
@@ -329,3 +326,76 @@ def test_replicate_saves_a_chart(tmp_path):
 def test_replicate_rejects_a_chart_format_it_cannot_write(tmp_path):
     result = invoke("replicate", "cialdini1975", "--sims", "200", "--plot", str(tmp_path / "x.xyz"))
     assert_rejected(result, "Cannot write the plot")
+
+
+# issue 12: a cap on steps, files with a BOM, one-line usage errors ---------------------------
+
+
+def _steps_file(tmp_path: Path, steps: int) -> str:
+    payload = json.loads((EXAMPLES / "salary.json").read_text(encoding="utf-8"))
+    payload["steps"] = [dict(payload["steps"][0], cost=20 - i * 0.01) for i in range(steps)]
+    path = tmp_path / "steps.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("steps", [11, 999])
+def test_predict_refuses_more_steps_than_the_cap(tmp_path, steps):
+    """999 steps ran past a minute: refused at once, naming the variable that raises it."""
+    result = invoke("predict", _steps_file(tmp_path, steps))
+    assert_rejected(result, f"Too many steps: {steps:,}, the limit is 10")
+    assert "DITF_MAX_STEPS" in result.stderr
+
+
+def test_the_step_cap_is_set_by_the_environment(tmp_path):
+    file = _steps_file(tmp_path, 3)
+    assert invoke("predict", file).exit_code == 0
+    result = CliRunner().invoke(app, ["predict", file], env={**ENV, "DITF_MAX_STEPS": "2"})
+    assert_rejected(result, "the limit is 2")
+
+
+@pytest.mark.parametrize("name", ["volunteer.toml", "salary.json"])
+def test_predict_reads_a_file_with_a_bom(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / name).read_bytes())
+    assert run_json("predict", str(path)) == run_json("predict", str(EXAMPLES / name))
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ('{"steps": [{"cost": 1e999}]}', "steps[0].cost is inf"),
+        ('{"steps": [{"cost": NaN}]}', "steps[0].cost is nan"),
+        ('{"steps": [{"cost": 2}], "context": {"baseline": ' + "9" * 500 + "}}",
+         "context.baseline is an integer too large for a float"),
+        ('{"a": ' + "[" * 40 + "]" * 40 + "}", "nested more than 32 levels"),
+        ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "is not valid JSON"),
+    ],
+)  # fmt: skip
+def test_predict_refuses_hostile_numbers_and_nesting(tmp_path, content, match):
+    path = tmp_path / "hostile.json"
+    path.write_text(content, encoding="utf-8")
+    assert_rejected(invoke("predict", str(path)), match)
+
+
+@pytest.mark.parametrize("value", ["1__0", "1_", "nan", "inf", "1e999", "0x10", "1,5"])
+def test_number_options_refuse_odd_forms(value):
+    result = invoke("predict", "--target", value, "--baseline", "0.2")
+    assert_rejected(result, "Invalid value for '--target'")
+
+
+def test_grouped_digits_are_a_number():
+    grouped = run_json("predict", "--opener", "2_08", "--target", "2", "--baseline", "0.167")
+    assert grouped == run_json("predict", *DOOR)
+
+
+def test_predict_refuses_an_empty_unit():
+    assert_rejected(invoke("predict", *DOOR, "--unit", " "), "'--unit' option")
+
+
+@pytest.mark.parametrize(
+    "args", [["predict", "--no-such"], ["plan"], ["simulate", "--people", "x"]]
+)
+def test_usage_errors_are_one_line(args):
+    result = invoke(*args)
+    assert_rejected(result, "(see ditf ")

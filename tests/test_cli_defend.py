@@ -234,3 +234,75 @@ def test_inconsistent_files_exit_2_with_one_line(tmp_path, text, match):
 def test_unreadable_files_exit_2(tmp_path):
     assert_rejected(invoke(str(tmp_path / "missing.toml")), "Cannot read")
     assert_rejected(invoke(str(write(tmp_path, "case.yaml", "a: 1"))), "expected a .toml or .json")
+
+
+# issue 12: caps on the work of one case, and files with a BOM --------------------------------
+
+
+def _case_with(tmp_path: Path, requests: int, **env: str):
+    """The honest example with ``requests`` alternating requests, run with ``env``."""
+    import tomllib
+
+    case = tomllib.loads((EXAMPLES / "honest_retreat.toml").read_text(encoding="utf-8"))
+    first, last = case["requests"][0], case["requests"][-1]
+    case["requests"] = [
+        {**(first if i % 2 == 0 else last), "at_minutes": i} for i in range(requests)
+    ]
+    path = write(tmp_path, "long.json", json.dumps(case))
+    return CliRunner().invoke(app, ["defend", str(path)], env={"COLUMNS": "100", **env})
+
+
+@pytest.mark.parametrize("requests", [21, 300, 10_000])
+def test_more_requests_than_the_cap_are_refused_before_any_work(tmp_path, requests):
+    """10,000 requests asked for 114 GiB, 300 ran past 5 minutes: both now stop at once."""
+    assert_rejected(_case_with(tmp_path, requests), f"Too many requests: {requests:,}")
+    assert "DITF_MAX_REQUESTS" in _case_with(tmp_path, requests).stderr
+
+
+def test_the_request_cap_is_set_by_the_environment(tmp_path):
+    assert _case_with(tmp_path, 4).exit_code == 0
+    assert_rejected(_case_with(tmp_path, 4, DITF_MAX_REQUESTS="3"), "the limit is 3")
+
+
+def test_episodes_and_benchmarks_are_capped(tmp_path):
+    import tomllib
+
+    case = tomllib.loads((EXAMPLES / "honest_retreat.toml").read_text(encoding="utf-8"))
+    episodes = {**case, "episodes": [case["requests"]] * 51}
+    assert_rejected(invoke(str(write(tmp_path, "e.json", json.dumps(episodes)))),
+                    "Too many episodes: 51")  # fmt: skip
+    one = {**case, "episodes": [case["requests"] * 11]}
+    assert_rejected(invoke(str(write(tmp_path, "r.json", json.dumps(one)))),
+                    "Too many requests in episode 1")  # fmt: skip
+    benchmarks = {**case, "benchmarks": case["benchmarks"] * 51}
+    assert_rejected(invoke(str(write(tmp_path, "b.json", json.dumps(benchmarks)))),
+                    "Too many benchmarks")  # fmt: skip
+
+
+@pytest.mark.parametrize("suffix", ["toml", "json"])
+def test_a_case_file_with_a_bom_is_read(tmp_path, suffix):
+    import tomllib
+
+    text = (EXAMPLES / "honest_retreat.toml").read_text(encoding="utf-8")
+    if suffix == "json":
+        text = json.dumps(tomllib.loads(text))
+    path = tmp_path / f"bom.{suffix}"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    plain = run_json(str(EXAMPLES / "honest_retreat.toml"))
+    assert run_json(str(path)) == plain
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00", "9999-12-31T23:59", "0001-01-01T00:00+14:00"]
+)
+def test_dates_at_the_ends_of_the_calendar(tmp_path, moment):
+    text = (EXAMPLES / "honest_retreat.toml").read_text(encoding="utf-8")
+    import tomllib
+
+    case = tomllib.loads(text)
+    for request in case["requests"]:
+        request.pop("at_minutes", None)
+        request["at"] = moment
+    result = invoke(str(write(tmp_path, "edge.json", json.dumps(case))))
+    assert result.exit_code in (0, 2), result.output
+    assert "Traceback" not in result.output

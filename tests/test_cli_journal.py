@@ -301,3 +301,97 @@ def test_a_bad_database_is_one_line(tmp_path):
 def test_an_unwritable_out_file(db, tmp_path):
     target = tmp_path / "missing-dir" / "out.json"
     assert_rejected(invoke("journal", "--db", db, "export", "--out", str(target)), "Cannot write")
+
+
+# issue 12 ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def local_zone(monkeypatch):
+    """Set the local time zone for the test (TZ and tzset), and restore it after."""
+    import time
+
+    def use(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment"),
+    [
+        ("UTC", "0001-01-01"),
+        ("America/New_York", "0001-01-01"),
+        ("Etc/GMT-14", "0001-01-01T00:00"),
+        ("America/New_York", "9999-12-31T23:59"),
+        ("Etc/GMT+12", "9999-12-31T12:00"),
+        ("UTC", "9999-12-31T23:59:59-12:00"),
+        ("UTC", "0001-01-01T00:00+14:00"),
+    ],
+)
+def test_dates_past_the_ends_of_the_calendar_are_one_line(db, local_zone, zone, moment):
+    local_zone(zone)
+    result = invoke("journal", "--db", db, "add", "ask", "acme", *ASK, "--at", moment)
+    assert_rejected(result, "'--at' option")
+    assert "between the years 1 and 9999" in result.stderr
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00+00:00", "9999-12-31T23:59+00:00"])
+def test_the_ends_of_the_calendar_in_utc_are_stored(db, moment):
+    ok("journal", "--db", db, "add", "ask", "acme", *ASK, "--at", moment)
+    [ask] = run_json("journal", "--db", db, "list")
+    assert datetime.fromisoformat(ask["asked_at"]) == datetime.fromisoformat(moment)
+
+
+@pytest.mark.parametrize("value", ["1__0", "_10", "10_", "1_0_", "nan", "inf", "1e999", "0x10"])
+@pytest.mark.parametrize("option", ["--fallback", "--opener", "--delay-hours"])
+def test_odd_numbers_are_refused(db, option, value):
+    args = [*ASK, "--delay-hours", "0"]
+    args[args.index(option) + 1] = value
+    result = invoke("journal", "--db", db, "add", "ask", "acme", *args)
+    assert_rejected(result, f"The '{option}' option of ditf journal add ask must be a number")
+    assert run_json("journal", "--db", db, "list") == []  # nothing stored
+
+
+def test_amounts_beyond_max_amount_are_refused_as_the_web_does(db):
+    args = ["journal", "--db", db, "add", "ask", "acme", *ASK]
+    args[args.index("--opener") + 1] = "1.7e308"
+    assert_rejected(invoke(*args), "DITF_MAX_AMOUNT")
+    args[args.index("--opener") + 1] = "2e12"
+    assert_rejected(invoke(*args), "(0, 1e+12]")
+    ok(*args, env={"DITF_MAX_AMOUNT": "1e13"})
+    assert_rejected(invoke("journal", "--db", db, "add", "outcome", "1", "--result",
+                           "accepted-opener", "--value", "2e12"), "'value'")  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "=HYPERLINK()"])
+def test_csv_export_neutralises_formulas(db, text):
+    ok("journal", "--db", db, "add", "counterpart", "acme", "--name", text)
+    ok("journal", "--db", db, "add", "ask", "acme", "--fallback", "5", "--domain", text,
+       "--unit", "EUR", "--scenario", text)  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(ok("journal", "--db", db, "export", "--format",
+                                              "csv").stdout)))  # fmt: skip
+    [row] = rows
+    for column in ("counterpart_name", "domain", "scenario"):
+        assert row[column] == "'" + text
+    assert row["fallback"] == "5.0"  # numbers stay numbers
+    assert row["unit"] == "EUR"
+
+
+def test_csv_export_keeps_negative_numbers_numeric(db):
+    ok("journal", "--db", db, "add", "ask", "acme", *ASK)
+    ok("journal", "--db", db, "add", "outcome", "1", "--result", "refused", "--notes", "-ok")
+    [row] = csv.DictReader(io.StringIO(ok("journal", "--db", db, "export", "--format",
+                                          "csv").stdout))  # fmt: skip
+    assert row["outcome_notes"] == "'-ok"
+    assert row["opener"] == "125000.0"
+
+
+@pytest.mark.parametrize("command", [["list"], ["show", "acme"], ["export"]])
+def test_reading_a_missing_journal_creates_nothing(tmp_path, command):
+    db = tmp_path / "sub" / "journal.sqlite"
+    invoke("journal", "--db", str(db), *command)
+    assert not db.parent.exists()

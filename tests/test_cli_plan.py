@@ -385,3 +385,45 @@ def test_planning_without_a_journal_creates_none(no_user_journal, tmp_path):
         assert invoke(*args).exit_code == 0
     assert sorted(tmp_path.rglob("*")) == before
     assert list(no_user_journal.iterdir()) == []
+
+
+# issue 12: a cap on benchmarks, files with a BOM ---------------------------------------------
+
+
+def _with_benchmarks(tmp_path: Path, count: int) -> str:
+    import tomllib
+
+    scenario = tomllib.loads(Path(SALARY).read_text(encoding="utf-8"))
+    extra = [{"name": f"offer {i}", "kind": "precedent", "value": 100_500 + 10 * i}
+             for i in range(count - len(scenario["benchmarks"]))]  # fmt: skip
+    scenario["benchmarks"] += extra
+    return write(tmp_path, "many.json", json.dumps(scenario))
+
+
+@pytest.mark.parametrize("command", ["plan", "audit"])
+@pytest.mark.parametrize("count", [51, 1_000, 64_000])
+def test_more_benchmarks_than_the_cap_are_refused(tmp_path, command, count):
+    """1,000 benchmarks took 32 s and 64,000 never finished: now refused at once."""
+    result = invoke(command, _with_benchmarks(tmp_path, count))
+    assert_rejected(result, f"Too many benchmarks: {count:,}, the limit is 50")
+    assert "DITF_MAX_BENCHMARKS" in result.stderr
+
+
+def test_the_benchmark_cap_is_set_by_the_environment(tmp_path):
+    file = _with_benchmarks(tmp_path, 6)
+    assert invoke("plan", file).exit_code == 0
+    assert_rejected(invoke("plan", file, env={"DITF_MAX_BENCHMARKS": "5"}), "the limit is 5")
+
+
+@pytest.mark.parametrize("name", ["salary.toml", "salary.json"])
+def test_a_scenario_with_a_bom_is_read(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / name).read_bytes())
+    assert run_json("plan", str(path)) == run_json("plan", str(EXAMPLES / name))
+
+
+def test_amounts_beyond_max_amount_are_refused(tmp_path):
+    text = Path(SALARY).read_text(encoding="utf-8").replace("target = 110000", "target = 2e12")
+    result = invoke("plan", write(tmp_path, "huge.toml", text))
+    assert_rejected(result, "target is 2000000000000.0")
+    assert "DITF_MAX_AMOUNT" in result.stderr

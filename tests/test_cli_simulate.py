@@ -332,3 +332,28 @@ def test_a_csv_in_a_missing_folder_is_rejected(tmp_path):
 
 def test_zero_dask_workers_are_rejected():
     assert_rejected(invoke(*SWEEP, "--workers", "0"), "Got 0 instead")
+
+
+# issue 12 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["simulate"], ["sweep", "opener=10:100:2"]])
+@pytest.mark.parametrize("unit", ["", "  "])
+def test_an_empty_unit_is_refused_as_the_api_does(command, unit):
+    assert_rejected(invoke(*command, *SMALL, "--unit", unit), "'--unit' option")
+
+
+@pytest.mark.parametrize("scheduler", ["not a url", "foo://x:1", "tcp://"])
+def test_a_bad_scheduler_address_is_one_line(scheduler):
+    result = invoke("sweep", "opener=3:300:3", *SMALL, "--scheduler", scheduler, "--json")
+    assert_rejected(result, "Dask scheduler address")
+
+
+def test_repeated_conditions_are_refused():
+    args = ["--condition", "door_in_the_face"] * 3
+    assert_rejected(invoke("simulate", *SMALL, *args), "'door_in_the_face' 3 times")
+
+
+@pytest.mark.parametrize("value", ["1__0", "nan", "inf"])
+def test_odd_numbers_are_refused(value):
+    assert_rejected(invoke("simulate", *SMALL, "--opener", value), "Invalid value for '--opener'")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import ditf
+from ditf.settings import Settings
 from ditf.store import (
     LEVELS,
     RESULTS,
@@ -117,10 +118,16 @@ def test_a_buyer_may_open_below_the_fallback(journal):
 
 
 def test_amounts_round_trip_exactly(journal):
-    values = (1e-300, 0.1, 1 / 3, 123456789.123456789, 1e300)
+    values = (1e-300, 0.1, 1 / 3, 123456789.123456789, 5e11)
     for v in values:
         journal.add_ask("x", domain="d", unit="u", opener=v * 2, fallback=v)
     assert [a.fallback for a in journal.asks()] == list(values)
+
+
+def test_amounts_up_to_a_raised_limit_round_trip(tmp_path):
+    with Journal(tmp_path / "j.sqlite", limits=Settings(max_amount=1e301)) as journal:
+        journal.add_ask("x", domain="d", unit="u", opener=1e301, fallback=1e300)
+        assert journal.asks()[0].opener == 1e301
 
 
 # outcomes ------------------------------------------------------------------------------------

@@ -10,8 +10,20 @@ from rich.markup import escape
 from rich.table import Table
 
 from ditf._validation import check_option
-from ditf.cli._app import DbOption, JsonFlag, app, err, out, pct, print_json, reported
-from ditf.data import read_mapping
+from ditf.cli._app import (
+    DbOption,
+    JsonFlag,
+    app,
+    check_count,
+    count_of,
+    err,
+    out,
+    pct,
+    print_json,
+    read_input,
+    reported,
+    settings,
+)
 from ditf.defend import (
     THRESHOLD,
     Defence,
@@ -49,7 +61,7 @@ def defend_command(
     """
     with reported():
         check_option(depth, "--depth", "ditf defend", DEPTHS)
-        case = defend_case_from_mapping(read_mapping(file))
+        case = defend_case_from_mapping(_read_case(file))
         past, journal = journal_episodes(case, db)
         defence = defend(case, past_episodes=past)
     if journal.get("note"):
@@ -58,6 +70,27 @@ def defend_command(
         print_json(defence_report(defence) | {"journal": journal or None})
         return
     render(defence, depth)
+
+
+def _read_case(file: Path) -> dict[str, Any]:
+    """The case file, refused when it lists more than the caps allow (before any work)."""
+    limits = settings()
+    mapping = read_input(file, limits)
+    # Recognition and pressure grow faster than linearly with the requests (10,000 asked for
+    # 114 GiB), and each earlier episode is scored like a case of its own.
+    check_count(count_of(mapping, "requests"), limits.max_requests, "requests",
+                "DITF_MAX_REQUESTS")  # fmt: skip
+    check_count(count_of(mapping, "benchmarks"), limits.max_benchmarks, "benchmarks",
+                "DITF_MAX_BENCHMARKS")  # fmt: skip
+    episodes = mapping.get("episodes")
+    if isinstance(episodes, list):
+        check_count(len(episodes), limits.max_episodes, "episodes", "DITF_MAX_EPISODES")
+        for k, episode in enumerate(episodes, start=1):
+            asked = episode.get("requests") if isinstance(episode, dict) else episode
+            if isinstance(asked, list):
+                check_count(len(asked), limits.max_requests, f"requests in episode {k}",
+                            "DITF_MAX_REQUESTS")  # fmt: skip
+    return mapping
 
 
 def journal_episodes(case: DefendCase, db: str | None) -> tuple[list[Episode], dict[str, Any]]:
@@ -75,7 +108,7 @@ def journal_episodes(case: DefendCase, db: str | None) -> tuple[list[Episode], d
             "note": "note: the journal is not available (ditf.store cannot be imported); "
             "recognising from the file's episodes only."
         }
-    with Journal(db) as journal:
+    with Journal(db, read_only=True) as journal:
         records = journal.asks(case.counterpart)
         url = journal.url
     episodes = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+import math
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,16 @@ from rich.table import Table
 
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_option
-from ditf.cli._app import DbOption, JsonFlag, app, out, print_json, reported
+from ditf.cli._app import (
+    DECIMAL,
+    DbOption,
+    JsonFlag,
+    app,
+    out,
+    print_json,
+    reported,
+    settings,
+)
 from ditf.store import TECHNIQUES, AskRecord, Journal
 
 # ---------------------------------------------------------------- journal
@@ -49,9 +59,14 @@ def journal_callback(ctx: typer.Context, db: DbOption = None) -> None:
     ctx.obj = db
 
 
-def _journal(ctx: typer.Context) -> Journal:
+def _journal(ctx: typer.Context, *, read_only: bool = False) -> Journal:
+    """The journal of ``--db``, with the limits of the environment.
+
+    Read commands open it read-only: listing a journal never writes, so it works in a folder
+    the user may only read (docs/journal.md).
+    """
     url: str | None = ctx.obj
-    return Journal(url)
+    return Journal(url, read_only=read_only, limits=settings())
 
 
 def _amount(value: float | None) -> str:
@@ -159,13 +174,12 @@ def add_outcome_command(
 
 def _number(text: str, name: str, owner: str) -> float:
     """A number typed on the command line (checked here so a typo is a one-line error)."""
-    try:
-        return float(text.replace("_", ""))
-    except ValueError:
-        raise InvalidParameterError(
-            f"The {name!r} option of {owner} must be a number such as 108000 or 2.5. "
-            f"Got {text!r} instead."
-        ) from None
+    if DECIMAL.fullmatch(text.strip()) and math.isfinite(number := float(text)):
+        return number  # 1e999 matches but is inf
+    raise InvalidParameterError(
+        f"The {name!r} option of {owner} must be a number such as 108000, 2.5 or 111_000 "
+        f"(single underscores between digits only). Got {text!r} instead."
+    )
 
 
 def _integer(text: str, name: str, owner: str) -> int:
@@ -189,7 +203,16 @@ def _moment(text: str | None) -> datetime | None:
             f"as 2024-05-01 or 2024-05-01T14:30+02:00. Got {text!r} instead."
         ) from None
     # A time without a zone is the user's local time, as on their calendar.
-    return moment if moment.utcoffset() is not None else moment.astimezone()
+    try:
+        moment = moment if moment.utcoffset() is not None else moment.astimezone()
+        moment.astimezone(UTC)  # stored in UTC: the first and last hours of the calendar
+    except (OverflowError, ValueError, OSError):  # are not there in every time zone
+        raise InvalidParameterError(
+            f"The '--at' option of {_ADD_ASK} must be a moment between the years 1 and 9999 "
+            f"in UTC that the local time zone can place. Got {text!r} instead; give a zone, "
+            "such as 2024-05-01T14:30+02:00."
+        ) from None
+    return moment
 
 
 # ---------------------------------------------------------------- list, show
@@ -202,7 +225,7 @@ def list_command(
     as_json: JsonFlag = False,
 ) -> None:
     """List the asks with their outcomes, oldest first."""
-    with reported(), _journal(ctx) as journal:
+    with reported(), _journal(ctx, read_only=True) as journal:
         asks = journal.asks(counterpart)
     if as_json:
         print_json([a.to_dict() for a in asks])
@@ -218,7 +241,7 @@ def show_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Show a counterpart's history: every ask, its outcome, and the retreats it has seen."""
-    with reported(), _journal(ctx) as journal:
+    with reported(), _journal(ctx, read_only=True) as journal:
         history = journal.history(key)
     if as_json:
         print_json(history.to_dict())
@@ -285,7 +308,7 @@ def export_command(
     """Export the journal: JSON with every table, or CSV with one row per ask."""
     with reported():
         check_option(fmt, "--format", "ditf journal export", FORMATS)
-        with _journal(ctx) as journal:
+        with _journal(ctx, read_only=True) as journal:
             if fmt == "json":
                 text = json.dumps(journal.export(), indent=2) + "\n"
             else:
@@ -309,9 +332,25 @@ def _csv_text(journal: Journal) -> str:
     writer.writeheader()
     for ask in payload["asks"]:
         outcome = outcomes.get(ask["id"], {})
-        writer.writerow({
+        row = {
             **ask, "counterpart_name": names[ask["counterpart"]],
             "result": outcome.get("result"), "value": outcome.get("value"),
             "outcome_notes": outcome.get("notes"), "recorded_at": outcome.get("recorded_at"),
-        })  # fmt: skip
+        }  # fmt: skip
+        writer.writerow({column: _cell(value) for column, value in row.items()})
     return buffer.getvalue()
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as written, never runs.
+
+    Text that could start a formula gets a leading single quote (OWASP's advice on CSV
+    injection); numbers stay numbers, so a negative amount is still a number.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

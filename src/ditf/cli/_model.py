@@ -16,11 +16,16 @@ from ditf._validation import check_int_range, check_positive, check_probability
 from ditf.cli._app import (
     JsonFlag,
     app,
+    check_count,
+    count_of,
     err,
+    number,
     out,
     pct,
     print_json,
+    read_input,
     reported,
+    settings,
 )
 from ditf.model import (
     PRIORS,
@@ -173,6 +178,15 @@ def _options_scenario(
     return Sequence(tuple(steps)), context
 
 
+def _read_scenario(file: Path) -> dict[str, Any]:
+    """A predict scenario file, refused above the step cap (before any work)."""
+    limits = settings()
+    mapping = read_input(file, limits)
+    # Prediction integrates over each step's history: the work grows with every step.
+    check_count(count_of(mapping, "steps"), limits.max_steps, "steps", "DITF_MAX_STEPS")
+    return mapping
+
+
 def _prediction_json(pred: Prediction) -> dict[str, Any]:
     return dataclasses.asdict(pred)
 
@@ -219,19 +233,13 @@ def predict_command(
     file: Annotated[
         Path | None, typer.Argument(help="Scenario file (.toml or .json) with steps and context.")
     ] = None,
-    target: Annotated[float | None, typer.Option(help="Cost of the target (last) request.")] = None,
-    opener: Annotated[
-        float | None, typer.Option(help="Cost of a larger opener (door-in-the-face).")
-    ] = None,
+    target: Annotated[float | None, number("Cost of the target (last) request.")] = None,
+    opener: Annotated[float | None, number("Cost of a larger opener (door-in-the-face).")] = None,
     foot: Annotated[
-        float | None, typer.Option(help="Cost of a smaller first request (foot-in-the-door).")
+        float | None, number("Cost of a smaller first request (foot-in-the-door).")
     ] = None,
-    baseline: Annotated[
-        float | None, typer.Option(help="P(yes) when the target is asked alone.")
-    ] = None,
-    delay_hours: Annotated[
-        float, typer.Option(help="Hours between the first request and the target.")
-    ] = 0.0,
+    baseline: Annotated[float | None, number("P(yes) when the target is asked alone.")] = None,
+    delay_hours: Annotated[float, number("Hours between the first request and the target.")] = 0.0,
     other_requester: Annotated[bool, typer.Option(help="Someone else asks the target.")] = False,
     described_only: Annotated[
         bool, typer.Option(help="The opener is described, not asked.")
@@ -242,9 +250,7 @@ def predict_command(
     prior_retreats: Annotated[
         int, typer.Option(help="Retreats this person already saw from you.")
     ] = 0,
-    plausible_max: Annotated[
-        float | None, typer.Option(help="Largest good-faith ask (market high).")
-    ] = None,
+    plausible_max: Annotated[float | None, number("Largest good-faith ask (market high).")] = None,
     unit: Annotated[str, typer.Option(help="Unit of the costs.")] = "units",
     seed: Annotated[int, typer.Option(help="Random seed for the posterior draws.")] = 0,
     as_json: JsonFlag = False,
@@ -262,8 +268,13 @@ def predict_command(
                     f"Give a scenario FILE or options, not both: {', '.join(given)} would be "
                     f"ignored. Edit {file.name} instead."
                 )
-            seq, context = scenario_from_mapping(data.read_mapping(file))
+            seq, context = scenario_from_mapping(_read_scenario(file))
         else:
+            if not unit.strip():
+                raise InvalidParameterError(
+                    f"The '--unit' option must name the unit of the costs, such as hours or "
+                    f"EUR. Got {unit!r} instead."
+                )
             seq, context = _options_scenario(
                 target, opener, foot, baseline,
                 delay_hours=delay_hours, other_requester=other_requester,

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ditf import data, plots
+from ditf import plots
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_int_range
 from ditf.cli._app import (
@@ -23,7 +23,9 @@ from ditf.cli._app import (
     out,
     pct,
     print_json,
+    read_input,
     reported,
+    settings,
     write_csv,
 )
 from ditf.negotiate import (
@@ -52,7 +54,7 @@ Rounds = Annotated[
 
 
 def _load(file: Path, rounds: int | None) -> BargainingScenario:
-    scenario = scenario_from_mapping(data.read_mapping(file))
+    scenario = scenario_from_mapping(read_input(file, settings()))
     if rounds is None:
         return scenario
     return replace(scenario, problem=replace(scenario.problem, rounds=rounds))

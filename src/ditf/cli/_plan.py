@@ -11,8 +11,21 @@ from rich.table import Table
 
 from ditf import plots
 from ditf._errors import PlanRejected
-from ditf.cli._app import DbOption, JsonFlag, PlotFile, app, err, out, pct, print_json, reported
-from ditf.data import read_mapping
+from ditf.cli._app import (
+    DbOption,
+    JsonFlag,
+    PlotFile,
+    app,
+    check_count,
+    count_of,
+    err,
+    out,
+    pct,
+    print_json,
+    read_input,
+    reported,
+    settings,
+)
 from ditf.plan import (
     Estimate,
     Finding,
@@ -47,12 +60,17 @@ def _prior_retreats(counterpart: str, db: str | None) -> int:
         return 0
     from ditf.store import Journal
 
-    with Journal(db) as journal:  # reading never creates a journal
+    with Journal(db, read_only=True) as journal:  # reading never creates a journal
         return journal.prior_retreats(counterpart)
 
 
 def _load(file: Path, db: str | None) -> Plan:
-    scenario = plan_scenario_from_mapping(read_mapping(file))
+    limits = settings()
+    mapping = read_input(file, limits)
+    # Every benchmark in range is a fallback candidate the planner evaluates.
+    check_count(count_of(mapping, "benchmarks"), limits.max_benchmarks, "benchmarks",
+                "DITF_MAX_BENCHMARKS")  # fmt: skip
+    scenario = plan_scenario_from_mapping(mapping)
     return plan(scenario, prior_retreats=_prior_retreats(scenario.counterpart.id, db))
 
 

@@ -33,6 +33,7 @@ from ditf.cli._app import (
     print_json,
     reported,
     scenario_options,
+    unique_conditions,
     write_csv,
 )
 from ditf.settings import Settings
@@ -77,7 +78,7 @@ def simulate_command(
         )  # fmt: skip
         check_int_range(seed, "--seed", "ditf simulate", 0)
         result = simulate(
-            scenario, conditions=condition, n_people=people, episodes=episodes,
+            scenario, conditions=unique_conditions(condition), n_people=people, episodes=episodes,
             settings=Settings.from_env(), rng=seed,
         )  # fmt: skip
         records = result.records()
@@ -138,7 +139,8 @@ def sweep_command(
         check_int_range(seed, "--seed", "ditf sweep", 0)
         if sum(x is not None for x in (processes, workers, scheduler)) > 1:
             raise InvalidParameterError("Choose one of --processes, --workers or --scheduler.")
-        result = _run_sweep(axes, scenario, condition, people, seed, processes, workers,
+        conditions = unique_conditions(condition)
+        result = _run_sweep(axes, scenario, conditions, people, seed, processes, workers,
                             scheduler, quiet=as_json)  # fmt: skip
         records = list(result.rows)
         if csv_file is not None:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_int_range, check_option
-from ditf.cli._app import JsonFlag, app, out, pct, print_json, reported
+from ditf.cli._app import JsonFlag, app, number, out, pct, print_json, reported
 from ditf.plan import DOMAINS
 from ditf.train import (
     DECISIONS,
@@ -49,13 +49,9 @@ def train_command(
     as_target: Annotated[
         bool, typer.Option("--as-target", help="Be the one asked: spot the theatre.")
     ] = False,
-    opener: Annotated[
-        float | None, typer.Option(help="Your opener; leave out to ask directly.")
-    ] = None,
-    fallback: Annotated[
-        float | None, typer.Option(help="Your real request (no prompts when given).")
-    ] = None,
-    delay_hours: Annotated[float, typer.Option(help="Hours before you retreat.")] = 0.0,
+    opener: Annotated[float | None, number("Your opener; leave out to ask directly.")] = None,
+    fallback: Annotated[float | None, number("Your real request (no prompts when given).")] = None,
+    delay_hours: Annotated[float, number("Hours before you retreat.")] = 0.0,
     explanation: Annotated[str, typer.Option(help="How you explain the concession.")] = "",
     honour_opener: Annotated[
         bool,
@@ -64,7 +60,7 @@ def train_command(
     decision: Annotated[
         str | None, typer.Option(help=f"As target: {', '.join(DECISIONS)} (no prompts).")
     ] = None,
-    counter: Annotated[float | None, typer.Option(help="As target: your counter-offer.")] = None,
+    counter: Annotated[float | None, number("As target: your counter-offer.")] = None,
     flag_theatrical: Annotated[
         bool | None,
         typer.Option("--flag-theatrical/--no-flag-theatrical", help="Call the opener theatre."),

@@ -124,6 +124,11 @@ class DaskBackend:
                         n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
                     )
                 self.client = Client(self.cluster)
+        except ValueError as exc:  # distributed's parser: no port, unknown protocol...
+            raise BackendError(
+                f"The Dask scheduler address {scheduler!r} is not usable: {exc}. Give one such "
+                "as tcp://10.0.0.5:8786."
+            ) from exc
         except (OSError, TimeoutError, RuntimeError) as exc:
             where = scheduler or "a LocalCluster"
             raise BackendError(

@@ -19,15 +19,18 @@ write takes the write lock up front (``BEGIN IMMEDIATE``), so a read-then-write 
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from ditf._errors import MissingDependencyError
 
-__all__ = ["WRITE", "create", "create_empty"]
+__all__ = ["WRITE", "create", "create_empty", "create_read_only"]
 
 #: Execution option marking the engine used for writes (``BEGIN IMMEDIATE`` on SQLite).
 WRITE = "ditf_write"
@@ -51,6 +54,29 @@ def create(url: URL, *, timeout: float) -> Engine:
     return engine
 
 
+def create_read_only(file: Path, *, timeout: float) -> Engine:
+    """An engine that only reads the SQLite ``file`` (``mode=ro``): it never writes to it.
+
+    A WAL journal needs its ``-shm`` index, which a reader makes next to the file; in a
+    folder it may not write, with no ``-wal`` left behind (every commit is in the file
+    itself), the file is opened ``immutable``: nothing can change it while nobody may write
+    there. A ``-wal`` that is there holds commits, so it is read, never skipped.
+    """
+    uri = Path(file).absolute().as_uri() + "?mode=ro"
+    wal = Path(f"{file}-wal")
+    if not wal.exists() and not os.access(Path(file).absolute().parent, os.W_OK):
+        uri += "&immutable=1"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+
+    # The URL only names the dialect (the file comes from ``connect``); a pool of file
+    # connections, as SQLAlchemy gives a file URL, not the one-per-thread pool of ":memory:".
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
+    _configure_sqlite(engine, timeout, read_only=True)
+    return engine
+
+
 def create_empty() -> Engine:
     """An in-memory SQLite engine, one shared connection (the journal's tables come later)."""
     engine = create_engine(
@@ -60,7 +86,7 @@ def create_empty() -> Engine:
     return engine
 
 
-def _configure_sqlite(engine: Engine, timeout: float) -> None:
+def _configure_sqlite(engine: Engine, timeout: float, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -68,8 +94,11 @@ def _configure_sqlite(engine: Engine, timeout: float) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
+            if read_only:  # the journal mode is the writer's to set
+                cursor.execute("PRAGMA query_only = ON")
+            else:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = FULL")
         finally:
             cursor.close()
 

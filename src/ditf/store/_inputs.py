@@ -58,22 +58,36 @@ def check_value(value: Any, name: str, owner: str) -> float | None:
     return None if value is None else check_finite(value, name, owner, "a finite number or None")
 
 
-def check_amount(value: Any, name: str, owner: str) -> float:
-    """A finite amount > 0."""
-    return check_positive(value, name, owner)
+def check_amount(
+    value: Any, name: str, owner: str, *, max_amount: float, allow_zero: bool = False
+) -> float:
+    """A finite amount > 0 (>= 0 with ``allow_zero``) and at most ``max_amount``.
+
+    ``max_amount`` is :attr:`ditf.settings.Settings.max_amount`, the limit the CLI and the
+    web apply too.
+    """
+    amount = check_positive(value, name, owner, allow_zero=allow_zero)
+    if amount > max_amount:
+        low = "0" if allow_zero else "(0"
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be an amount in {low}, {max_amount:g}] "
+            f"(DITF_MAX_AMOUNT). Got {value!r} instead."
+        )
+    return amount
 
 
-#: The longest delay the model takes (``ditf.model.Step``): over a century.
+#: The longest delay the model takes (``ditf.model.Step``): over a century. The default of
+#: :attr:`ditf.settings.Settings.max_delay_hours`.
 MAX_DELAY_HOURS = 1e6
 
 
-def check_delay(value: Any, owner: str) -> float:
-    """Hours between the refusal and the retreat: in [0, MAX_DELAY_HOURS]."""
+def check_delay(value: Any, owner: str, *, max_hours: float = MAX_DELAY_HOURS) -> float:
+    """Hours between the refusal and the retreat: in [0, max_hours]."""
     delay = check_positive(value, "delay_hours", owner, allow_zero=True)
-    if delay > MAX_DELAY_HOURS:
+    if delay > max_hours:
         raise InvalidParameterError(
             f"The 'delay_hours' parameter of {owner} must be a number of hours in "
-            f"[0, {MAX_DELAY_HOURS:g}]. Got {value!r} instead."
+            f"[0, {max_hours:g}] (DITF_MAX_DELAY_HOURS). Got {value!r} instead."
         )
     return delay
 

@@ -22,6 +22,7 @@ from ditf._validation import (
     check_positive,
     check_type,
 )
+from ditf.settings import Settings
 from ditf.store import _engine
 from ditf.store._errors import translated
 from ditf.store._inputs import (
@@ -31,7 +32,6 @@ from ditf.store._inputs import (
     check_key,
     check_moment,
     check_text,
-    check_value,
 )
 from ditf.store._paths import resolve_url, sqlite_file
 from ditf.store._records import (
@@ -79,6 +79,14 @@ class Journal:
         :func:`default_url` (a file in the user data directory, made on the first write).
     timeout : float, default 10.0
         Seconds a SQLite write waits for another writer's lock before failing.
+    read_only : bool, default False
+        Only read: a SQLite file is opened read-only (``mode=ro``), so a journal in a folder
+        or file you may not write can still be listed and exported; any write raises
+        :class:`~ditf.JournalError`.
+    limits : Settings or None, default None
+        The limits on what is stored (``max_amount``, ``max_delay_hours``); ``None`` for
+        the defaults of :class:`~ditf.settings.Settings` (the CLI and the web pass
+        ``Settings.from_env()``).
 
     Raises
     ------
@@ -101,9 +109,19 @@ class Journal:
     0
     """
 
-    def __init__(self, url: str | os.PathLike[str] | None = None, *, timeout: float = 10.0):
+    def __init__(
+        self,
+        url: str | os.PathLike[str] | None = None,
+        *,
+        timeout: float = 10.0,
+        read_only: bool = False,
+        limits: Settings | None = None,
+    ):
         self._url = resolve_url(url, "Journal")
         self._timeout = check_positive(timeout, "timeout", "Journal")
+        self._read_only = bool(check_type(read_only, "read_only", "Journal", bool, "a bool"))
+        self._limits = Settings() if limits is None else limits
+        check_type(self._limits, "limits", "Journal", Settings, "a Settings or None")
         self._shown = self._url.render_as_string(hide_password=True)
         self._file = sqlite_file(self._url)
         self._engine: Engine | None = None
@@ -250,7 +268,7 @@ class Journal:
             If the database fails; nothing is written.
         """
         values = _ask_values(counterpart, domain, unit, opener, fallback, delay_hours,
-                             technique, scenario, asked_at)  # fmt: skip
+                             technique, scenario, asked_at, self._limits)  # fmt: skip
         key = values.pop("counterpart")
         with self._write() as session:
             row = _counterpart_row(session, key)
@@ -311,11 +329,9 @@ class Journal:
         owner = "Journal.add_outcome"
         ask_id = check_int_range(ask_id, "ask_id", owner, 1, 2**63 - 1)  # SQLite's INTEGER
         result = check_option(result, "result", owner, RESULTS)
-        value = check_value(value, "value", owner)
-        if value is not None and value < 0:
-            raise InvalidParameterError(
-                f"The 'value' parameter of {owner} must be an amount >= 0 or None. Got "
-                f"{value!r} instead."
+        if value is not None:
+            value = check_amount(
+                value, "value", owner, max_amount=self._limits.max_amount, allow_zero=True
             )
         notes = check_text(notes, "notes", owner, max_length=NOTE_LENGTH, required=False)
         with self._write() as session:
@@ -499,21 +515,32 @@ class Journal:
             raise JournalError(
                 f"This journal ({self.url}) is closed. Open it again with Journal(url)."
             )
+        if write and self._read_only:
+            raise JournalError(
+                f"This journal ({self.url}) was opened read-only: nothing was written. Open "
+                "it with Journal(url) to write."
+            )
         with self._setup:
             # Reading a journal whose file is not there yet must not create it.
             if not (self._ready or write or self._file is None or self._file.exists()):
                 return self._empty_engine()
             if self._engine is None:
-                self._engine = _engine.create(self._url, timeout=self._timeout)
-            if not self._ready:
-                self._prepare(self._engine)
+                self._engine = self._create_engine()
+            if not self._ready and not self._prepare(self._engine):
+                return self._empty_engine()  # read-only, and no tables yet: an empty journal
         return self._engine.execution_options(**{_engine.WRITE: True}) if write else self._engine
 
-    def _prepare(self, engine: Engine) -> None:
+    def _create_engine(self) -> Engine:
+        if self._read_only and self._file is not None:
+            return _engine.create_read_only(self._file, timeout=self._timeout)
+        return _engine.create(self._url, timeout=self._timeout)
+
+    def _prepare(self, engine: Engine) -> bool:
         """Make the directory and the tables if needed, and check the schema version.
 
         A journal that already has its tables is only read here, so opening one never waits
         for another program's write lock; the tables are made under the write lock, once.
+        Returns False (nothing made) for a read-only journal without tables yet.
         """
         if self._file is not None and not self._file.exists():
             _make_directory(self._file.parent)  # before connecting, which makes the file
@@ -528,6 +555,8 @@ class Journal:
                 f"({', '.join(sorted(foreign)[:5])}) and no ditf_meta. Nothing was written; "
                 "point --db (Journal(url=...)) at a new file or an empty database."
             )
+        if version is None and self._read_only:
+            return False
         if version is None:
             with engine.execution_options(**{_engine.WRITE: True}).begin() as connection:
                 Base.metadata.create_all(connection)
@@ -543,6 +572,7 @@ class Journal:
                 "or point --db (Journal(url=...)) at another database."
             )
         self._ready = True
+        return True
 
     def _empty_engine(self) -> Engine:
         if self._empty is None:
@@ -577,16 +607,17 @@ def _make_directory(folder: Path) -> None:
 
 def _ask_values(
     counterpart: Any, domain: Any, unit: Any, opener: Any, fallback: Any, delay_hours: Any,
-    technique: Any, scenario: Any, asked_at: Any,
+    technique: Any, scenario: Any, asked_at: Any, limits: Settings,
 ) -> dict[str, Any]:  # fmt: skip
     owner = "Journal.add_ask"
+    most = limits.max_amount
     technique = check_option(technique, "technique", owner, TECHNIQUES)
     values: dict[str, Any] = {
         "counterpart": check_key(counterpart, "counterpart", owner, max_length=KEY_LENGTH),
         "domain": check_text(domain, "domain", owner, max_length=KEY_LENGTH, required=True),
         "unit": check_text(unit, "unit", owner, max_length=KEY_LENGTH, required=True),
-        "fallback": check_amount(fallback, "fallback", owner),
-        "delay_hours": check_delay(delay_hours, owner),
+        "fallback": check_amount(fallback, "fallback", owner, max_amount=most),
+        "delay_hours": check_delay(delay_hours, owner, max_hours=limits.max_delay_hours),
         "technique": technique,
         "scenario": check_text(scenario, "scenario", owner, max_length=LABEL_LENGTH,
                                required=False),
@@ -605,7 +636,7 @@ def _ask_values(
                 f"{technique} ask. Got None instead; use technique='direct' for an ask "
                 "without an opener."
             )
-        values["opener"] = check_amount(opener, "opener", owner)
+        values["opener"] = check_amount(opener, "opener", owner, max_amount=most)
         if values["opener"] == values["fallback"]:
             raise InvalidParameterError(
                 f"The 'opener' parameter of {owner} must differ from the fallback for a "
