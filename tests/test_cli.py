@@ -121,6 +121,34 @@ def test_predict_door_in_the_face_json():
     assert {"reciprocity", "contrast", "selection"} <= payload["contributions"].keys()
 
 
+def test_predict_reproduces_a_plans_conditional_number():
+    from ditf.data import read_mapping
+    from ditf.plan import plan, plan_scenario_from_mapping
+
+    p = plan(plan_scenario_from_mapping(read_mapping(EXAMPLES / "plan" / "salary.toml")))
+    s = p.scenario
+    payload = run_json(
+        "predict", "--opener", str(s.cost(p.opener)), "--target", str(s.cost(p.fallback)),
+        "--baseline", str(p.p_fallback_alone), "--not-prosocial", "--negotiation",
+        "--plausible-max", str(s.cost(p.defensible_limit)),
+        "--first-baseline", str(s.baseline(p.opener)),
+    )  # fmt: skip
+    # The planner's 400 draws against predict's 1000: equal within Monte Carlo error.
+    assert payload["p_sequence"] == pytest.approx(p.p_fallback_after, abs=0.03)
+    assert payload["contributions"]["anchoring"] > 0.3
+
+
+def test_predict_first_baseline_is_checked_under_its_option_name():
+    result = invoke("predict", *DOOR, "--first-baseline", "1.5")
+    assert result.exit_code == 2
+    assert "--first-baseline" in result.output
+
+
+def test_another_requester_lifts_at_most_one_point_at_the_cialdini_baseline():
+    payload = run_json("predict", *DOOR, "--other-requester")
+    assert payload["lift"] <= 0.01
+
+
 def test_predict_options_match_the_volunteer_example():
     """The example file states Cialdini et al.'s sequence; the options say the same."""
     from_options = run_json("predict", *DOOR, "--unit", "hours")

@@ -284,10 +284,7 @@ def _file_args(name: str, tmp_path: Path, content: bytes, suffix: str | None = N
 
 
 #: Known defects in files this module's author does not own, reported in issue 12.
-ELSEWHERE = {
-    "study export-otree": "cli/_study.py reads with ditf.data.read_mapping, which refuses a "
-    "BOM and lets 10**400 through: use ditf.cli._app.read_input (issue 12, items 5 and 6)",
-}
+ELSEWHERE: dict[str, str] = {}
 
 
 def _known_elsewhere(request: pytest.FixtureRequest, name: str) -> None:

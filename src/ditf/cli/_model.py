@@ -36,7 +36,9 @@ from ditf.model import (
     Request,
     Sequence,
     Step,
+    bundled_anchoring_targets,
     compare,
+    first_offer_r,
     fit,
     predict,
     replicate,
@@ -174,6 +176,7 @@ def _options_scenario(
         baseline=baseline,
         plausible_max=flags["plausible_max"],
         prior_retreats=flags["prior_retreats"],
+        negotiation=flags["negotiation"],
     )
     return Sequence(tuple(steps)), context
 
@@ -251,11 +254,24 @@ def predict_command(
         int, typer.Option(help="Retreats this person already saw from you.")
     ] = 0,
     plausible_max: Annotated[float | None, number("Largest good-faith ask (market high).")] = None,
+    negotiation: Annotated[
+        bool,
+        typer.Option(help="An amount negotiated between two parties: the opener anchors."),
+    ] = False,
+    first_baseline: Annotated[
+        float | None,
+        number("P(yes) to the opener asked alone, as the planner estimates it (two steps)."),
+    ] = None,
     unit: Annotated[str, typer.Option(help="Unit of the costs.")] = "units",
     seed: Annotated[int, typer.Option(help="Random seed for the posterior draws.")] = 0,
     as_json: JsonFlag = False,
 ) -> None:
-    """P(yes) to a request after a sequence, against asking it alone, and why."""
+    """P(yes) to a request after a sequence, against asking it alone, and why.
+
+    With --negotiation and --first-baseline it reproduces a plan's conditional number: the
+    planner anchors in negotiations over amounts and takes P(yes) to the opener from your
+    estimate of the counterpart (docs/plan.md).
+    """
     options = {
         "--target": target, "--opener": opener, "--foot": foot, "--baseline": baseline,
         "--plausible-max": plausible_max,
@@ -280,9 +296,14 @@ def predict_command(
                 delay_hours=delay_hours, other_requester=other_requester,
                 described_only=described_only, prosocial=prosocial,
                 prior_retreats=prior_retreats, plausible_max=plausible_max, unit=unit,
+                negotiation=negotiation,
             )  # fmt: skip
         check_int_range(seed, "--seed", "ditf predict", 0)
-        pred = predict(seq, context, rng=seed)
+        if first_baseline is not None:
+            check_probability(
+                first_baseline, "--first-baseline", "ditf predict", open_interval=True
+            )
+        pred = predict(seq, context, rng=seed, first_baseline=first_baseline)
     if as_json:
         print_json(_prediction_json(pred))
     else:
@@ -345,10 +366,18 @@ def _render_fit(result: FitResult) -> None:
         )
     if result.meta:
         out.print(meta)
+    p = result.params
+    implied = float(
+        first_offer_r(p.anchoring if result.mechanisms.anchoring else 0.0, p.anchor_cap)
+    )
+    targets = "; ".join(f"r = {t.r:.2f} ({t.source})" for t in bundled_anchoring_targets())
+    out.print(f"first-offer anchoring: the model's first-offer/settlement r = {implied:.2f}; "
+              f"bundled target {targets or 'none'}")  # fmt: skip
     out.print(
         f"log-likelihood {result.loglik:.2f} (experiments {result.loglik_studies:.2f}, meta "
-        f"{result.loglik_meta:.2f}); {result.n_params} parameters informed by data; "
-        f"n = {result.n_obs}; converged: {result.converged}"
+        f"{result.loglik_meta:.2f}, anchoring {result.loglik_negotiation:.2f}); "
+        f"{result.n_params} parameters informed by data; n = {result.n_obs}; "
+        f"converged: {result.converged}"
     )
 
 

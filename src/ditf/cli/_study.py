@@ -25,8 +25,10 @@ from ditf.cli._app import (
     out,
     pct,
     print_json,
+    read_input,
     reported,
     scenario_options,
+    settings,
 )
 from ditf.simulate import (
     DaskBackend,
@@ -342,7 +344,7 @@ def study_export_otree_command(
 ) -> None:
     """Write an oTree project for the three-arm design (random assignment, bots included)."""
     with reported():
-        design = otree_design_from_mapping(data.read_mapping(design_file))
+        design = otree_design_from_mapping(read_input(design_file, settings()))
         paths = data.write_files(render_otree_app(design), outdir, overwrite=overwrite)
     out.print(f"wrote {len(paths)} files to {outdir}")
     out.print(

@@ -25,7 +25,7 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
             f"{file.name}: expected a .toml or .json file, got {suffix or 'no suffix'!r}."
         )
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is skipped
         data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"Cannot read {str(file)!r}: {exc}.") from exc
