@@ -83,7 +83,8 @@ def test_negotiate_json_is_the_whole_negotiation_and_reproducible():
     assert payload["moves"][0]["outcome"] == "40%"
     assert payload["report"]["retreat"] in ("transfer", "none")
     human = [m for m in payload["moves"] if m["side"] == "counterpart"]
-    assert set(human[0]["lifts"]) == {"reciprocity", "contrast", "consistency", "credibility"}
+    assert set(human[0]["lifts"]) == {"reciprocity", "contrast", "consistency", "credibility",
+                                      "anchoring"}  # fmt: skip
 
 
 def test_negotiate_follows_the_file_strategies_populations_and_options():

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from negotiate_factories import cialdini, problems, single, two_issue
 
 from ditf._errors import InvalidParameterError
+from ditf.model import Mechanisms
 from ditf.negotiate import (
     COUNTERPARTS,
     STRATEGIES,
@@ -195,7 +196,10 @@ def test_human_batches_run_in_memory_bounded_blocks(monkeypatch):
 
 
 def test_a_traced_negotiation_records_messages_and_model_terms():
-    deal = negotiate(single(), "door_in_the_face", "human", rng=1)
+    # With anchoring on, the opener lifts the first counter above the target and the requester
+    # takes it (no retreat to trace); without it the counter stays low and the requester retreats.
+    counterpart = HumanCounterpart(mechanisms=Mechanisms().without("anchoring"))
+    deal = negotiate(single(), "door_in_the_face", counterpart, rng=1)
     human = [m for m in deal.moves if m.side == "counterpart"]
     assert human[0].lifts is not None and set(human[0].lifts) == {
         "reciprocity", "contrast", "consistency", "credibility", "anchoring"}  # fmt: skip

@@ -200,7 +200,9 @@ def test_a_large_concession_reads_as_more_room_to_spare():
 
 
 def test_holding_firm_reads_as_being_at_the_limit_and_moves_the_counter_up():
-    agent = human(n=1)
+    # The belief alone: with anchoring on, the opener's pull lifts the first counters to the
+    # requester's firm offer at once (test_the_opener_anchors_the_counter_offer_through_anchoring).
+    agent = human(n=1, mechanisms=Mechanisms().without("anchoring"))
     agent.respond(np.array([100]), 0.01, 0)
     counters = [int(agent.propose(0.01, 0)[0])]
     means = []
@@ -214,7 +216,7 @@ def test_holding_firm_reads_as_being_at_the_limit_and_moves_the_counter_up():
     assert counters[-1] <= 55  # never more than asked
 
 
-def test_the_opener_anchors_the_counter_offer_through_contrast():
+def test_the_opener_anchors_the_counter_offer_through_anchoring():
     from ditf.negotiate import OutcomeSpace
 
     fine = single(space=OutcomeSpace.single(0, 100, levels=1001))
@@ -223,11 +225,20 @@ def test_the_opener_anchors_the_counter_offer_through_contrast():
     agent.respond(openers, 0.01, 0)
     high, low = agent.propose(0.01, 0)
     assert high > low
-    plain = human(fine, mechanisms=Mechanisms().without("contrast"))
+    plain = human(fine, mechanisms=Mechanisms().without("anchoring"))
     plain.respond(openers, 0.01, 0)
     a, b = plain.propose(0.01, 0)
-    # Without contrast the expected-surplus counter ignores the opener (up to a rounding tie).
+    # Without anchoring the expected-surplus counter ignores the opener (up to a rounding tie).
     assert abs(int(a) - int(b)) <= 1 and max(a, b) < low
+    # The rule: pulled toward the opener about the pull share of the way in log cost (less as
+    # far anchors saturate), never past it, and never beyond the reservation (60 EUR).
+    share = np.log(np.array([high, low]) / a) / np.log(openers / a)
+    pull = agent.params.anchoring
+    assert np.all((share > 0.85 * pull) & (share < pull + 0.01)) and high <= 600
+    # Contrast, the other model term about the larger ask, does not move counters.
+    still = human(fine, mechanisms=Mechanisms().without("contrast"))
+    still.respond(openers, 0.01, 0)
+    assert still.propose(0.01, 0).tolist() == [high, low]
 
 
 def test_counters_stay_within_the_reservation_and_are_accepted_back():

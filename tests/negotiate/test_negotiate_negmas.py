@@ -24,6 +24,7 @@ from negotiate_factories import single, two_issue
 
 import ditf.negotiate
 from ditf._errors import MissingDependencyError, NegotiationError
+from ditf.model import Mechanisms
 from ditf.negotiate import (
     CONCESSION_EXPONENTS,
     HumanCounterpart,
@@ -111,7 +112,9 @@ def test_a_walk_away_in_negmas_ends_the_negotiation_as_in_the_batch_engine():
 
 
 def test_negmas_runs_carry_ditf_messages_and_the_report():
-    deal = run_negmas(single(), "door_in_the_face", "human", rng=1)
+    # Without anchoring the first counter stays below the target, so the requester retreats.
+    counterpart = HumanCounterpart(mechanisms=Mechanisms().without("anchoring"))
+    deal = run_negmas(single(), "door_in_the_face", counterpart, rng=1)
     assert "was a lot to ask" in deal.moves[2].message
     assert deal.requester == "door_in_the_face" and deal.counterpart == "human"
     assert deal.report.agreed == (deal.agreement is not None)

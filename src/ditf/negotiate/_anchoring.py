@@ -8,28 +8,38 @@ correlation, so that the counterpart's anchoring (the model's
 :func:`ditf.model.mechanisms.anchor_pull`) can be checked against the published range.
 
 Design, chosen to mirror the meta-analysed studies (mostly simulated, single-issue,
-distributive buyer-seller negotiations in which one side opens):
+distributive buyer-seller negotiations in which one side opens) and the model's calibration:
 
 * one issue, an amount in [0, 100] on a grid of ``levels`` values, that the requester wants
   high and the counterpart low (the counterpart's cost of an amount is amount / 100);
 * the requester opens and concedes on a standard time-based curve (Faratin et al., 1998): its
   offer at round ``r`` of ``R`` is ``floor + (opener - floor) * (1 - (r / (R - 1)) ** e)``, with
-  ``e = 1`` (linear) by default, down to its reservation (the floor); it accepts a
-  counter-offer worth at least its next offer (AC_next);
-* first offers spread evenly in log amount over ``openers``, one batch per opener;
-* the counterpart's reservations (its limits, the most it would give) spread over ``limits``,
-  drawn uniformly in log amount with the same log width as the openers. **Assumption**: first
-  offers vary as much as limits do, on the log scale on which the pull acts; this is the
-  assumption under which the model's pull share was calibrated to these correlations
-  (``ditf.model._anchoring``), so the simulation tests the counterpart's use of it, not the
-  calibration itself;
-* openers above every limit (a positive bargaining zone below every opener) and no plausible
-  maximum, so no opener offends: the studies' openers are ambitious but not insulting;
+  ``e = 1`` (linear) by default, down to its reservation (the floor, a quarter of the lowest
+  first offer or reservation, so a deal is always possible); it accepts a counter-offer worth at
+  least its next offer (AC_next). The negotiation is short (``rounds = 6`` offers each), as
+  in a lab session;
+* first offers spread evenly in log amount over ``openers``, one batch per first offer;
+* the counterparts' hard reservations (the most each would give) drawn uniformly in log
+  amount over ``limits``. **Assumption**, the calibration's (``ditf.model._anchoring``):
+  first offers and the counterparts' limits are independent and spread alike, around the same
+  centre, on the log scale on which the pull acts. The defaults are the same range for both,
+  so the reservation lies above the first offer in half of the negotiations: it is a hard
+  bound that binds in a minority of them (it is reported), and the settlement is set by the
+  counterpart's anchored willingness (its answers) and its anchored counter-offers;
+* no plausible maximum, so no first offer offends;
 * the requester's target (the counterpart's reference request, which pins its baseline
-  P(yes)) in the middle of the limits, its reservation below every limit.
+  P(yes)) at the centre of the limits.
 
 The correlation is Pearson's, between first offer and settlement amounts among the
-negotiations that end in an agreement, with a Fisher-z 95% interval.
+negotiations that end in an agreement, with a Fisher-z 95% interval. The counterpart uses the
+model's pull share (the median negotiation context): no context draws its own.
+
+Sensitivity (``docs/negotiate.md``): the association is a property of the whole bargaining
+process, not of the pull alone. When a first offer lies within a counterpart's reservation,
+the counterpart's counters rise to meet it, so the settlement follows the opener fully there,
+where the calibration assumes a partial pull toward a lower opener; in long negotiations that
+mechanical part dominates even with anchoring off, and with openers far above every reservation
+the reservation binds and the association vanishes.
 
 References
 ----------
@@ -83,6 +93,9 @@ class FirstOfferAssociation:
         Share of negotiations that ended in an agreement.
     anchoring : bool
         Whether the counterpart's anchoring mechanism was on.
+    at_reservation : float
+        Share of the agreements at the counterpart's reservation (within one grid step): how
+        often its hard bound, not its willingness, set the settlement.
     """
 
     r: float
@@ -92,6 +105,7 @@ class FirstOfferAssociation:
     negotiations: int
     agreement_rate: float
     anchoring: bool
+    at_reservation: float
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-ready dict."""
@@ -103,6 +117,7 @@ class FirstOfferAssociation:
             "negotiations": self.negotiations,
             "agreement_rate": self.agreement_rate,
             "anchoring": self.anchoring,
+            "at_reservation": self.at_reservation,
         }
 
 
@@ -154,11 +169,11 @@ def _span(values: tuple[float, float], name: str) -> tuple[float, float]:
 def first_offer_association(
     *,
     n: int = 20_000,
-    openers: tuple[float, float] = (48.0, 60.0),
-    limits: tuple[float, float] = (30.0, 37.5),
+    openers: tuple[float, float] = (20.0, 40.0),
+    limits: tuple[float, float] = (20.0, 40.0),
     grid: int = 25,
     levels: int = 401,
-    rounds: int = 40,
+    rounds: int = 6,
     exponent: float = 1.0,
     baseline: float = DEFAULT_BASELINE,
     mechanisms: Mechanisms | None = None,
@@ -168,23 +183,25 @@ def first_offer_association(
 
     The design (module docstring) mirrors the meta-analysed studies: the requester opens at
     one of ``grid`` first offers spread evenly in log amount over ``openers`` and concedes
-    linearly (time-based, ``exponent``) to its reservation; each human-like counterpart's limit
-    is drawn uniformly in log amount over ``limits`` (by default as wide in log units as the
-    openers: the stated assumption that they vary comparably).
+    linearly (time-based, ``exponent``) to its reservation; each human-like counterpart's hard
+    reservation is drawn uniformly in log amount over ``limits`` (by default the same range as
+    the openers: the calibration's assumption that first offers and limits are independent
+    and spread alike).
 
     Parameters
     ----------
     n : int, default 20000
         Negotiations in all, split evenly over the first offers (``grid`` to 1,000,000).
-    openers : (float, float), default (48, 60)
+    openers : (float, float), default (20, 40)
         Range of the requester's first offers, amounts in (0, 100].
-    limits : (float, float), default (30, 37.5)
-        Range of the counterparts' limits (the most each would give), amounts in (0, 100].
+    limits : (float, float), default (20, 40)
+        Range of the counterparts' reservations (the most each would give), amounts in
+        (0, 100].
     grid : int, default 25
         Distinct first offers (2 to 1000).
     levels : int, default 401
         Amounts on the grid from 0 to 100 (11 to 1001).
-    rounds : int, default 40
+    rounds : int, default 6
         Rounds of alternating offers (2 to 10000).
     exponent : float, default 1.0
         The requester's concession curve (1 linear, > 1 Boulware, < 1 conceder).
@@ -192,9 +209,9 @@ def first_offer_association(
         The counterpart's P(yes) to the requester's target asked alone.
     mechanisms : Mechanisms or None, default None
         The counterpart's mechanisms (None: all on); ``Mechanisms().without("anchoring")``
-        removes the pull of the first offer.
+        removes the pull of the first offer on its answers and counter-offers.
     rng : int, Generator or None
-        Randomness of the limits and of the counterparts.
+        Randomness of the reservations and of the counterparts.
 
     Returns
     -------
@@ -203,8 +220,8 @@ def first_offer_association(
     Raises
     ------
     InvalidParameterError
-        If a range is not inside (0, 100], the openers do not all lie above the limits, or
-        fewer than 4 negotiations end in an agreement.
+        If a range is not inside (0, 100], the grid is too coarse for the ranges, or fewer than
+        4 negotiations end in an agreement.
 
     Examples
     --------
@@ -222,18 +239,20 @@ def first_offer_association(
         check_type(mechanisms, "mechanisms", owner, Mechanisms, "a Mechanisms or None")
     o_lo, o_hi = _span(openers, "openers")
     l_lo, l_hi = _span(limits, "limits")
-    if o_lo <= l_hi:
+    step = 100.0 / (levels - 1)
+    # The requester's floor: a quarter of the lowest first offer or reservation, on the grid.
+    floor = step * int(min(o_lo, l_lo) / 4 / step)
+    if floor < step:
         raise InvalidParameterError(
-            f"The 'openers' of first_offer_association must all lie above the 'limits' (a "
-            f"positive bargaining zone below every first offer). Got openers from {o_lo:g} and "
-            f"limits up to {l_hi:g}: raise the openers or lower the limits."
+            f"The amount grid of first_offer_association is too coarse for these ranges: the "
+            f"requester's reservation (a quarter of the lowest first offer or limit, "
+            f"{min(o_lo, l_lo) / 4:g}) must be at least one step ({step:g}). Raise 'levels' or "
+            f"the ranges."
         )
     gen = as_generator(rng)
     counterpart = HumanCounterpart(baseline=baseline, mechanisms=mechanisms)
     space = OutcomeSpace.single(0, 100, levels=levels)
-    step = 100.0 / (levels - 1)
     target = step * round(float(np.sqrt(l_lo * l_hi)) / step)
-    floor = step * max(1, int(l_lo / 2 / step))
     problem = Problem(
         space=space, target=target, requester_reservation=floor,
         counterpart_reservation=l_hi, rounds=rounds,
@@ -243,6 +262,7 @@ def first_offer_association(
     amounts = space.arrays().requester * 100.0  # the requester's utility is amount / 100
     opened: list[FloatArray] = []
     settled: list[FloatArray] = []
+    bound = 0
     total = 0
     for first in first_offers:
         limit = np.exp(gen.uniform(np.log(l_lo), np.log(l_hi), per))
@@ -252,8 +272,10 @@ def first_offer_association(
         )  # fmt: skip
         total += per
         agreed = result.agreed
+        deal = amounts[result.agreement[agreed]]
+        bound += int(np.sum(deal > limit[agreed] - step * (1 + 1e-9)))
         opened.append(amounts[result.opener[agreed]])
-        settled.append(amounts[result.agreement[agreed]])
+        settled.append(deal)
     x, y = np.concatenate(opened), np.concatenate(settled)
     k = len(x)
     if k < 4 or np.ptp(x) == 0 or np.ptp(y) == 0:
@@ -273,4 +295,5 @@ def first_offer_association(
         negotiations=total,
         agreement_rate=k / total,
         anchoring=(mechanisms or Mechanisms()).anchoring,
+        at_reservation=bound / k,
     )

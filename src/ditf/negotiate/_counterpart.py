@@ -13,8 +13,8 @@ own mechanisms, computed by :func:`ditf.model.mechanisms.lifts` from the offer h
 * contrast: the largest earlier ask is an anchor that makes later asks look smaller;
 * consistency: having just refused lowers the next answer;
 * credibility: once the requester has asked beyond the plausible maximum, a bad-faith penalty
-  applies. A counterpart whose yes that penalty (with the reversed pull of an offending
-  opener, below) turns into a no walks away (it would have agreed but for the insult).
+  applies. A counterpart whose yes that penalty (with the anchoring term once it has
+  reversed, below) turns into a no walks away (it would have agreed but for the insult).
 
 Around the model sit two pieces of bargaining logic, each with one stated assumption:
 
@@ -26,25 +26,33 @@ Around the model sit two pieces of bargaining logic, each with one stated assump
   likelihood ``1 / (p - rho + 1)`` for ``rho <= k``. A large concession therefore reads as a
   requester with room to spare; holding firm reads as being near its limit.
 * Counter-offers. The counterpart counters with the offer that maximises its expected surplus,
-  ``P(rho <= x) * (L - x)`` against its (anchored) limit ``L`` (Raiffa, 1982). Counters never
-  retract, never pass that limit nor the requester's current offer, and any requester offer at
-  or below the counter is accepted.
+  ``P(rho <= x) * (c_res - x)`` against its reservation cost ``c_res`` (Raiffa, 1982), pulled
+  toward the requester's largest ask (anchoring, below). Counters never retract, never pass
+  the reservation nor the requester's current offer, and any requester offer at or below the
+  counter is accepted.
 
-Anchoring (Galinsky & Mussweiler, 2001): in a negotiation over an amount the requester's
-largest ask ``A`` pulls the counterpart's limit, its reservation cost ``L`` (the most it is
-willing to give), toward it, by the model's one anchoring function
-:func:`ditf.model.mechanisms.anchor_pull`. Distances are in log cost, converted to the model's
-latent units through the cost sensitivity ``b``: the anchored limit ``L'`` solves
-``ln L' - ln L = anchor_pull(b (ln A - ln L')) / b``, the fixed point at which a share
-``anchoring`` of the way from ``L`` to ``A`` is covered (insufficient adjustment: never past the
-ask itself; the distance saturates at ``anchor_cap``). Past the plausible maximum the pull
-weakens with the log excess, is cancelled at ``anchor_reversal`` and then pushes the limit
-down (the counterpart gives less). Its counter-offers follow the anchored limit, and the
-model's anchoring lift (the refused, larger ask just before, ``anchor_log``) enters each answer
-as it does in :func:`ditf.model.predict`. Bargaining is always over an amount, so anchoring
-applies in every negotiation; ``Mechanisms().without("anchoring")`` removes it.
+Anchoring (Galinsky & Mussweiler, 2001) moves the counterpart's willingness, never its
+reservation. The reservation is a hard walk-away: an offer that costs more is never accepted
+and never offered, whatever the opener. Within that bound the opener acts twice, through the
+model's one anchoring function :func:`ditf.model.mechanisms.anchor_pull`:
 
-Hard rule: an offer beyond the counterpart's (anchored) limit is never accepted. A repeated
+* answers: after a refused, larger ask, the model's anchoring term (``anchor_log``, the log
+  ratio of the two asks) enters the latent utility as it does in :func:`ditf.model.predict`;
+* counter-offers: the expected-surplus counter ``x`` is pulled toward the largest ask so far
+  ``A``. Distances are in log cost, converted to the model's latent units through the cost
+  sensitivity ``b``: the pulled counter ``x'`` solves
+  ``ln x' - ln x = anchor_pull(b (ln A - ln x'), excess) / b``, the fixed point at which a
+  share ``anchoring`` of the way from ``x`` to ``A`` is covered (insufficient adjustment:
+  never past the ask; far anchors saturate at ``anchor_cap``). The pulled counter is then
+  capped at the reservation. Past the plausible maximum the pull weakens with the log excess
+  of ``A`` over it, is cancelled at ``anchor_reversal`` and then pushes the counter away from
+  the ask (the counterpart offers less), at most as hard as it would have pulled, on top of
+  the bad-faith walk-away.
+
+Bargaining is always over an amount, so anchoring applies in every negotiation;
+``Mechanisms().without("anchoring")`` removes both of its effects.
+
+Hard rule: an offer below the counterpart's reservation value is never accepted. A repeated
 offer is not a new request: it gets no fresh answer (only the belief and the counter move).
 
 References
@@ -58,7 +66,7 @@ Raiffa, H. (1982). The Art and Science of Negotiation. Harvard University Press.
     surplus of an offer under uncertainty about the other side's reservation price)
 Galinsky, A. D., & Mussweiler, T. (2001). First offers as anchors: The role of
     perspective-taking and negotiator focus. JPSP, 81(4), 657-669. (first offers pull
-    the counterpart's limit and the settlement toward them)
+    the counterpart's counter-offers and the settlement toward them)
 Zeng, D., & Sycara, K. (1998). Bayesian learning in negotiation. International Journal of
     Human-Computer Studies, 48(1), 125-141. (updating a belief about the reservation price)
 """
@@ -89,7 +97,7 @@ DEFAULT_BASELINE = Scenario().baseline
 #: above it costs are pooled into this many equal bins (0.1% of the counterpart's range), finer
 #: than any concession a person would notice, so the belief stays small per negotiation.
 BELIEF_LEVELS = 1024
-#: Bisection steps for the anchored limit (the bracket is a few log units wide: far below 1e-9).
+#: Bisection steps for the pulled counter (the bracket is a few log units wide: far below 1e-9).
 _PULL_STEPS = 48
 #: Equal-cost tolerance: two utilities within float rounding are one level.
 _SAME = 1e-12
@@ -219,10 +227,10 @@ class _HumanAgent:
             self.theta, self.seen = memory
         self.cost = np.clip(seat.cost(), 0.0, 1.0)
         self.levels = _Levels(seat)
+        # The hard walk-away: nothing costlier is ever accepted or offered; anchoring never
+        # moves it.
         self.res_cost = (seat.u_max - seat.reservation) / (seat.u_max - seat.u_min)
-        # The limit, pulled by the largest ask so far (before any ask: the reservation cost).
-        self.limit = self.res_cost.copy()
-        self.limit_level = self.levels.below(self.limit)
+        self.res_level = self.levels.below(self.res_cost)
         # HumanCounterpart.agent has checked that the reference request costs something.
         self.log_ref = float(np.log(cast(float, seat.reference_cost)))
         top = len(self.levels.cost) - 1
@@ -278,44 +286,44 @@ class _HumanAgent:
         excess: FloatArray = np.where(largest > self.seat.plausible_cost, np.log(ratio), 0.0)
         return excess
 
-    def anchored_limit(self, largest: FloatArray) -> FloatArray:
-        """The reservation cost pulled by the largest ask ``largest`` (module docstring).
+    def pulled(self, counter: FloatArray, largest: FloatArray) -> FloatArray:
+        """The counter cost ``counter`` pulled toward the largest ask ``largest`` (see module).
 
-        Solves ``g(y) = y - ln L - anchor_pull(b (ln A - y)) / b = 0`` for ``y = ln L'`` by
-        bisection; ``g`` rises in ``y`` (the pull's slope is at most ``a / (1 - a) < 1`` in
-        latent units), so the root is unique. It lies at or below ``ln A`` (a pull never passes
-        the ask) and at most ``a / (1 - a) * anchor_cap / b`` below ``ln L`` (the largest push
-        past the reversal point).
+        Solves ``g(y) = y - ln x - anchor_pull(b (ln A - y), excess) / b = 0`` for ``y = ln x'``
+        by bisection between a point below every push and ``max(ln x, ln A)``, where ``g`` has
+        opposite signs; ``g`` rises in ``y`` (the pull's slope is at most ``a / (1 - a)``
+        times a share in [0, 1]), so the root is unique. A pull never passes the ask, and an
+        ask at or below the counter pulls nothing. Past ``anchor_reversal`` the share is
+        negative: the counter is pushed away by that share of the pull it would have had
+        within the plausible maximum (so at most as hard as it would have pulled, as in
+        :func:`ditf.model.mechanisms.anchor_pull`). The result is not capped here: the caller
+        caps it at the reservation.
         """
         if not self.mech.anchoring:
-            return self.res_cost
+            return counter
         b = self.b
-        log_res = np.log(np.maximum(self.res_cost, _TINY))
+        log_base = np.log(np.maximum(counter, _TINY))
         log_ask = np.log(np.maximum(largest, _TINY))
         excess = self._excess(largest)
-        # The largest push: the saturated distance at full reversal; doubled as a safe bracket.
-        most = 2.0 * float(np.max(anchor_pull(self.p, np.array([1e9])))) + 1.0
-        lo = log_res - most / b
-        hi = np.maximum(log_res, log_ask)
+        share = np.maximum(1.0 - excess / self.params.anchor_reversal, -1.0)
+        pulls = share >= 0
+        excess = np.where(pulls, excess, 0.0)
+        lo = log_base - 1.0
+        hi = np.maximum(log_base, log_ask)
         for _ in range(_PULL_STEPS):
             mid = 0.5 * (lo + hi)
             pull = anchor_pull(self.p, b * (log_ask - mid), excess).ravel() / b
-            above = mid - log_res - pull > 0
+            above = mid - log_base - pull > 0
             lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
-        limit: FloatArray = np.minimum(np.exp(0.5 * (lo + hi)), 1.0)
-        # A limit nothing pulls stays exactly the reservation.
-        same = (largest <= self.res_cost) & (excess == 0)
-        return np.where(same, self.res_cost, limit)
+        moved = 0.5 * (lo + hi) - log_base
+        result: FloatArray = np.exp(log_base + np.where(pulls, moved, share * moved))
+        return np.where(largest > counter, result, counter)
 
     def respond(self, offer: IntArray, t: float, r: int) -> Reply:
         noise = self.gen.standard_normal(self.seat.n) * self.noise_sd
         cost = self.cost[offer]
         new = offer != self.last_offer
-        raised = cost > self.max_cost
-        if raised.any():  # the ask on the table may be the largest yet: it pulls the limit
-            self.limit = np.where(raised, self.anchored_limit(cost), self.limit)
-            self.limit_level = self.levels.below(self.limit)
-        within = cost <= self.limit + _SAME
+        within = self.seat.own[offer] >= self.seat.reservation
         terms = {k: v.ravel() for k, v in lifts(
             self.p, self.features(cost, r), self.mech, self.strength).items()}  # fmt: skip
         lift = terms["reciprocity"] + terms["contrast"] + terms["consistency"]
@@ -326,11 +334,10 @@ class _HumanAgent:
         yes = new & within & (utility > 0)
         own_counter = (self.counter >= 0) & (self.levels.of[offer] <= self.counter)
         accept = within & (yes | own_counter)
-        # The insult: the bad-faith penalty, and the opener's pull once it has reversed. A
-        # counterpart who would have said yes without it (within its limit unpushed) walks away.
+        # The insult: the bad-faith penalty, and the anchoring term once it has reversed. A
+        # counterpart who would have said yes without it (within its reservation) walks away.
         insult = penalty + np.minimum(terms["anchoring"], 0.0)
-        unpushed = cost <= np.maximum(self.limit, self.res_cost) + _SAME
-        walk = new & unpushed & ~accept & (insult < 0) & (utility - insult > 0)
+        walk = new & within & ~accept & (insult < 0) & (utility - insult > 0)
         self._record(offer, cost, new, r, base + lift + penalty, terms, within)
         self.note = self._explain(bool(accept[0]), bool(walk[0]), bool(within[0]))
         return Reply(accept, walk)
@@ -376,20 +383,21 @@ class _HumanAgent:
 
     def propose(self, t: float, r: int) -> IntArray:
         belief = self.belief
-        # Only levels up to its (anchored) limit L can be offered: the expected surplus of a
-        # counter at level x is P(rho <= x) * (L - x).
-        limit = self.limit
-        top = int(self.limit_level.max()) + 1
+        # Only levels up to its reservation can be offered: the expected surplus of a counter at
+        # level x is P(rho <= x) * (c_res - x).
+        top = int(self.res_level.max()) + 1
         cdf = np.cumsum(belief[:, :top], axis=1) / belief.sum(axis=1, keepdims=True)
-        surplus = limit[:, None] - self.levels.cost[None, :top]
+        surplus = self.res_cost[:, None] - self.levels.cost[None, :top]
         value = np.where(surplus >= -_SAME, cdf * surplus, -np.inf)
         best = np.argmax(value, axis=1)
         # Believing no deal is possible, it names its limit.
-        best = np.where(value[np.arange(len(best)), best] > 0, best, self.limit_level)
-        # Never more than its limit, nor more than the requester is asking for right now.
+        best = np.where(value[np.arange(len(best)), best] > 0, best, self.res_level)
+        # The opener anchors it: the counter is pulled toward the largest ask so far.
+        anchored = self.pulled(self.levels.cost[best], self.max_cost)
+        # Never more than its reservation, nor more than the requester is asking for right now.
         started = self.last_offer >= 0
-        cap = np.where(started, np.minimum(limit, self.last_cost), limit)
-        level = np.minimum(np.minimum(best, self.levels.below(cap)), self.limit_level)
+        cap = np.where(started, np.minimum(self.res_cost, self.last_cost), self.res_cost)
+        level = np.minimum(self.levels.below(np.minimum(anchored, cap)), self.res_level)
         self.counter = np.maximum(self.counter, level)
         offer: IntArray = self.levels.top[self.counter]
         self.note = f"I could do {self.seat.describe(int(offer[0]))}."

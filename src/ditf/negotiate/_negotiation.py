@@ -150,8 +150,8 @@ def negotiate(
     >>> problem = Problem(space=OutcomeSpace.single(0, 100, unit="EUR"), target=40,
     ...                   requester_reservation=30, counterpart_reservation=60)
     >>> deal = negotiate(problem, "door_in_the_face", "human", rng=1)
-    >>> deal.moves[0].outcome, "I understand" in deal.moves[2].message
-    ('100 EUR', True)
+    >>> deal.moves[0].outcome, deal.moves[1].outcome, deal.status  # the opener anchors the counter
+    ('100 EUR', '52 EUR', 'agreement')
     """
     if not isinstance(problem, Problem):
         raise InvalidParameterError(
