@@ -77,14 +77,17 @@ def test_compare_ranks_mechanism_sets_by_aic():
     assert [r.aic for r in rows] == sorted(r.aic for r in rows)
     assert sum(r.weight for r in rows) == pytest.approx(1.0)
     by_name = {r.name: r for r in rows}
-    full_set = by_name["reciprocity + contrast + consistency"]
+    full_set = by_name["reciprocity + contrast + consistency + anchoring"]
+    # First-offer anchoring needs the anchoring mechanism: every set without it is far worse.
+    assert rows[0] is full_set
+    assert all(r.aic > full_set.aic + 100 for r in rows[1:])
     # Freedman & Fraser's foot-in-the-door needs self-perception: without it, no set fits.
-    with_consistency = [r.aic for r in rows if "consistency" in r.mechanisms]
-    without = [r.aic for r in rows if "consistency" not in r.mechanisms]
+    sequence_only = [r for r in rows if "anchoring" not in r.mechanisms]
+    with_consistency = [r.aic for r in sequence_only if "consistency" in r.mechanisms]
+    without = [r.aic for r in sequence_only if "consistency" not in r.mechanisms]
     assert max(with_consistency) + 20 < min(without)
     # Nested sets cannot fit better than the full model (up to the priors' pull).
-    full = by_name["reciprocity + contrast + consistency"].loglik
-    assert all(r.loglik <= full + 0.1 for r in rows)
+    assert all(r.loglik <= full_set.loglik + 0.1 for r in rows)
     assert by_name["reciprocity only"].n_params < full_set.n_params
     assert rows[0].delta_aic == 0.0
 

@@ -43,6 +43,7 @@ CROSS_FIELD = {
     r"Sequence.door_in_the_face must be a finite number": "the opener the plan derives",
     r"opener must be larger than the target|needs opener > target > foot": "opener > target",
     r"must differ from the fallback|for a foot-in-the-door ask": "opener against fallback",
+    r"listed = true says the opener is a real, listed offer": "listed only with an opener",
     r"^fallback \(|^opener \(": "the trainee's asks against the scenario drawn",
     r"\[\[requests\]\]": "every request timed the same way",
     r"alone_answer is missing": "alone_answer or a range of benchmarks",

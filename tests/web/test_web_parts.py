@@ -233,7 +233,8 @@ def test_power_rates_and_replication_charts():
                 "power_unadjusted": 0.6, "mean_difference": 0.1}  # fmt: skip
     point = {"n_studies": 10, "alpha": 0.05, "alternative": "two-sided", "measure": "verbal",
              "uncertainty": False, "heterogeneity": True, "arms": ["a"], "mean_rates": [0.1],
-             "contrasts": [contrast], "power_any": 0.5, "mc_se": 0.1}  # fmt: skip
+             "contrasts": [contrast], "power_any": 0.5, "mc_se": 0.1,
+             "test": "fisher"}  # fmt: skip
     power = PowerPublic(points=[point | {"n_per_arm": 300, "power_all": 0.9},
                                 point | {"n_per_arm": 100, "power_all": 0.4}])  # fmt: skip
     spec = power_chart(power)

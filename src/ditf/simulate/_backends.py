@@ -111,11 +111,11 @@ class DaskBackend:
         if scheduler is not None and not scheduler.strip():
             raise BackendError("The Dask scheduler address is empty: give tcp://HOST:PORT.")
         self.cluster = None
+        n = None if workers is None else check_int_range(workers, "workers", "DaskBackend", 1, 256)
         try:
             if scheduler is not None:
                 self.client = Client(scheduler, timeout="10s")
             else:
-                n = check_int_range(workers, "workers", "DaskBackend", 1, 256)
                 # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc
                 # return every large array to the system: the kernel then runs 2.5x slower.
                 # Serving large arrays from the heap instead restores its speed.
