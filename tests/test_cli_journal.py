@@ -129,7 +129,8 @@ def test_add_counterpart_text_says_where(db):
 def test_list_table(db):
     fill(db)
     text = ok("journal", "--db", db, "list").stdout
-    assert f"Journal: 4 asks (sqlite:///{db})" in " ".join(text.split())
+    # A long temporary path may wrap anywhere: compare without the whitespace.
+    assert f"Journal:4asks(sqlite:///{db})" in "".join(text.split())
     lines = [line.split() for line in text.splitlines()]
     rows = {line[0]: line for line in lines if line and line[0].isdigit()}
     assert rows["1"][:8] == ["1", "2024-05-01", "acme-hr", "DITF", "125,000", "108,000", "EUR",

@@ -45,7 +45,8 @@ CROSS_FIELD = {
     r"must differ from the fallback|for a foot-in-the-door ask": "opener against fallback",
     r"listed = true says the opener is a real, listed offer": "listed only with an opener",
     r"^fallback \(|^opener \(": "the trainee's asks against the scenario drawn",
-    r"\[\[requests\]\]": "every request timed the same way",
+    r"\[\[requests\]\]|give the times either as at_minutes or as at": "every request timed "
+    "the same way",
     r"alone_answer is missing": "alone_answer or a range of benchmarks",
     r"parameter of analyze \(arm .*\) must be an int in": "yes <= n in each arm",
     r"must name each arm once": "distinct arm names",
