@@ -59,8 +59,10 @@ pytest: $(OTREE_VENV)/bin/otree
 bench: install-dev
 	$(BIN)/python benchmarks/run.py
 
-# Regenerate the fitted parameters shipped with the package.
+# Regenerate the fitted parameters shipped with the package: first the simulated link the
+# anchoring calibration reads (the bargaining counterpart at each pull share), then the fit.
 fit: install
+	$(BIN)/python scripts/anchoring_link.py src/ditf/data/anchoring_link.csv
 	$(BIN)/ditf fit --out src/ditf/data/fitted.json
 
 clean:

@@ -298,7 +298,7 @@ def test_11_first_offers_anchor_settlements_as_in_the_meta_analyses():
 
     # Orr & Guthrie (2006) r = .497 and Petrowsky et al. (2025) r = .62 bound the target.
     params = load_model().params
-    r = float(first_offer_r(params.anchoring, params.anchor_cap))
+    r = float(first_offer_r(params.anchoring))
     assert 0.497 <= r <= 0.62, r
     assert retreat_to_one(2.5).contributions["anchoring"] > 0.0
 

@@ -367,9 +367,7 @@ def _render_fit(result: FitResult) -> None:
     if result.meta:
         out.print(meta)
     p = result.params
-    implied = float(
-        first_offer_r(p.anchoring if result.mechanisms.anchoring else 0.0, p.anchor_cap)
-    )
+    implied = float(first_offer_r(p.anchoring if result.mechanisms.anchoring else 0.0))
     targets = "; ".join(f"r = {t.r:.2f} ({t.source})" for t in bundled_anchoring_targets())
     out.print(f"first-offer anchoring: the model's first-offer/settlement r = {implied:.2f}; "
               f"bundled target {targets or 'none'}")  # fmt: skip

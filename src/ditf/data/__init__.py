@@ -23,7 +23,7 @@ from ditf.data._evidence import (
     read_studies,
 )
 from ditf.data._files import read_mapping
-from ditf.data._fitted import FITTED_FILE, load_fitted
+from ditf.data._fitted import ANCHORING_LINK_FILE, FITTED_FILE, load_anchoring_link, load_fitted
 from ditf.data._meta_input import (
     META_KINDS,
     SUBJECTS_PER_EFFECT,
@@ -43,6 +43,7 @@ from ditf.data._trials import parse_trials, read_trials
 from ditf.data._write import write_files
 
 __all__ = [
+    "ANCHORING_LINK_FILE",
     "AUDIT_RULES_FILE",
     "CONDITION_TYPES",
     "CONFIDENCE_LEVELS",
@@ -61,6 +62,7 @@ __all__ = [
     "load_audit_rules",
     "load_bcg",
     "load_facts",
+    "load_anchoring_link",
     "load_fitted",
     "load_meta_analyses",
     "load_meta_example",

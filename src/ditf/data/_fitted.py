@@ -1,14 +1,19 @@
-"""The fitted default parameters shipped with the package (written by ``ditf fit``)."""
+"""The fitted default parameters shipped with the package (written by ``ditf fit``), and the
+simulated link the anchoring calibration reads (written by ``scripts/anchoring_link.py``)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import math
 from importlib import resources
 from typing import Any
 
 from ditf._errors import DataError
 
 FITTED_FILE = "fitted.json"
+ANCHORING_LINK_FILE = "anchoring_link.csv"
 
 
 def load_fitted() -> dict[str, Any]:
@@ -28,3 +33,38 @@ def load_fitted() -> dict[str, Any]:
             "regenerate it with `ditf fit --out src/ditf/data/fitted.json`."
         ) from exc
     return data
+
+
+def load_anchoring_link() -> tuple[tuple[float, float], ...]:
+    """(pull share, first-offer/settlement r) pairs simulated by ``ditf.negotiate``.
+
+    Lines starting with ``#`` say how the table was made. The pull shares rise from 0 and the
+    correlations never fall, so the link can be interpolated.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or a row is not a valid (pull, r) pair in order.
+    """
+    name = ANCHORING_LINK_FILE
+    try:
+        text = resources.files("ditf.data").joinpath(name).read_text(encoding="utf-8")
+        lines = [line for line in text.splitlines() if not line.startswith("#")]
+        rows = [
+            (float(r["pull"]), float(r["r"])) for r in csv.DictReader(io.StringIO("\n".join(lines)))
+        ]
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"The anchoring link {name!r} cannot be read ({exc}).") from exc
+    pulls, rs = [p for p, _ in rows], [r for _, r in rows]
+    ok = (
+        len(rows) >= 2 and pulls[0] == 0.0
+        and all(math.isfinite(x) for x in pulls + rs) and all(-1 <= r <= 1 for r in rs)
+        and all(a < b for a, b in zip(pulls, pulls[1:], strict=False))
+        and all(a <= b for a, b in zip(rs, rs[1:], strict=False))
+    )  # fmt: skip
+    if not ok:
+        raise DataError(
+            f"The anchoring link {name!r} must list pull shares rising from 0 with correlations "
+            "in [-1, 1] that never fall; regenerate it with `make fit`."
+        )
+    return tuple(rows)

@@ -2,12 +2,12 @@
 
 No experiment in ``studies.csv`` negotiates an amount, so the anchoring parameters are fitted
 apart, on the first-offer anchoring evidence, with their priors (a block of the posterior of
-its own). The link from the pull to the published association, an assumption stated in
-``docs/model.md``: an opener ``A`` pulls a counterpart's limit ``L`` a share ``a`` of the
-(saturating) way toward it, ``S = L + a * cap * tanh((A - L) / cap)``, and the negotiation
-settles there; openers vary as much as limits do, independently (both standard normal on the
-counterpart's latent scale). The correlation of ``A`` and ``S`` is then computed by
-Gauss-Hermite quadrature; without saturation it is ``a / sqrt(a^2 + (1 - a)^2)``.
+its own). The link from the pull share to the published association is the model's own
+bargaining counterpart: ``ditf.negotiate.first_offer_association`` simulates single-issue
+negotiations in which first offers and the counterparts' limits are spread alike (the stated
+assumption) at each pull share, and ``data/anchoring_link.csv`` tabulates the correlation
+(``scripts/anchoring_link.py``, run by ``make fit``). The link is read here by interpolation,
+so the calibration and the bargaining simulation agree by construction.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import expit, logit
 
 from ditf._types import FloatArray
-from ditf.data import load_negotiation_evidence
+from ditf.data import load_anchoring_link, load_negotiation_evidence
 from ditf.model._params import ParamArrays
 from ditf.model._priors import ANCHORING, ANCHORING_MAX, PRIORS
 
@@ -42,30 +42,16 @@ class AnchoringTarget:
     source: str
 
 
-#: Quadrature nodes and weights for the two independent standard normals (opener, limit).
-_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(61)
-_A, _L = np.meshgrid(_NODES, _NODES, indexing="ij")
-_W = np.outer(_WEIGHTS, _WEIGHTS) / np.sum(_WEIGHTS) ** 2
-
-
-def first_offer_r(pull: FloatArray | float, cap: float = np.inf) -> FloatArray:
-    """The first-offer/settlement correlation implied by a pull share (module docstring).
+def first_offer_r(pull: FloatArray | float) -> FloatArray:
+    """The first-offer/settlement correlation at a pull share: the simulated link, interpolated.
 
     Examples
     --------
-    >>> round(float(first_offer_r(0.5)), 3)
-    0.707
-    >>> round(float(first_offer_r(0.5, cap=2.0)), 3)  # far anchors saturate
-    0.491
+    >>> bool(first_offer_r(0.0) < first_offer_r(0.4))
+    True
     """
-    a = np.asarray(pull, dtype=float)[..., None, None]
-    d = _A - _L
-    moved = d if np.isinf(cap) else cap * np.tanh(d / cap)
-    settle = _L + a * moved
-    mean = np.sum(_W * settle, axis=(-2, -1), keepdims=True)
-    cov = np.sum(_W * _A * (settle - mean), axis=(-2, -1))
-    var = np.sum(_W * (settle - mean) ** 2, axis=(-2, -1))
-    result: FloatArray = cov / np.sqrt(var)
+    pulls, rs = np.array(load_anchoring_link()).T
+    result: FloatArray = np.interp(np.asarray(pull, dtype=float), pulls, rs)
     return result
 
 
@@ -82,7 +68,7 @@ def new_context(p: ParamArrays, z: FloatArray) -> ParamArrays:
 
 def _loglik(u: FloatArray, targets: tuple[AnchoringTarget, ...], on: bool) -> FloatArray:
     pull = PRIORS["anchoring"].to_natural(u) if on else np.zeros_like(u)
-    z = np.arctanh(np.clip(first_offer_r(pull, PRIORS["anchor_cap"].center), 0.0, 1.0 - 1e-12))
+    z = np.arctanh(np.clip(first_offer_r(pull), -1.0 + 1e-12, 1.0 - 1e-12))
     total = np.zeros_like(u)
     for t in targets:
         total = total - 0.5 * ((z - np.arctanh(t.r)) / t.se) ** 2
@@ -100,10 +86,10 @@ class AnchoringFit:
 
 
 def fit_anchoring(targets: tuple[AnchoringTarget, ...], on: bool) -> AnchoringFit:
-    """Fit the pull to ``targets`` (Laplace) at the cap's prior median; the rest: priors.
+    """Fit the pull to ``targets`` (Laplace); the cap, reversal and heterogeneity: priors.
 
-    With the mechanism off the targets still count (the model then predicts r = 0), so that
-    mechanism sets compared by AIC explain the same data.
+    With the mechanism off the targets still count (the model then predicts the association
+    of bargaining without a pull), so mechanism sets compared by AIC explain the same data.
     """
     prior = PRIORS["anchoring"]
 

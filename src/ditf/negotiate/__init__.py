@@ -17,7 +17,11 @@ Examples
 
 from __future__ import annotations
 
-from ditf.negotiate._anchoring import FirstOfferAssociation, first_offer_association
+from ditf.negotiate._anchoring import (
+    FirstOfferAssociation,
+    anchoring_link,
+    first_offer_association,
+)
 from ditf.negotiate._batch import COUNTERPARTS, BatchResult, make_counterpart, negotiate_batch
 from ditf.negotiate._counterpart import HumanCounterpart
 from ditf.negotiate._interop import (
@@ -65,6 +69,7 @@ __all__ = [
     "TournamentResult",
     "TournamentRow",
     "WinWin",
+    "anchoring_link",
     "first_offer_association",
     "make_counterpart",
     "make_strategy",

@@ -54,6 +54,7 @@ Faratin, P., Sierra, C., & Jennings, N. R. (1998). Negotiation decision function
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -62,7 +63,7 @@ import numpy as np
 from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray, Seed
 from ditf._validation import as_generator, check_int_range, check_positive, check_type
-from ditf.model import Mechanisms
+from ditf.model import Mechanisms, ModelParams, load_model
 from ditf.negotiate._batch import negotiate_batch
 from ditf.negotiate._counterpart import DEFAULT_BASELINE, HumanCounterpart
 from ditf.negotiate._seat import IntArray, Seat
@@ -177,6 +178,7 @@ def first_offer_association(
     exponent: float = 1.0,
     baseline: float = DEFAULT_BASELINE,
     mechanisms: Mechanisms | None = None,
+    params: ModelParams | None = None,
     rng: Seed = None,
 ) -> FirstOfferAssociation:
     """Simulate single-issue negotiations and correlate first offers with settlements.
@@ -210,6 +212,9 @@ def first_offer_association(
     mechanisms : Mechanisms or None, default None
         The counterpart's mechanisms (None: all on); ``Mechanisms().without("anchoring")``
         removes the pull of the first offer on its answers and counter-offers.
+    params : ModelParams or None, default None
+        The counterpart's model parameters (None: the shipped fit's posterior mode); the
+        calibration of the pull share varies ``anchoring`` here (:func:`anchoring_link`).
     rng : int, Generator or None
         Randomness of the reservations and of the counterparts.
 
@@ -250,7 +255,7 @@ def first_offer_association(
             f"the ranges."
         )
     gen = as_generator(rng)
-    counterpart = HumanCounterpart(baseline=baseline, mechanisms=mechanisms)
+    counterpart = HumanCounterpart(baseline=baseline, mechanisms=mechanisms, params=params)
     space = OutcomeSpace.single(0, 100, levels=levels)
     target = step * round(float(np.sqrt(l_lo * l_hi)) / step)
     problem = Problem(
@@ -296,4 +301,27 @@ def first_offer_association(
         agreement_rate=k / total,
         anchoring=(mechanisms or Mechanisms()).anchoring,
         at_reservation=bound / k,
+    )
+
+
+def anchoring_link(
+    pulls: tuple[float, ...], *, n: int = 20_000, rng: int = 2026
+) -> tuple[FirstOfferAssociation, ...]:
+    """The first-offer/settlement association of the design above at each pull share.
+
+    Everything else is the shipped fit's posterior mode; every pull share sees the same seed
+    (common random numbers), so the association rises smoothly with the pull. The model's
+    calibration (``ditf.model.first_offer_r``) reads this link from a bundled table that
+    ``make fit`` regenerates (``scripts/anchoring_link.py``).
+
+    Examples
+    --------
+    >>> low, high = anchoring_link((0.1, 0.4), n=500)
+    >>> low.r < high.r
+    True
+    """
+    base = load_model().params
+    return tuple(
+        first_offer_association(n=n, params=dataclasses.replace(base, anchoring=a), rng=rng)
+        for a in pulls
     )

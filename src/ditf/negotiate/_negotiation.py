@@ -151,7 +151,7 @@ def negotiate(
     ...                   requester_reservation=30, counterpart_reservation=60)
     >>> deal = negotiate(problem, "door_in_the_face", "human", rng=1)
     >>> deal.moves[0].outcome, deal.moves[1].outcome, deal.status  # the opener anchors the counter
-    ('100 EUR', '52 EUR', 'agreement')
+    ('100 EUR', '45 EUR', 'agreement')
     """
     if not isinstance(problem, Problem):
         raise InvalidParameterError(
