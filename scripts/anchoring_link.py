@@ -22,6 +22,7 @@ PULLS = tuple(float(x) for x in np.round(np.arange(0.0, 0.651, 0.05), 2))
 
 
 def main(out: Path) -> None:
+    """Simulate the link and write it to ``out``."""
     rows = anchoring_link(PULLS)
     lines = [
         "# First-offer/settlement correlation of simulated negotiations, by pull share.",

@@ -1,5 +1,7 @@
-"""The fitted default parameters shipped with the package (written by ``ditf fit``), and the
-simulated link the anchoring calibration reads (written by ``scripts/anchoring_link.py``)."""
+"""The shipped fit (``ditf fit``) and the simulated link its anchoring calibration reads.
+
+The link is written by ``scripts/anchoring_link.py``; ``make fit`` runs both.
+"""
 
 from __future__ import annotations
 
