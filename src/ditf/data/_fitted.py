@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import math
+from itertools import pairwise
 from importlib import resources
 from typing import Any
 
@@ -61,8 +62,8 @@ def load_anchoring_link() -> tuple[tuple[float, float], ...]:
     ok = (
         len(rows) >= 2 and pulls[0] == 0.0
         and all(math.isfinite(x) for x in pulls + rs) and all(-1 <= r <= 1 for r in rs)
-        and all(a < b for a, b in zip(pulls, pulls[1:], strict=False))
-        and all(a <= b for a, b in zip(rs, rs[1:], strict=False))
+        and all(a < b for a, b in pairwise(pulls))
+        and all(a <= b for a, b in pairwise(rs))
     )  # fmt: skip
     if not ok:
         raise DataError(
