@@ -9,8 +9,8 @@ import csv
 import io
 import json
 import math
-from itertools import pairwise
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from ditf._errors import DataError
