@@ -23,7 +23,13 @@ from ditf.data._evidence import (
     read_studies,
 )
 from ditf.data._files import read_mapping
-from ditf.data._fitted import ANCHORING_LINK_FILE, FITTED_FILE, load_anchoring_link, load_fitted
+from ditf.data._fitted import (
+    ANCHORING_LINK_FILE,
+    FITTED_FILE,
+    load_anchoring_link,
+    load_fitted,
+    parse_anchoring_link,
+)
 from ditf.data._meta_input import (
     META_KINDS,
     SUBJECTS_PER_EFFECT,
@@ -69,6 +75,7 @@ __all__ = [
     "load_negotiation_evidence",
     "load_studies",
     "load_trainer_data",
+    "parse_anchoring_link",
     "parse_meta_table",
     "parse_negotiation_evidence",
     "parse_studies",

@@ -41,22 +41,41 @@ def load_fitted() -> dict[str, Any]:
 def load_anchoring_link() -> tuple[tuple[float, float], ...]:
     """(pull share, first-offer/settlement r) pairs simulated by ``ditf.negotiate``.
 
-    Lines starting with ``#`` say how the table was made. The pull shares rise from 0 and the
-    correlations never fall, so the link can be interpolated.
+    Raises
+    ------
+    DataError
+        If the file is missing or invalid (see :func:`parse_anchoring_link`).
+    """
+    try:
+        text = resources.files("ditf.data").joinpath(ANCHORING_LINK_FILE).read_text("utf-8")
+    except OSError as exc:
+        raise DataError(f"The anchoring link {ANCHORING_LINK_FILE!r} is missing ({exc}).") from exc
+    return parse_anchoring_link(text)
+
+
+def parse_anchoring_link(text: str) -> tuple[tuple[float, float], ...]:
+    """Parse the link table: ``pull,r,...`` rows; lines starting with ``#`` say how it was made.
+
+    The pull shares must rise from 0 and the correlations never fall, so the link can be
+    interpolated.
 
     Raises
     ------
     DataError
-        If the file is missing or a row is not a valid (pull, r) pair in order.
+        If a row is not a valid (pull, r) pair in order.
+
+    Examples
+    --------
+    >>> parse_anchoring_link(chr(10).join(["# made by hand", "pull,r", "0,0.3", "0.5,0.6"]))
+    ((0.0, 0.3), (0.5, 0.6))
     """
     name = ANCHORING_LINK_FILE
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
     try:
-        text = resources.files("ditf.data").joinpath(name).read_text(encoding="utf-8")
-        lines = [line for line in text.splitlines() if not line.startswith("#")]
         rows = [
             (float(r["pull"]), float(r["r"])) for r in csv.DictReader(io.StringIO("\n".join(lines)))
         ]
-    except (OSError, KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise DataError(f"The anchoring link {name!r} cannot be read ({exc}).") from exc
     pulls, rs = [p for p, _ in rows], [r for _, r in rows]
     ok = (
