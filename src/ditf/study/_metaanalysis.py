@@ -203,6 +203,22 @@ class EffectSizes:
     corrected: tuple[bool, ...]
 
 
+def _two_by_two(
+    yes_t: Any, n_t: Any, yes_c: Any, n_c: Any, owner: str
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Each study's 2x2 counts, checked: as many of each, and yes at most n in both arms."""
+    a = _counts(yes_t, "yes_t", owner, None, 0)
+    k = a.size
+    nt = _counts(n_t, "n_t", owner, k, 1)
+    c = _counts(yes_c, "yes_c", owner, k, 0)
+    nc = _counts(n_c, "n_c", owner, k, 1)
+    if np.any(a > nt):
+        raise _invalid("yes_t", owner, "at most n_t in every study", yes_t)
+    if np.any(c > nc):
+        raise _invalid("yes_c", owner, "at most n_c in every study", yes_c)
+    return a, nt, c, nc
+
+
 def effects_from_counts(
     yes_t: Sequence[float] | FloatArray,
     n_t: Sequence[float] | FloatArray,
@@ -254,15 +270,7 @@ def effects_from_counts(
     """
     owner = "effects_from_counts"
     check_option(measure, "measure", owner, ("OR", "RR", "RD", "ZCOR"))
-    a = _counts(yes_t, "yes_t", owner, None, 0)
-    k = a.size
-    nt = _counts(n_t, "n_t", owner, k, 1)
-    c = _counts(yes_c, "yes_c", owner, k, 0)
-    nc = _counts(n_c, "n_c", owner, k, 1)
-    if np.any(a > nt):
-        raise _invalid("yes_t", owner, "at most n_t in every study", yes_t)
-    if np.any(c > nc):
-        raise _invalid("yes_c", owner, "at most n_c in every study", yes_c)
+    a, nt, c, nc = _two_by_two(yes_t, n_t, yes_c, n_c, owner)
     total = nt + nc
     if measure == "ZCOR" and np.any(total <= 3):
         raise _invalid("n_t", owner, "such that n_t + n_c > 3 in every study (ZCOR)", n_t)
@@ -1026,15 +1034,7 @@ def peters_test(
     ('Peters', '1/n', 2)
     """
     owner = "peters_test"
-    a = _counts(yes_t, "yes_t", owner, None, 0)
-    k = a.size
-    nt = _counts(n_t, "n_t", owner, k, 1)
-    c = _counts(yes_c, "yes_c", owner, k, 0)
-    nc = _counts(n_c, "n_c", owner, k, 1)
-    if np.any(a > nt):
-        raise _invalid("yes_t", owner, "at most n_t in every study", yes_t)
-    if np.any(c > nc):
-        raise _invalid("yes_c", owner, "at most n_c in every study", yes_c)
+    a, nt, c, nc = _two_by_two(yes_t, n_t, yes_c, n_c, owner)
     with _numerics(owner):
         result = _peters(a, nt, c, nc)
     if isinstance(result, str):
