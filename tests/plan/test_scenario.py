@@ -446,3 +446,14 @@ def test_asking_for_more_never_raises_p_yes_alone(data, u, v):
     if s.better(x, y):
         x, y = y, x  # y is now the bolder ask
     assert EPS <= s.baseline(y) <= s.baseline(x) <= 1 - 1e-12
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["listed first", "listed last"])
+def test_a_second_market_high_below_market_low_is_refused_wherever_it_is_listed(first):
+    # Issue 12, item 9: the order check compared one value per kind, so a second market-high
+    # listed before the valid one slipped through.
+    data = salary_mapping()
+    bad = {"name": "a stale survey", "kind": "market-high", "value": 90000}
+    data["benchmarks"] = [bad, *data["benchmarks"]] if first else [*data["benchmarks"], bad]
+    with pytest.raises(InvalidParameterError, match="benchmarks are out of order"):
+        plan_scenario_from_mapping(data)
