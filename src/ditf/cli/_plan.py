@@ -31,6 +31,7 @@ from ditf.plan import (
     Finding,
     Plan,
     concession_script,
+    headline,
     plan,
     plan_report,
     plan_scenario_from_mapping,
@@ -93,6 +94,8 @@ def _render_asks(p: Plan) -> None:
     s = p.scenario
     out.print(f"[bold]{s.title or s.domain}[/]  (target {_money(p, s.target)}, "
               f"minimum {_money(p, s.minimum)}, BATNA {_money(p, s.batna)})")  # fmt: skip
+    # The one-line answer, at every depth: the plan compared like for like, or why not.
+    out.print(f"[bold]{headline(p)}[/]", soft_wrap=True)
     out.print(f"  open with   [bold]{_money(p, p.opener)}[/]  (basis: {p.opener_basis.name})")
     crit = p.fallback_criterion.name if p.fallback_criterion else "no objective criterion"
     out.print(f"  retreat to  [bold]{_money(p, p.fallback)}[/]  (criterion: {crit})")
@@ -115,6 +118,8 @@ def _render_odds(p: Plan) -> None:
     _odds_row(odds, "opener, then fallback", p.sequence, p)
     if p.with_second is not None:
         _odds_row(odds, "... and the last offer", p.with_second, p)
+    if p.fallback != p.scenario.target:
+        _odds_row(odds, "fallback asked alone", p.fallback_direct, p, estimate=False)
     _odds_row(odds, "target asked directly", p.direct, p, estimate=False)
     _odds_row(odds, "foot-in-the-door, then fallback", p.foot_in_the_door, p)
     out.print(odds)

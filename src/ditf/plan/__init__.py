@@ -22,7 +22,7 @@ from ditf.plan._planner import (
     retreat_context,
     retreat_sequence,
 )
-from ditf.plan._report import plan_report
+from ditf.plan._report import headline, plan_report
 from ditf.plan._scenario import (
     BENCHMARK_KINDS,
     DOMAINS,
@@ -57,6 +57,7 @@ __all__ = [
     "check_amount",
     "concession_script",
     "concession_share",
+    "headline",
     "plan",
     "plan_report",
     "plan_scenario_from_mapping",

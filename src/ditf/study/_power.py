@@ -22,7 +22,7 @@ from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray
 from ditf._validation import check_int_range, check_option, check_probability, check_type
 from ditf.model import FitResult, Mechanisms, ModelParams, ParamArrays, load_model
-from ditf.model._probability import TwoStepDesign, compile_two_step, evaluate_two_step
+from ditf.model.mechanisms import TwoStepDesign, compile_two_step, evaluate_two_step
 from ditf.simulate import CONDITIONS, Backend, Scenario, SerialBackend
 from ditf.study._compliance import THREE_ARM_CONTRASTS, holm
 
