@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev chromium lint types layers pytest bench fit clean
+.PHONY: run test install install-dev chromium axe lint types layers pytest bench fit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[web]'
 	$(BIN)/ditf serve --host 127.0.0.1 --port 8000
 
-test: install-dev chromium lint types layers pytest
+test: install-dev chromium axe lint types layers pytest
 
 # The browser tests drive Debian's Chromium, never a downloaded browser: install the package
 # with apt when it is missing (where there is no apt, those tests skip and say why).
@@ -34,6 +34,16 @@ chromium:
 	  else \
 	    echo "note: $(CHROMIUM) is missing and there is no apt-get; browser tests will skip"; \
 	  fi; \
+	fi
+
+# The accessibility tests inject axe-core (pinned in package.json and package-lock.json,
+# installed from the npm registry into node_modules; never a CDN). Without npm they skip.
+axe: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --silent && touch $@; \
+	else \
+	  echo "note: npm is missing; the axe-core accessibility tests will skip"; \
 	fi
 
 lint:
