@@ -180,7 +180,7 @@ def test_the_form_plans_at_the_chosen_depth(browser):
     expected = library_report(SALARY)
     assert f'id="plan-opener">{expected["opener"]:,.6g} EUR<' in page.text
     assert f'id="plan-fallback">{expected["fallback"]:,.6g} EUR<' in page.text
-    assert f'<strong>{escape(expected["headline"])}</strong>' in page.text  # the one-line answer
+    assert f"<strong>{escape(expected['headline'])}</strong>" in page.text  # the one-line answer
     for line in expected["script"]:
         assert str(escape(line)) in page.text
     odds = chart_spec(page.text, "chart-plan-odds")
