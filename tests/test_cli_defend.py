@@ -159,10 +159,13 @@ def test_journal_episodes_make_a_repeated_retreat(tmp_path):
     url = f"sqlite:///{tmp_path / 'journal.sqlite'}"
     with store.Journal(url) as journal:
         journal.add_ask("northwind", domain="pricing", unit="EUR", opener=7500, fallback=5600,
-                        delay_hours=0.03)  # fmt: skip
-        journal.add_ask("northwind", domain="pricing", unit="USD", opener=8000, fallback=6000)
+                        delay_hours=0.03, asked_by="them")  # fmt: skip
+        journal.add_ask("northwind", domain="pricing", unit="USD", opener=8000, fallback=6000,
+                        asked_by="them")  # fmt: skip
+        # Our own asks to northwind are not the technique used on us.
+        journal.add_ask("northwind", domain="pricing", unit="EUR", opener=9900, fallback=7000)
         journal.add_ask("someone-else", domain="pricing", unit="EUR", opener=9000,
-                        fallback=5000)  # fmt: skip
+                        fallback=5000, asked_by="them")  # fmt: skip
     path = write(tmp_path, "case.toml", CASE)
     result = invoke(str(path), "--json", "--db", url)
     assert result.exit_code == 0, result.output
@@ -170,7 +173,11 @@ def test_journal_episodes_make_a_repeated_retreat(tmp_path):
     assert payload["pattern"] == "repeated-retreat"
     assert payload["recognition"]["prior_retreats"] == 1
     assert payload["journal"]["episodes"] == 1 and payload["journal"]["other_units"] == 1
-    assert "1 earlier episode(s) with northwind; 1 in another unit left out" in result.stderr
+    assert payload["journal"]["asked_by_you"] == 1
+    assert (
+        "1 earlier episode(s) with northwind; 1 in another unit left out; 1 ask(s) you made "
+        "to them not counted" in " ".join(result.stderr.split())
+    )
     # Without the journal the same file is a single door-in-the-face.
     alone = run_json(str(path), "--db", f"sqlite:///{tmp_path / 'empty.sqlite'}")
     assert alone["pattern"] == "door-in-the-face" and alone["journal"]["episodes"] == 0

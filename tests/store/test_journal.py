@@ -234,7 +234,7 @@ def test_export_is_json_serialisable_and_complete(journal):
     assert json.loads(json.dumps(payload)) == payload
     assert payload.keys() == {"schema_version", "counterparts", "asks", "outcomes",
                               "training_rounds"}  # fmt: skip
-    assert payload["schema_version"] == 1
+    assert payload["schema_version"] == 2
     assert [c["key"] for c in payload["counterparts"]] == ["acme", "other"]
     asks = journal.asks()
     assert payload["asks"] == [a.to_dict(with_outcome=False) for a in asks]
@@ -363,7 +363,7 @@ def test_the_schema_is_made_once_and_reused(sqlite_url):
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         version = conn.execute("SELECT value FROM ditf_meta").fetchall()
     assert tables == {"ditf_meta", "counterparts", "asks", "outcomes", "training_rounds"}
-    assert version == [("1",)]
+    assert version == [("2",)]
 
 
 def test_one_journal_shared_by_threads(tmp_path):

@@ -111,20 +111,26 @@ def journal_episodes(case: DefendCase, db: str | None) -> tuple[list[Episode], d
     with Journal(db, read_only=True) as journal:
         records = journal.asks(case.counterpart)
         url = journal.url
+    # Only asks the counterpart made to you are episodes of the technique used on you; the
+    # journal's own asks to them are the other way round.
+    to_you = [r for r in records if r.asked_by == "them"]
     episodes = [
         Episode.from_ask(
             opener=r.opener, fallback=r.fallback, delay_hours=r.delay_hours,
             requester=case.counterpart, label=f"journal ask {r.id} ({r.technique})",
         )
-        for r in records
+        for r in to_you
         if r.unit == case.unit
     ]  # fmt: skip
-    other = len(records) - len(episodes)
+    other = len(to_you) - len(episodes)
+    ours = len(records) - len(to_you)
     note = f"journal {url}: {len(episodes)} earlier episode(s) with {case.counterpart}"
     if other:
         note += f"; {other} in another unit left out"
+    if ours:
+        note += f"; {ours} ask(s) you made to them not counted"
     return episodes, {"url": url, "episodes": len(episodes), "other_units": other,
-                      "note": note + "."}  # fmt: skip
+                      "asked_by_you": ours, "note": note + "."}  # fmt: skip
 
 
 def render(defence: Defence, depth: str) -> None:

@@ -42,8 +42,8 @@ app.add_typer(journal_app, name="journal")
 #: Columns of ``ditf journal export --format csv``: one row per ask, outcome alongside.
 CSV_COLUMNS = (
     "id", "counterpart", "counterpart_name", "domain", "unit", "technique", "opener",
-    "fallback", "delay_hours", "scenario", "asked_at", "result", "value", "outcome_notes",
-    "recorded_at",
+    "fallback", "delay_hours", "scenario", "asked_at", "asked_by", "result", "value",
+    "outcome_notes", "recorded_at",
 )  # fmt: skip
 FORMATS = ("json", "csv")
 _ADD_ASK = "ditf journal add ask"
@@ -118,9 +118,13 @@ def add_ask_command(
     at: Annotated[
         str | None, typer.Option("--at", help="When: ISO 8601, local time unless given [now].")
     ] = None,
+    asked_by: Annotated[
+        str,
+        typer.Option(help="me: you asked them; them: they asked you (what defend --db reads)."),
+    ] = "me",
     as_json: JsonFlag = False,
 ) -> None:
-    """Record an ask made to a counterpart (new counterparts are added)."""
+    """Record an ask made to a counterpart, or by them to you (new counterparts are added)."""
     with reported(), _journal(ctx) as journal:
         chosen = technique or ("direct" if opener is None else "door-in-the-face")
         record = journal.add_ask(
@@ -128,7 +132,7 @@ def add_ask_command(
             opener=None if opener is None else _number(opener, "--opener", _ADD_ASK),
             fallback=_number(fallback, "--fallback", _ADD_ASK),
             delay_hours=_number(delay_hours, "--delay-hours", _ADD_ASK),
-            asked_at=_moment(at),
+            asked_at=_moment(at), asked_by=asked_by,
         )  # fmt: skip
     if as_json:
         print_json(record.to_dict())

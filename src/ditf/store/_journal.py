@@ -11,8 +11,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, func, insert, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, Select, func, insert, inspect, select, text, update
+from sqlalchemy.orm import Session, defer
 
 from ditf._errors import InvalidParameterError, JournalError
 from ditf._validation import (
@@ -49,6 +49,7 @@ from ditf.store._schema import (
     RESULTS,
     ROLES,
     SCHEMA_VERSION,
+    SIDES,
     TECHNIQUES,
     AskRow,
     Base,
@@ -127,6 +128,9 @@ class Journal:
         self._engine: Engine | None = None
         self._empty: Engine | None = None
         self._ready = False
+        # False while a version-1 journal is read without migrating it (read-only): it has
+        # no asked_by column, and every ask in it is one we made.
+        self._sides = True
         self._closed = False
         # One Journal may serve many threads (the web app): the first use sets it up once.
         self._setup = threading.Lock()
@@ -231,6 +235,7 @@ class Journal:
         technique: str = _DOOR,
         scenario: str = "",
         asked_at: datetime | None = None,
+        asked_by: str = "me",
     ) -> AskRecord:
         """Record an ask made to ``counterpart`` (added to the journal if it is new).
 
@@ -254,6 +259,9 @@ class Journal:
             The scenario file or id the ask came from.
         asked_at : datetime or None, default None
             When it was asked (timezone-aware); ``None`` for now.
+        asked_by : str, default "me"
+            ``"me"``: we asked the counterpart; ``"them"``: the counterpart asked us (the
+            asks ``ditf defend --db`` reads). Only our own retreats wear the lift off.
 
         Returns
         -------
@@ -269,6 +277,7 @@ class Journal:
         """
         values = _ask_values(counterpart, domain, unit, opener, fallback, delay_hours,
                              technique, scenario, asked_at, self._limits)  # fmt: skip
+        values["asked_by"] = check_option(asked_by, "asked_by", "Journal.add_ask", SIDES)
         key = values.pop("counterpart")
         with self._write() as session:
             row = _counterpart_row(session, key)
@@ -293,7 +302,7 @@ class Journal:
         if counterpart is not None:
             check_type(counterpart, "counterpart", "Journal.asks", str, "a string or None")
         with self._read() as session:
-            return _asks(session, counterpart)
+            return _asks(session, counterpart, self._sides)
 
     def add_outcome(
         self, ask_id: int, *, result: str, value: float | None = None, notes: str = ""
@@ -370,6 +379,8 @@ class Journal:
             .where((OutcomeRow.id.is_(None)) | (OutcomeRow.result != "accepted-opener"))
         )
         with self._read() as session:
+            if self._sides:  # a version-1 journal (read-only) holds only our own asks
+                query = query.where(AskRow.asked_by == "me")
             return int(session.scalar(query) or 0)
 
     def history(self, counterpart: str) -> CounterpartHistory:
@@ -391,7 +402,7 @@ class Journal:
                     "`ditf journal list` or add one with `ditf journal add counterpart`."
                 )
             who = _counterpart(row)
-            asks = tuple(_asks(session, counterpart))
+            asks = tuple(_asks(session, counterpart, self._sides))
         return CounterpartHistory(counterpart=who, asks=asks,
                                   prior_retreats=sum(a.is_retreat for a in asks))  # fmt: skip
 
@@ -479,7 +490,7 @@ class Journal:
         """
         with self._read() as session:
             cps = [c.to_dict() for c in _all_counterparts(session)]
-            asks = _asks(session, None)
+            asks = _asks(session, None, self._sides)
             rounds = session.scalars(select(TrainingRoundRow).order_by(TrainingRoundRow.id))
             training = [_training_round(row).to_dict() for row in rounds]
         return {
@@ -565,6 +576,11 @@ class Journal:
                     version = str(SCHEMA_VERSION)
                     connection.execute(insert(MetaRow).values(key="schema_version",
                                                               value=version))  # fmt: skip
+        if version == "1" and not self._read_only:
+            version = self._migrate_from_1(engine)
+        elif version == "1":
+            self._sides = False  # read as it is: no asked_by yet, every ask ours
+            version = str(SCHEMA_VERSION)
         if version != str(SCHEMA_VERSION):
             raise JournalError(
                 f"The journal at {self.url} has schema version {version}; this ditf reads "
@@ -573,6 +589,24 @@ class Journal:
             )
         self._ready = True
         return True
+
+    def _migrate_from_1(self, engine: Engine) -> str:
+        """Version 1 -> 2: who asked (every ask so far is ours), in one transaction.
+
+        The version is read again under the write lock, so two programs opening the same
+        version-1 journal migrate it once.
+        """
+        with engine.execution_options(**{_engine.WRITE: True}).begin() as connection:
+            version = _schema_version(connection)
+            if version == "1":
+                connection.execute(text(
+                    "ALTER TABLE asks ADD COLUMN asked_by VARCHAR(16) NOT NULL DEFAULT 'me'"
+                ))  # fmt: skip
+                connection.execute(
+                    update(MetaRow).where(MetaRow.key == "schema_version").values(value="2")
+                )
+                version = "2"
+        return str(version)
 
     def _empty_engine(self) -> Engine:
         if self._empty is None:
@@ -691,9 +725,12 @@ def _asks_query(counterpart: str | None) -> Select[AskRow, str, OutcomeRow]:
     return query if counterpart is None else query.where(CounterpartRow.key == counterpart)
 
 
-def _asks(session: Session, counterpart: str | None) -> list[AskRecord]:
-    rows = session.execute(_asks_query(counterpart))
-    return [_ask(ask, key, outcome) for ask, key, outcome in rows]
+def _asks(session: Session, counterpart: str | None, sides: bool = True) -> list[AskRecord]:
+    query = _asks_query(counterpart)
+    if not sides:
+        query = query.options(defer(AskRow.asked_by, raiseload=True))
+    rows = session.execute(query)
+    return [_ask(ask, key, outcome, sides) for ask, key, outcome in rows]
 
 
 def _counterpart(row: CounterpartRow) -> Counterpart:
@@ -705,11 +742,12 @@ def _outcome(row: OutcomeRow) -> OutcomeRecord:
                          notes=row.notes, recorded_at=row.recorded_at)  # fmt: skip
 
 
-def _ask(row: AskRow, key: str, outcome: OutcomeRow | None) -> AskRecord:
+def _ask(row: AskRow, key: str, outcome: OutcomeRow | None, sides: bool = True) -> AskRecord:
     return AskRecord(
         id=row.id, counterpart=key, domain=row.domain, unit=row.unit, opener=row.opener,
         fallback=row.fallback, delay_hours=row.delay_hours, technique=row.technique,
         scenario=row.scenario, asked_at=row.asked_at,
+        asked_by=row.asked_by if sides else "me",
         outcome=None if outcome is None else _outcome(outcome),
     )  # fmt: skip
 

@@ -98,6 +98,9 @@ class AskRecord:
         The scenario file or id the ask came from, if any.
     asked_at : datetime
         When it was asked (UTC).
+    asked_by : str
+        ``"me"`` when we asked the counterpart, ``"them"`` when the counterpart asked us
+        (what ``ditf defend --db`` reads).
     outcome : OutcomeRecord or None
         How it ended, if recorded.
     """
@@ -112,17 +115,18 @@ class AskRecord:
     technique: str
     scenario: str
     asked_at: datetime
+    asked_by: str = "me"
     outcome: OutcomeRecord | None = None
 
     @property
     def is_retreat(self) -> bool:
         """Whether the counterpart saw us retreat.
 
-        True for a door-in-the-face whose opener was not accepted; an ask still without an
-        outcome counts, since the opener was made.
+        True for a door-in-the-face of ours whose opener was not accepted; an ask still
+        without an outcome counts, since the opener was made.
         """
         accepted = self.outcome is not None and self.outcome.result == "accepted-opener"
-        return self.technique == "door-in-the-face" and not accepted
+        return self.technique == "door-in-the-face" and self.asked_by == "me" and not accepted
 
     def to_dict(self, *, with_outcome: bool = True) -> dict[str, Any]:
         """The record as JSON-ready values; ``with_outcome`` nests the outcome (or None)."""
@@ -131,6 +135,7 @@ class AskRecord:
             "unit": self.unit, "opener": self.opener, "fallback": self.fallback,
             "delay_hours": self.delay_hours, "technique": self.technique,
             "scenario": self.scenario, "asked_at": _iso(self.asked_at),
+            "asked_by": self.asked_by,
         }  # fmt: skip
         if with_outcome:
             payload["outcome"] = None if self.outcome is None else self.outcome.to_dict()

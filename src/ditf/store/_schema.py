@@ -31,6 +31,7 @@ __all__ = [
     "RESULTS",
     "ROLES",
     "SCHEMA_VERSION",
+    "SIDES",
     "TECHNIQUES",
     "AskRow",
     "Base",
@@ -40,8 +41,9 @@ __all__ = [
     "TrainingRoundRow",
 ]
 
-#: Bumped whenever a table changes; a journal written by another version is refused.
-SCHEMA_VERSION = 1
+#: Bumped whenever a table changes. Version 1 (no ``asked_by``) is migrated on the first write
+#: and read as it is before; a journal written by a newer version is refused.
+SCHEMA_VERSION = 2
 #: How an ask was sequenced: a big opener then the retreat, a small foot first, or no opener.
 TECHNIQUES = ("door-in-the-face", "foot-in-the-door", "direct")
 #: How an ask ended.
@@ -49,6 +51,8 @@ RESULTS = ("accepted-opener", "accepted-fallback", "refused", "walked-away")
 #: The trainer's depths and the sides a trainee can play.
 LEVELS = ("beginner", "practitioner", "advanced")
 ROLES = ("requester", "target")
+#: Who made an ask: we asked the counterpart, or the counterpart asked us (``ditf defend``).
+SIDES = ("me", "them")
 
 #: Longest key, label and note accepted (the columns are sized to match on every backend).
 KEY_LENGTH = 100
@@ -124,6 +128,7 @@ class AskRow(Base):
         CheckConstraint("opener IS NULL OR opener > 0", name="opener_positive"),
         CheckConstraint("delay_hours >= 0", name="delay_not_negative"),
         CheckConstraint("(technique = 'direct') = (opener IS NULL)", name="opener_iff_not_direct"),
+        CheckConstraint(_one_of("asked_by", SIDES), name="asked_by"),
         Index("ix_asks_counterpart_asked", "counterpart_id", "asked_at"),
     )
 
@@ -138,6 +143,8 @@ class AskRow(Base):
     technique: Mapped[str] = mapped_column(String(32))
     scenario: Mapped[str] = mapped_column(String(LABEL_LENGTH), default="")
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Added in schema version 2; version-1 journals get it with every ask "me" (we asked).
+    asked_by: Mapped[str] = mapped_column(String(16), default="me", server_default="me")
 
     counterpart: Mapped[CounterpartRow] = relationship(back_populates="asks")
     outcome: Mapped[OutcomeRow | None] = relationship(back_populates="ask")
