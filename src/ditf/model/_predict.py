@@ -11,15 +11,15 @@ from scipy.special import logit, ndtri
 
 from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray, Seed
-from ditf._validation import as_generator, check_int_range, check_probability
+from ditf._validation import as_generator, check_int_range, check_option, check_probability
 from ditf.data import load_fitted
 from ditf.model._anchoring import new_context
+from ditf.model._fast import compile_cells, evaluate_many, posterior
 from ditf.model._fit import FitResult
 from ditf.model._params import MECHANISMS, Mechanisms, ParamArrays
 from ditf.model._probability import (
     Outcome,
     compile_two_step,
-    evaluate_two_step,
     evaluate_two_step_many,
     monte_carlo,
 )
@@ -33,6 +33,10 @@ __all__ = ["OutcomeDraws", "Prediction", "load_model", "predict", "predict_draws
 MC_PEOPLE = 200_000
 #: Mechanisms that move verbal compliance (follow-through only moves behaviour).
 VERBAL_MECHANISMS = tuple(m for m in MECHANISMS if m != "follow_through")
+#: How two-step sequences are evaluated: "fast" (the default) gives the reference's numbers
+#: with less work (``_fast.py``: cached posterior draws, shared ablations); "reference" is
+#: the original code path, kept to check the fast one against (``docs/model.md``, "Speed").
+ENGINES = ("fast", "reference")
 
 
 @lru_cache(maxsize=1)
@@ -102,15 +106,18 @@ def _evaluator(
     strength: FloatArray,
     seed: int,
     first_baseline: float | None = None,
+    engine: str = "reference",
 ) -> Callable[[list[Mechanisms]], list[Outcome]]:
     """Outcomes of ``seq`` under several mechanism switches; two-step designs are exact."""
     baseline_z = np.full_like(strength, ndtri(context.baseline))
     if len(seq.steps) <= 2:
-        design = compile_two_step([(seq, context)])
+        fast = engine == "fast"
+        design = (compile_cells if fast else compile_two_step)([(seq, context)])
+        evaluate = evaluate_many if fast else evaluate_two_step_many
         first_z = None if first_baseline is None else np.full_like(strength, ndtri(first_baseline))
 
         def exact(mechs: list[Mechanisms]) -> list[Outcome]:
-            outs = evaluate_two_step_many(design, p, mechs, strength, baseline_z, first_z)
+            outs = evaluate(design, p, mechs, strength, baseline_z, first_z)
             return [Outcome(*(x[:, 0] for x in out)) for out in outs]
 
         return exact
@@ -137,6 +144,7 @@ def predict(
     n_draws: int = 1000,
     rng: Seed = 0,
     first_baseline: float | None = None,
+    engine: str = "fast",
 ) -> Prediction:
     """Predict P(yes) to the sequence's last request, against asking it alone.
 
@@ -159,6 +167,9 @@ def predict(
     first_baseline : float, optional
         P(yes) to the first of two requests asked alone, when known from outside the model
         (e.g. an estimate of the counterpart); default: implied by the cost ratio.
+    engine : {"fast", "reference"}, default "fast"
+        "reference" runs the original evaluation, which "fast" matches (to rounding) with
+        less work; see ``docs/model.md``, "Speed".
 
     Returns
     -------
@@ -173,6 +184,7 @@ def predict(
     """
     check_probability(level, "level", "predict", open_interval=True)
     check_int_range(n_draws, "n_draws", "predict", 10, 100_000)
+    check_option(engine, "engine", "predict", ENGINES)
     if first_baseline is not None:
         check_probability(first_baseline, "first_baseline", "predict", open_interval=True)
         if len(sequence.steps) != 2:
@@ -182,15 +194,18 @@ def predict(
             )
     model = model or load_model()
     mech = mechanisms or model.mechanisms
-    gen = as_generator(rng)
-    p = model.draw(n_draws, gen)[0]
-    strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
-    seed = int(gen.integers(2**63))
-    p = new_context(p, gen.standard_normal((n_draws, 1)))
+    if engine == "fast":
+        p, strength, seed = posterior(model, n_draws, rng, with_seed=True)
+    else:
+        gen = as_generator(rng)
+        p = model.draw(n_draws, gen)[0]
+        strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
+        seed = int(gen.integers(2**63))
+        p = new_context(p, gen.standard_normal((n_draws, 1)))
 
     ablated = [m for m in VERBAL_MECHANISMS if getattr(mech, m)]
     variants = [mech, *(mech.without(m) for m in ablated), mech.without(*mech.active)]
-    full, *without, bare = _evaluator(sequence, context, p, strength, seed, first_baseline)(
+    full, *without, bare = _evaluator(sequence, context, p, strength, seed, first_baseline, engine)(
         variants
     )
     verbal = full.verbal
@@ -203,7 +218,8 @@ def predict(
     lift = verbal - context.baseline
     p_sequence = float(np.mean(verbal))
     alone = Sequence((Step(request=sequence.target),))
-    kept_alone = float(np.mean(_evaluator(alone, context, p, strength, seed)([mech])[0].behavioral))
+    kept = _evaluator(alone, context, p, strength, seed, engine=engine)([mech])[0].behavioral
+    kept_alone = float(np.mean(kept))
     return Prediction(
         p_alone=context.baseline,
         p_sequence=p_sequence,
@@ -254,6 +270,7 @@ def predict_draws(
     n_draws: int = 400,
     rng: Seed = 0,
     first_baselines: list[float] | None = None,
+    engine: str = "fast",
 ) -> OutcomeDraws:
     """Posterior draws for many sequences of at most two steps, in one vectorised pass.
 
@@ -273,6 +290,8 @@ def predict_draws(
         P(yes) to each cell's first request asked alone, when known from outside the model
         (the planner's estimate of the counterpart). Default: implied by the cost ratio and
         the model's cost sensitivity.
+    engine : {"fast", "reference"}, default "fast"
+        As in :func:`predict`.
 
     Returns
     -------
@@ -287,14 +306,19 @@ def predict_draws(
     (400, 2)
     """
     check_int_range(n_draws, "n_draws", "predict_draws", 10, 100_000)
+    check_option(engine, "engine", "predict_draws", ENGINES)
     if not cells:
         raise InvalidParameterError("predict_draws needs at least one (Sequence, Context) cell.")
     model = model or load_model()
-    gen = as_generator(rng)
-    p = model.draw(n_draws, gen)[0]
-    strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
-    p = new_context(p, gen.standard_normal((n_draws, 1)))
-    design = compile_two_step(cells)
+    fast = engine == "fast"
+    if fast:
+        p, strength, _ = posterior(model, n_draws, rng, with_seed=False)
+    else:
+        gen = as_generator(rng)
+        p = model.draw(n_draws, gen)[0]
+        strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
+        p = new_context(p, gen.standard_normal((n_draws, 1)))
+    design = compile_cells(cells) if fast else compile_two_step(cells)
     baseline_z = ndtri(np.array([[ctx.baseline for _, ctx in cells]]))
     first_z = None
     if first_baselines is not None:
@@ -306,7 +330,8 @@ def predict_draws(
         for q in first_baselines:
             check_probability(q, "first_baselines", "predict_draws", open_interval=True)
         first_z = ndtri(np.array([first_baselines]))
-    out = evaluate_two_step(design, p, model.mechanisms, strength, baseline_z, first_z)
+    evaluate = evaluate_many if fast else evaluate_two_step_many
+    (out,) = evaluate(design, p, [model.mechanisms], strength, baseline_z, first_z)
     single = np.array([len(seq.steps) == 1 for seq, _ in cells])
     first_yes = np.where(single, out.verbal, 1.0 - out.p_asked)
     return OutcomeDraws(first_yes, out.verbal, out.behavioral, out.p_asked)
