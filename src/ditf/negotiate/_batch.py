@@ -40,7 +40,8 @@ __all__ = ["COUNTERPARTS", "BatchResult", "make_counterpart", "negotiate_batch"]
 #: Most negotiations one call may hold (about 100 MB of arrays for a human counterpart).
 MAX_NEGOTIATIONS = 10_000_000
 #: Cells of a human counterpart's belief held at once (2**22 floats, 32 MB): negotiations run
-#: in blocks of ``BLOCK_CELLS // cost levels`` so memory stays bounded.
+#: in blocks of ``BLOCK_CELLS // cost levels`` (multi-issue: ``// outcomes``, which its
+#: integrative counter-offers score) so memory stays bounded.
 BLOCK_CELLS = 1 << 22
 
 #: Counterparts by name: the human-like one and NegMAS-style automated ones.
@@ -350,6 +351,8 @@ def _blocks(n: int, counterpart: Strategy, problem: Problem) -> list[slice]:
     if not isinstance(counterpart, HumanCounterpart):
         return [slice(0, n)]
     levels = min(problem.space.n_outcomes, BELIEF_LEVELS)
+    if len(problem.space.issues) > 1:  # the integrative counter scores every outcome
+        levels = max(levels, problem.space.n_outcomes)
     size = max(1, BLOCK_CELLS // levels)
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 

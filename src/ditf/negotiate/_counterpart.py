@@ -74,7 +74,7 @@ Zeng, D., & Sycara, K. (1998). Bayesian learning in negotiation. International J
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 import numpy as np
 from scipy.special import ndtr, ndtri
@@ -88,7 +88,7 @@ from ditf.negotiate._seat import IntArray, Seat
 from ditf.negotiate._strategies import Agent, Reply, Strategy
 from ditf.simulate import Scenario
 
-__all__ = ["BELIEF_LEVELS", "DEFAULT_BASELINE", "HumanCounterpart"]
+__all__ = ["BELIEF_LEVELS", "DEFAULT_BASELINE", "HOLD_BELOW", "PATIENCE_SPREAD", "HumanCounterpart"]
 
 #: P(yes) to the requester's target asked alone, when nothing better is known: ditf's standard
 #: scenario (Cialdini et al., 1975, Exp. 1, the smaller request asked alone), as in simulate.
@@ -97,6 +97,14 @@ DEFAULT_BASELINE = Scenario().baseline
 #: above it costs are pooled into this many equal bins (0.1% of the counterpart's range), finer
 #: than any concession a person would notice, so the belief stays small per negotiation.
 BELIEF_LEVELS = 1024
+#: Median patience, in rounds of offers (a prior, see the module docstring).
+DEFAULT_PATIENCE = 40.0
+#: Spread of patience across counterparts: the standard deviation of its log (a prior: 90% of
+#: counterparts between 0.44 and 2.3 times the median).
+PATIENCE_SPREAD = 0.5
+#: The counterpart stops raising its counter while it believes that the requester will come
+#: within its limit with less than this probability (it does not bid against itself).
+HOLD_BELOW = 0.05
 #: Bisection steps for the pulled counter (the bracket is a few log units wide: far below 1e-9).
 _PULL_STEPS = 48
 #: Equal-cost tolerance: two utilities within float rounding are one level.
@@ -122,6 +130,10 @@ class HumanCounterpart(Strategy):
         Model parameters; None: the posterior mode of the fit shipped with ditf.
     mechanisms : Mechanisms or None, default None
         Switches; None: all on. Switching one off removes exactly its term.
+    patience : float, default 40
+        Median rounds a counterpart bargains before it walks away (> 0; ``inf``: never). Each
+        counterpart draws its own, log-normally around this median (log-sd
+        :data:`PATIENCE_SPREAD`). A prior, not a fitted number (module docstring).
 
     Examples
     --------
@@ -134,6 +146,7 @@ class HumanCounterpart(Strategy):
     strength: float = 1.0
     params: ModelParams | None = None
     mechanisms: Mechanisms | None = None
+    patience: float = DEFAULT_PATIENCE
     kind: ClassVar[str] = "human"
     deterministic: ClassVar[bool] = False
 
@@ -144,6 +157,10 @@ class HumanCounterpart(Strategy):
         retreats = check_int_range(self.prior_retreats, "prior_retreats", owner, 0, 1000)
         object.__setattr__(self, "prior_retreats", retreats)
         object.__setattr__(self, "strength", check_positive(self.strength, "strength", owner))
+        if not (isinstance(self.patience, (int, float)) and self.patience == float("inf")):
+            object.__setattr__(self, "patience", check_positive(self.patience, "patience", owner))
+        else:
+            object.__setattr__(self, "patience", float("inf"))
         if self.params is not None:
             check_type(self.params, "params", owner, ModelParams, "a ModelParams or None")
         if self.mechanisms is not None:
@@ -208,7 +225,7 @@ class _HumanAgent:
         spec: HumanCounterpart,
         seat: Seat,
         gen: np.random.Generator,
-        memory: tuple[FloatArray, FloatArray] | None = None,
+        memory: tuple[FloatArray, FloatArray, FloatArray] | None = None,
     ) -> None:
         self.spec, self.seat, self.gen = spec, seat, gen
         params = spec.params or load_model().params
@@ -223,8 +240,9 @@ class _HumanAgent:
         if memory is None:
             self.theta = gen.standard_normal(n) * float(np.sqrt(params.trait_share))
             self.seen = np.full(n, float(spec.prior_retreats))
+            self.patience = _patience(spec.patience, n, gen)
         else:  # the same people meet the same requester again
-            self.theta, self.seen = memory
+            self.theta, self.seen, self.patience = memory
         self.cost = np.clip(seat.cost(), 0.0, 1.0)
         self.levels = _Levels(seat)
         # The hard walk-away: nothing costlier is ever accepted or offered; anchoring never
@@ -244,12 +262,19 @@ class _HumanAgent:
         self.max_cost = np.zeros(n)
         self.anchor_round = np.zeros(n)
         self.counter = np.full(n, -1, dtype=np.int64)
+        self.held = np.zeros(n, dtype=bool)
+        # Belief about the requester's priorities (multi-issue only): graded frequency counts.
+        scaled = seat.scaled
+        self.scaled = scaled if scaled is not None and scaled.shape[1] > 1 else None
+        if self.scaled is not None:
+            self.steady = np.zeros((n, self.scaled.shape[1]))
         self.note = ""
         self.info: dict[str, float] = {}
 
     def next_episode(self) -> _HumanAgent:
         """The same counterparts, a new negotiation: willingness and retreats seen carry over."""
-        return _HumanAgent(self.spec, self.seat, self.gen, memory=(self.theta, self.seen))
+        memory = (self.theta, self.seen, self.patience)
+        return _HumanAgent(self.spec, self.seat, self.gen, memory=memory)
 
     # -------------------------------------------------------------- answering offers
 
@@ -335,11 +360,16 @@ class _HumanAgent:
         own_counter = (self.counter >= 0) & (self.levels.of[offer] <= self.counter)
         accept = within & (yes | own_counter)
         # The insult: the bad-faith penalty, and the anchoring term once it has reversed. A
-        # counterpart who would have said yes without it (within its reservation) walks away.
+        # counterpart whose willingness it turns from yes to no walks away, whatever the
+        # offer: offence is about the ask, not about whether the counterpart could afford it.
         insult = penalty + np.minimum(terms["anchoring"], 0.0)
-        walk = new & within & ~accept & (insult < 0) & (utility - insult > 0)
+        offended = new & ~accept & (insult < 0) & (utility <= 0) & (utility - insult > 0)
+        # Patience: a counterpart walks away once the bargaining has run past its patience.
+        tired = ~accept & (r + 1 >= self.patience)
+        walk = offended | tired
         self._record(offer, cost, new, r, base + lift + penalty, terms, within)
-        self.note = self._explain(bool(accept[0]), bool(walk[0]), bool(within[0]))
+        self.note = self._explain(bool(accept[0]), bool(offended[0]), bool(tired[0]),
+                                  bool(within[0]))  # fmt: skip
         return Reply(accept, walk)
 
     def _record(
@@ -361,10 +391,13 @@ class _HumanAgent:
         self.info = {"p_yes": p_yes} | {k: float(v[0]) for k, v in terms.items()}
         level = self.levels.of[offer]
         self._update_belief(level, started)
+        if self.scaled is not None:
+            self._update_priorities(offer, new & started)
         self.seen = self.seen + retreat
         raised = cost > self.max_cost
         self.anchor_round = np.where(raised, float(r), self.anchor_round)
         self.max_cost = np.maximum(self.max_cost, cost)
+        self.held = started & ~new
         self.last_offer, self.last_cost, self.last_level = offer, cost, level
 
     def _update_belief(self, level: IntArray, started: BoolArray) -> None:
@@ -379,6 +412,19 @@ class _HumanAgent:
         # Rescale so the most likely level is 1: no underflow, however long the negotiation.
         belief /= belief.max(axis=1, keepdims=True)
 
+    def _update_priorities(self, offer: IntArray, moved: BoolArray) -> None:
+        # Graded frequency model: each new offer adds, per issue, 1 minus the share of the
+        # issue's range the requester moved it since its previous offer (1: unchanged).
+        scaled = cast(FloatArray, self.scaled)
+        step = np.abs(scaled[offer] - scaled[np.maximum(self.last_offer, 0)])
+        self.steady += np.where(moved[:, None], 1.0 - step, 0.0)
+
+    def priorities(self) -> FloatArray:
+        """Believed issue weights of the requester, shape (n, n_issues), rows summing to 1."""
+        weights = 1.0 + self.steady
+        normalised: FloatArray = weights / weights.sum(axis=1, keepdims=True)
+        return normalised
+
     # -------------------------------------------------------------- counter-offers
 
     def propose(self, t: float, r: int) -> IntArray:
@@ -387,6 +433,8 @@ class _HumanAgent:
         # level x is P(rho <= x) * (c_res - x).
         top = int(self.res_level.max()) + 1
         cdf = np.cumsum(belief[:, :top], axis=1) / belief.sum(axis=1, keepdims=True)
+        # P(rho <= c_res): how likely it believes the requester will come within its limit.
+        reachable = cdf[np.arange(len(cdf)), self.res_level]
         surplus = self.res_cost[:, None] - self.levels.cost[None, :top]
         value = np.where(surplus >= -_SAME, cdf * surplus, -np.inf)
         best = np.argmax(value, axis=1)
@@ -394,20 +442,62 @@ class _HumanAgent:
         best = np.where(value[np.arange(len(best)), best] > 0, best, self.res_level)
         # The opener anchors it: the counter is pulled toward the largest ask so far.
         anchored = self.pulled(self.levels.cost[best], self.max_cost)
-        # Never more than its reservation, nor more than the requester is asking for right now.
+        # Never past its reservation, nor a new offer it has just refused (offering it back
+        # would be a yes the model did not give); an offer the requester holds, it may meet,
+        # below its very limit (a deal at the limit is the model's yes, never a concession).
         started = self.last_offer >= 0
-        cap = np.where(started, np.minimum(self.res_cost, self.last_cost), self.res_cost)
-        level = np.minimum(self.levels.below(np.minimum(anchored, cap)), self.res_level)
-        self.counter = np.maximum(self.counter, level)
-        offer: IntArray = self.levels.top[self.counter]
+        held = np.minimum(self.last_level, self.res_level - 1)
+        asked = np.where(self.held, held, self.last_level - 1)
+        level = np.minimum(self.levels.below(anchored), self.res_level)
+        level = np.where(started, np.minimum(level, asked), level)
+        # It does not bid against itself: believing the requester will not come within its
+        # limit, it holds its last counter instead of conceding toward the limit.
+        hold = (self.counter >= 0) & (reachable < HOLD_BELOW)
+        self.counter = np.where(hold, self.counter, np.maximum(self.counter, level))
+        offer = self._integrative(self.counter)
         self.note = f"I could do {self.seat.describe(int(offer[0]))}."
         return offer
 
-    def _explain(self, accept: bool, walk: bool, within: bool) -> str:
+    def _integrative(self, counter: IntArray) -> IntArray:
+        """The offer at concession level ``counter`` best for the requester, as believed.
+
+        Among the outcomes costing the counterpart no more than its level, the one with the
+        highest believed requester utility (issue values in the requester's direction, weighted
+        by :meth:`priorities`); near-ties (within ``_SAME``) go to the one cheaper for the
+        counterpart, then to the lower index. One issue: the level's own outcome.
+        """
+        if self.scaled is None:
+            single: IntArray = self.levels.top[counter]
+            return single
+        believed = self.priorities() @ self.scaled.T
+        allowed = self.levels.of[None, :] <= counter[:, None]
+        score = np.where(allowed, believed, -np.inf)
+        best = score.max(axis=1, keepdims=True)
+        near = score >= best - _SAME
+        chosen: IntArray = np.where(near, self.cost[None, :], np.inf).argmin(axis=1)
+        return chosen
+
+    def _explain(self, accept: bool, offended: bool, tired: bool, within: bool) -> str:
         if accept:
             return "Agreed."
-        if walk:
+        if offended:
             return "After that opening I don't think we can do business. Goodbye."
+        if tired:
+            return "We have been at this long enough. I'll leave it here."
         if not within:
             return "That is more than I can give."
         return "No, I can't do that."
+
+
+def _patience(median: float, n: int, gen: np.random.Generator) -> FloatArray:
+    """Each counterpart's patience in rounds: log-normal around ``median`` (inf: never tired).
+
+    Drawn from a stream jumped ahead of ``gen``'s (``gen`` itself does not advance), so adding
+    patience left every other draw of a seeded negotiation as it was.
+    """
+    if median == float("inf"):
+        return np.full(n, np.inf)
+    bits: Any = gen.bit_generator  # PCG64 (default_rng) and its kin have jumped()
+    own = np.random.Generator(bits.jumped())
+    patience: FloatArray = median * np.exp(PATIENCE_SPREAD * own.standard_normal(n))
+    return patience

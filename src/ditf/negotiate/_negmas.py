@@ -19,7 +19,7 @@ from ditf._errors import DitfError, MissingDependencyError, NegotiationError
 from ditf._types import Seed
 from ditf._validation import as_generator
 from ditf.negotiate._counterpart import HumanCounterpart
-from ditf.negotiate._seat import Seat, seat_arrays
+from ditf.negotiate._seat import Seat, scaled_values, seat_arrays
 from ditf.negotiate._space import Problem
 from ditf.negotiate._strategies import Agent, Strategy, TimeBased, make_strategy
 
@@ -268,6 +268,7 @@ def _with_problem(seat: Seat, problem: Problem) -> Seat:
         return replace(
             seat,
             other=arrays.requester,
+            scaled=scaled_values(problem),
             reference_cost=seat.cost_of(problem.target_utilities[1]),
             plausible_cost=None if plausible is None else seat.cost_of(plausible),
             **common,

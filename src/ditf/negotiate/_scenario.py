@@ -24,7 +24,7 @@ _TOP = {"issues", "requester", "counterpart", "counterparts", "strategies", "rou
         "hours_per_round", "prosocial"}  # fmt: skip
 _ISSUE = {"name", "lo", "hi", "levels", "unit", "requester_weight", "counterpart_weight"}
 _REQUESTER = {"target", "reservation"}
-_PERSON = {"baseline", "prior_retreats", "strength"}
+_PERSON = {"baseline", "patience", "prior_retreats", "strength"}
 _COUNTERPART = {"reservation", "plausible_max"} | _PERSON
 #: Parameters a named strategy may set, by kind; outcomes are converted to requester utilities.
 _STRATEGY_KEYS = {
@@ -124,9 +124,9 @@ def scenario_from_mapping(data: Mapping[str, Any]) -> BargainingScenario:
 
     See ``examples/negotiate/`` and ``docs/negotiate.md`` for the format: ``[[issues]]``,
     ``[requester]`` (``target``, ``reservation``), ``[counterpart]`` (``reservation``,
-    optional ``plausible_max``, ``baseline``, ``prior_retreats``, ``strength``), optional
-    ``[counterparts.NAME]`` variants and ``[strategies.NAME]`` tables, and top-level
-    ``rounds``, ``hours_per_round``, ``prosocial``.
+    optional ``plausible_max``, ``baseline``, ``prior_retreats``, ``strength``,
+    ``patience``), optional ``[counterparts.NAME]`` variants and ``[strategies.NAME]``
+    tables, and top-level ``rounds``, ``hours_per_round``, ``prosocial``.
 
     Raises
     ------

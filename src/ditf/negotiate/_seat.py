@@ -36,6 +36,8 @@ class Seat:
     target : the requester's real request (its own utility), if known.
     reference_cost : for a counterpart, the cost to it of the requester's target.
     plausible_cost : for a counterpart, the cost of the largest good-faith ask (None: no limit).
+    scaled : (n_outcomes, n_issues) each issue's value as a share of its range, in the
+        requester's direction (more is better for it), or None when the issues are unknown.
     """
 
     own: FloatArray
@@ -46,6 +48,7 @@ class Seat:
     target: float | None = None
     reference_cost: float | None = None
     plausible_cost: float | None = None
+    scaled: FloatArray | None = None
     rounds: int = 100
     hours_per_round: float = 0.0
     prosocial: bool = False
@@ -134,6 +137,15 @@ def seat_arrays(own: FloatArray) -> tuple[IntArray, FloatArray]:
     return order, own[order]
 
 
+def scaled_values(problem: Problem) -> FloatArray:
+    """Each outcome's issue values as shares of the issues' ranges (0 at ``lo``, 1 at ``hi``)."""
+    values = problem.space.arrays().values
+    lo = np.array([i.lo for i in problem.space.issues])
+    hi = np.array([i.hi for i in problem.space.issues])
+    scaled: FloatArray = (values - lo) / (hi - lo)
+    return scaled
+
+
 def seats(
     problem: Problem,
     n: int,
@@ -162,6 +174,7 @@ def seats(
     )  # fmt: skip
     return requester, replace(
         counterpart,
+        scaled=scaled_values(problem),
         reference_cost=counterpart.cost_of(c_target),
         plausible_cost=None if plausible is None else counterpart.cost_of(plausible),
     )
