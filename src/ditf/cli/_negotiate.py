@@ -116,8 +116,7 @@ def negotiate_command(
                     "--opener only applies to --strategy door_in_the_face; define a strategy in "
                     "the scenario file to set other parameters."
                 )
-            space = scenario.problem.space
-            requester = DoorInTheFace(opener=space.utilities(space.outcome(opener, "--opener"))[0])
+            requester = DoorInTheFace(opener=_opener_utility(scenario, opener))
         result = negotiate(scenario.problem, requester, _counterpart(scenario, counterpart),
                            rng=seed)  # fmt: skip
         if plot is not None:
@@ -126,6 +125,25 @@ def negotiate_command(
         print_json(result.to_dict())
         return
     _render_negotiation(result)
+
+
+def _opener_utility(scenario: BargainingScenario, opener: float) -> float:
+    """The requester's utility of ``--opener``, checked against the scenario's one issue."""
+    space = scenario.problem.space
+    if len(space.issues) != 1:
+        raise InvalidParameterError(
+            f"The --opener option applies to one-issue scenarios; this one has "
+            f"{len(space.issues)} issues ({', '.join(space.names)}). Define a door_in_the_face "
+            "strategy with an opener table in the scenario file instead."
+        )
+    issue = space.issues[0]
+    if not issue.lo <= opener <= issue.hi:
+        raise InvalidParameterError(
+            f"The --opener option must lie in the range of {issue.name}, [{issue.lo:g}, "
+            f"{issue.hi:g}]. Got {opener:g} instead. Choose an opener inside the range, or widen "
+            "the issue's range in the scenario file."
+        )
+    return space.utilities(opener)[0]
 
 
 def _render_negotiation(result: Negotiation) -> None:
@@ -242,3 +260,10 @@ def _render_tournament(result: TournamentResult) -> None:
             f"{r.joint_surplus:+.3f}", f"{r.pareto_distance:.3f}", retreat,
         )  # fmt: skip
     out.print(table)
+    same = [f"{r.strategy} vs {r.counterpart}" for r in result.rows if r.identical]
+    if same:
+        out.print(
+            f"Every run ended the same way in: {', '.join(same)}: their "
+            "intervals have no width and more negotiations would not change them."
+        )
+    out.print("Rates have 95% Wilson intervals (in --json and --csv); U req a 95% normal one.")

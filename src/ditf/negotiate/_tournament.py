@@ -17,6 +17,7 @@ from ditf.negotiate._batch import BatchResult, make_counterpart, negotiate_batch
 from ditf.negotiate._counterpart import HumanCounterpart
 from ditf.negotiate._space import Problem
 from ditf.negotiate._strategies import STRATEGIES, Strategy, make_strategy
+from ditf.negotiate._welfare import DISPLAY_ZERO
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -33,8 +34,12 @@ MAX_TOURNAMENT = 20_000_000
 class TournamentRow:
     """One strategy against one counterpart population in one episode: means over ``n``.
 
-    Rates and utilities come with 95% intervals (normal approximation; utilities are means of
-    values in [0, 1]). Utilities are each side's own; surpluses are over the reservations. The
+    Rates come with 95% Wilson score intervals (Wilson, 1927), which stay inside [0, 1] and
+    keep a width when every run agrees (500 of 500: [0.992, 1]); the mean utility with a 95%
+    normal interval. ``identical`` says that every negotiation of the cell ended with the same
+    outcome in the same round, so the utility interval has no width: more runs would not
+    change the row (deterministic strategies against a deterministic counterpart). Utilities
+    are each side's own; surpluses are over the reservations. The
     ``retreat_*`` shares are over the negotiations in which the requester retreated
     (``retreat_rate``).
     """
@@ -47,6 +52,8 @@ class TournamentRow:
     agreement_lo: float
     agreement_hi: float
     walk_away_rate: float
+    walk_away_lo: float
+    walk_away_hi: float
     mean_rounds: float
     requester_utility: float
     requester_utility_lo: float
@@ -62,6 +69,7 @@ class TournamentRow:
     retreat_joint_gain: float
     retreat_transfer: float
     retreat_joint_loss: float
+    identical: bool = False
 
     @property
     def retreat(self) -> str:
@@ -156,15 +164,21 @@ def _row(name: str, other: str, result: BatchResult, episode: int, n: int) -> To
         result.retreat[rows], result.requester_reservation[rows],
         result.counterpart_reservation[rows],
     )  # fmt: skip
-    s = summarize(part)
+    s = {k: _clean(v) for k, v in summarize(part).items()}
     rate = s["agreement_rate"]
-    half_rate = _Z95 * math.sqrt(rate * (1 - rate) / n)
+    agree_lo, agree_hi = wilson(int(part.agreed.sum()), n)
+    walk_lo, walk_hi = wilson(int(part.walked.sum()), n)
+    identical = bool(np.all(part.agreement == part.agreement[0]))
+    identical &= bool(
+        np.all(part.rounds == part.rounds[0]) and np.all(part.walked == part.walked[0])
+    )
     utility = part.welfare().requester_utility
     half_u = _Z95 * float(utility.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
     return TournamentRow(
         strategy=name, counterpart=other, episode=episode, n=n, agreement_rate=rate,
-        agreement_lo=max(rate - half_rate, 0.0), agreement_hi=min(rate + half_rate, 1.0),
-        walk_away_rate=s["walk_away_rate"], mean_rounds=s["mean_rounds"],
+        agreement_lo=agree_lo, agreement_hi=agree_hi,
+        walk_away_rate=s["walk_away_rate"], walk_away_lo=walk_lo, walk_away_hi=walk_hi,
+        mean_rounds=s["mean_rounds"],
         requester_utility=s["requester_utility"],
         requester_utility_lo=s["requester_utility"] - half_u,
         requester_utility_hi=s["requester_utility"] + half_u,
@@ -173,8 +187,32 @@ def _row(name: str, other: str, result: BatchResult, episode: int, n: int) -> To
         pareto_distance=s["pareto_distance"], nash_product=s["nash_product"],
         nash_share=s["nash_share"], retreat_rate=s["retreat_rate"],
         retreat_joint_gain=s["retreat_joint_gain"], retreat_transfer=s["retreat_transfer"],
-        retreat_joint_loss=s["retreat_joint_loss"],
+        retreat_joint_loss=s["retreat_joint_loss"], identical=identical,
     )  # fmt: skip
+
+
+def wilson(successes: int, n: int) -> tuple[float, float]:
+    """The 95% Wilson score interval of a rate (Wilson, 1927).
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in wilson(500, 500)]
+    [0.992, 1.0]
+    >>> [round(x, 3) for x in wilson(0, 20)]
+    [0.0, 0.161]
+    """
+    z2 = _Z95**2
+    p = successes / n
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = _Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    lo = 0.0 if successes == 0 else max(centre - half, 0.0)
+    hi = 1.0 if successes == n else min(centre + half, 1.0)
+    return lo, hi
+
+
+def _clean(value: float) -> float:
+    """Float noise within :data:`DISPLAY_ZERO` of zero shown as 0."""
+    return 0.0 if abs(value) < DISPLAY_ZERO else value
 
 
 def tournament(

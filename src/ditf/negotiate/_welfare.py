@@ -25,13 +25,18 @@ from ditf._types import FloatArray
 from ditf.negotiate._seat import IntArray
 from ditf.negotiate._space import SpaceArrays
 
-__all__ = ["RETREAT_KINDS", "Welfare", "WinWin"]
+__all__ = ["DISPLAY_ZERO", "FRONTIER_TOLERANCE", "RETREAT_KINDS", "Welfare", "WinWin"]
 
 #: How the retreat changed the two sides' utilities, by code.
 RETREAT_KINDS = ("none", "joint gain", "transfer", "joint loss")
 #: Utility changes that cancel out up to float rounding are a pure transfer (not behavioural:
 #: utilities are sums of a few terms in [0, 1], so their rounding error is far below this).
 RETREAT_TOLERANCE = 1e-9
+#: Distances and utility differences this small are zero (float rounding of sums of a few
+#: terms in [0, 1]); used for display and for "on the frontier".
+FRONTIER_TOLERANCE = 1e-9
+#: Values within this of zero are shown as 0 (float noise such as 5.55e-17).
+DISPLAY_ZERO = 1e-12
 #: Negotiations per chunk when distances to the frontier are computed (bounds memory).
 _CHUNK = 4096
 
@@ -49,6 +54,8 @@ class Welfare(NamedTuple):
     nash_share: FloatArray
     retreat_gain: FloatArray
     retreat_kind: IntArray
+    surplus_left: FloatArray
+    split_gain: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,13 @@ class WinWin:
         "joint gain", "transfer", "joint loss", or "none" (the requester never conceded).
     retreat_gain : float
         Requester plus counterpart utility change of the retreat (nan without one).
+    surplus_left : float
+        Joint surplus left on the table: the largest joint surplus of any outcome both sides
+        prefer to their reservations, minus this result's (0 when no such outcome exists).
+    split_gain : float
+        Joint utility of the result minus that of splitting every issue at its midpoint (the
+        compromise); > 0 means the deal created joint gains (always 0 on one issue, where
+        joint utility is constant; nan without agreement).
     """
 
     agreed: bool
@@ -88,6 +102,8 @@ class WinWin:
     nash_share: float
     retreat: str
     retreat_gain: float
+    surplus_left: float = 0.0
+    split_gain: float = float("nan")
 
     @classmethod
     def from_arrays(cls, welfare: Welfare, agreed: bool, i: int = 0) -> WinWin:
@@ -95,10 +111,58 @@ class WinWin:
         values = {k: float(v[i]) for k, v in welfare._asdict().items() if k != "retreat_kind"}
         gain = values.pop("retreat_gain")
         kind = RETREAT_KINDS[int(welfare.retreat_kind[i])]
-        return cls(agreed=agreed, **values, retreat=kind, retreat_gain=gain)
+        values = {k: _clean(v) for k, v in values.items()}
+        return cls(agreed=agreed, **values, retreat=kind, retreat_gain=_clean(gain))
 
     def verdict(self) -> str:
-        """One sentence on what the retreat did."""
+        """What the deal is, in separate sentences: the frontier, the joint gains, the retreat.
+
+        Examples
+        --------
+        >>> report = WinWin(agreed=True, requester_utility=0.8, counterpart_utility=0.47,
+        ...                 requester_surplus=0.54, counterpart_surplus=0.14, joint_surplus=0.68,
+        ...                 pareto_distance=0.0, nash_product=0.08, nash_share=0.5,
+        ...                 retreat="none", retreat_gain=float("nan"), surplus_left=0.1,
+        ...                 split_gain=0.27)
+        >>> print(report.verdict())
+        The agreement is on the Pareto frontier. The deal created joint gains: 0.27 more joint \
+utility than splitting every issue in the middle. It left 0.10 of joint surplus on the table. \
+The requester never retreated.
+        """
+        sentences = [self._frontier(), self._gains(), self._left(), self._retreat()]
+        return " ".join(s for s in sentences if s)
+
+    def _frontier(self) -> str:
+        if not self.agreed:
+            return "There was no agreement."
+        if self.pareto_distance <= FRONTIER_TOLERANCE:
+            return "The agreement is on the Pareto frontier."
+        return (
+            "The agreement is not on the Pareto frontier: another outcome is better for both "
+            f"sides (distance {self.pareto_distance:.3f})."
+        )
+
+    def _gains(self) -> str:
+        if not self.agreed or np.isnan(self.split_gain):
+            return ""
+        if self.split_gain > FRONTIER_TOLERANCE:
+            return (
+                f"The deal created joint gains: {self.split_gain:.2f} more joint utility than "
+                "splitting every issue in the middle."
+            )
+        if self.split_gain < -FRONTIER_TOLERANCE:
+            return (
+                f"The deal destroyed joint value: {-self.split_gain:.2f} less joint utility than "
+                "splitting every issue in the middle."
+            )
+        return "The deal only divided value: its joint utility is that of any split."
+
+    def _left(self) -> str:
+        if self.surplus_left <= FRONTIER_TOLERANCE:
+            return "It left no joint surplus on the table."
+        return f"It left {self.surplus_left:.2f} of joint surplus on the table."
+
+    def _retreat(self) -> str:
         return {
             "none": "The requester never retreated.",
             "joint gain": "The retreat created joint gains: the counterpart gained more than the "
@@ -135,6 +199,7 @@ def assess(
     f_r, f_c = arrays.requester[front], arrays.counterpart[front]
     distance = np.empty(len(agreement))
     best_nash = np.empty(len(agreement))
+    best_joint = np.empty(len(agreement))
     for start in range(0, len(agreement), _CHUNK):
         rows = slice(start, start + _CHUNK)
         d_r = u_r[rows, None] - f_r[None, :]
@@ -142,13 +207,36 @@ def assess(
         distance[rows] = np.sqrt(np.min(d_r**2 + d_c**2, axis=1))
         g_r = f_r[None, :] - res_r[rows, None]
         g_c = f_c[None, :] - res_c[rows, None]
-        product = np.where((g_r >= 0) & (g_c >= 0), g_r * g_c, 0.0)
+        zone = (g_r >= 0) & (g_c >= 0)
+        product = np.where(zone, g_r * g_c, 0.0)
         best_nash[rows] = product.max(axis=1)
+        # The largest joint surplus is on the frontier (a maximum of a sum is Pareto-optimal).
+        best_joint[rows] = np.where(zone, g_r + g_c, -np.inf).max(axis=1)
     nash = np.where(agreed, s_r * s_c, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(best_nash > 0, nash / np.where(best_nash > 0, best_nash, 1.0), np.nan)
     gain, kind = _retreat(arrays, opener, retreat)
-    return Welfare(u_r, u_c, s_r, s_c, s_r + s_c, distance, nash, share, gain, kind)
+    left = np.where(np.isfinite(best_joint), np.maximum(best_joint - (s_r + s_c), 0.0), 0.0)
+    split = _split_utility(arrays)
+    split_gain = np.where(agreed, u_r + u_c - split, np.nan)
+    return Welfare(
+        u_r, u_c, s_r, s_c, s_r + s_c, distance, nash, share, gain, kind, left, split_gain
+    )
+
+
+def _split_utility(arrays: SpaceArrays) -> float:
+    """Joint utility of splitting every issue at its midpoint (linear additive utilities)."""
+    # Each side's utility is linear in the issue values, so at the midpoint of every range each
+    # side gets half of its utility range: the joint utility is the mean of the two ranges' ends.
+    return float(
+        (arrays.requester.max() + arrays.requester.min()) / 2
+        + (arrays.counterpart.max() + arrays.counterpart.min()) / 2
+    )
+
+
+def _clean(value: float) -> float:
+    """``value`` with float noise within :data:`DISPLAY_ZERO` of zero shown as 0."""
+    return 0.0 if abs(value) < DISPLAY_ZERO else value
 
 
 def _retreat(
