@@ -115,7 +115,7 @@ def test_negotiate_multi_issue_and_a_chart(tmp_path):
         (["--counterpart", "robot"], "Unknown counterpart 'robot' for --counterpart"),
         (["--strategy", "linear", "--opener", "10"], "--opener only applies to --strategy "
          "door_in_the_face"),
-        (["--opener", "80"], "must lie in the outcome space: raise in [0, 40]. Got 80"),
+        (["--opener", "80"], "The --opener option must lie in the range of raise, [0, 40]. Got 80"),
         (["--seed", "-1"], "'--seed' parameter of ditf negotiate"),
         (["--rounds", "1"], "'rounds' parameter of Problem must be an int in [2, 10000]"),
     ],
