@@ -112,7 +112,8 @@ def test_plain_and_foot_in_the_door_wording():
     plain = defended(hours_mapping(retreat(3, 3)[:1], interests="I have Saturdays free"))
     assert plain.advice.verdict == "consider"
     assert plain.advice.lines[1].startswith("A plain request (100% confidence): a single request.")
-    assert plain.advice.reply.startswith("Thank you for the proposal. I have Saturdays free.")
+    assert plain.advice.reply.startswith("Thank you for the proposal. What matters to me is")
+    assert "Saturdays" not in plain.advice.reply  # the interests note is private
     foot = defended(hours_mapping(retreat(0.25, 6, minutes=2880)))
     assert foot.pattern == "foot-in-the-door" and foot.advice.verdict == "decline"
     assert foot.advice.lines[0].endswith("An earlier yes is no reason to say yes to more.")
@@ -197,3 +198,40 @@ def check_never_below(mapping):
         assert "can work for me" not in a.reply
         assert not any(line.lower().startswith("accept") for line in a.lines)
         assert a.lines[0].startswith("Decline")
+
+
+def test_the_reply_never_quotes_the_private_interests_note():
+    note = "I secretly have budget up to 13,000 and need this before my review."
+    d = defended(vendor_mapping(interests=note))
+    assert "secretly" not in d.advice.reply and "13,000" not in d.advice.reply
+
+
+def test_rather_nothing_at_most_a_limit_is_a_buyers_case():
+    """'I'd rather buy nothing, but would pay up to 300': a BATNA of 0 with a minimum of 300."""
+    d = defended(
+        vendor_mapping(
+            minimum=300, batna=0, alone_answer="no",
+            benchmarks=[
+                {"name": "shop price, lowest", "kind": "market-low", "value": 250},
+                {"name": "shop price, highest", "kind": "market-high", "value": 320},
+            ],
+            requests=[
+                {"amount": 600, "requester": "seller", "at_minutes": 0},
+                {"amount": 350, "requester": "seller", "at_minutes": 1},
+            ],
+        )
+    )  # fmt: skip
+    assert d.advice.verdict == "decline" and d.advice.below_minimum
+    assert d.advice.beats_batna is None
+    assert not any("walking away beats" in line for line in d.advice.lines)
+    ok = defended(
+        vendor_mapping(
+            minimum=300, batna=0, alone_answer="no",
+            benchmarks=[
+                {"name": "shop price, lowest", "kind": "market-low", "value": 250},
+                {"name": "shop price, highest", "kind": "market-high", "value": 320},
+            ],
+            requests=[{"amount": 280, "requester": "seller", "at_minutes": 0}],
+        )
+    )  # fmt: skip
+    assert not ok.advice.below_minimum

@@ -1,10 +1,11 @@
 """Advice: check the request against your limit, BATNA and benchmarks, and draft a reply.
 
 The reply declines the frame without hostility (Fisher, Ury & Patton, 2011): it acknowledges
-the move, says you decide on the number rather than on how far it moved, states your interests,
-asks for the criterion behind the number (ch. 5, "insist on objective criteria") and counters
-from a benchmark you name. It never counters beyond your limit and never suggests accepting a
-request beyond it (ch. 6, "the bottom line").
+the move, says you decide on the number rather than on how far it moved, asks for the
+criterion behind the number (ch. 5, "insist on objective criteria") and counters from a
+benchmark you name. Your interests note is private: it is never quoted back to them. It
+never counters beyond your limit and never suggests accepting a request beyond it (ch. 6,
+"the bottom line").
 """
 
 from __future__ import annotations
@@ -139,7 +140,11 @@ def advise(case: DefendCase, recognition: Recognition, pressure: Pressure) -> Ad
     """
     current = case.current.amount
     below = not case.better(current, case.minimum)
-    beats = case.better(current, case.batna) if case.info.price_like else None
+    beats = (
+        case.better(current, case.batna)
+        if case.info.price_like and not case.nothing_instead
+        else None
+    )
     position = _position(case)
     counter, basis = choose_counter(case)
     if below:
@@ -328,11 +333,9 @@ def _reply(
         ]
     else:
         parts = ["Thank you for the proposal."]
-    interests = case.interests.strip()
-    if interests:
-        parts.append(interests if interests.endswith((".", "!", "?")) else interests + ".")
-    else:
-        parts.append("What matters to me is a figure I can justify against independent numbers.")
+    # Your interests note is private (it shapes your advice, not their message): the reply
+    # never quotes it back to the counterpart.
+    parts.append("What matters to me is a figure I can justify against independent numbers.")
     parts.append(f"What is {cur} based on: which market figure or precedent?")
     if counter is not None and basis is not None:
         name = basis.name[:1].upper() + basis.name[1:]

@@ -176,7 +176,9 @@ class DefendCase(Directional):
         Your limit: the least favourable deal you accept (when you pay or give: the most you
         pay or give).
     batna : float
-        The value of your best alternative to an agreement, in the same unit.
+        The value of your best alternative to an agreement, in the same unit. When you pay
+        (``direction="less"``) in a price-like domain, 0 means "rather nothing": no other
+        offer, only walking away (:attr:`nothing_instead`).
     benchmarks : tuple of Benchmark
         Objective criteria you know (market figures, norms, precedents); at least one.
     requests : tuple of AskedRequest
@@ -241,7 +243,11 @@ class DefendCase(Directional):
         self._check_alone_answer()
         object.__setattr__(self, "reference", self._reference())
         self._check_costs()
-        if self.info.price_like and not self.better(self.minimum, self.batna):
+        if (
+            self.info.price_like
+            and not self.nothing_instead
+            and not self.better(self.minimum, self.batna)
+        ):
             raise InvalidParameterError(
                 f"minimum ({self.minimum:g}) is worse for you than batna ({self.batna:g}): you "
                 "would accept a deal worse than walking away. Set the minimum at least at your "
@@ -249,6 +255,16 @@ class DefendCase(Directional):
             )
 
     # ------------------------------------------------------------------ derived quantities
+
+    @property
+    def nothing_instead(self) -> bool:
+        """You pay for something and your alternative is to buy nothing (a BATNA of 0).
+
+        "I would rather buy nothing, but would pay up to 300": a BATNA of 0 is then no price
+        you could pay elsewhere, so it is not compared with your limit or the request; your
+        limit alone says what the deal is worth to you.
+        """
+        return self.info.price_like and self.direction == "less" and self.batna == 0
 
     def cost(self, amount: float) -> float:
         """The model's cost of a request for ``amount``: how far it lies beyond your reference."""
