@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -63,6 +65,18 @@ def amount(value: float | None, digits: int = 6) -> str:
     return "" if value is None else f"{value:,.{digits}g}"
 
 
+def field_error(errors: Iterable[FieldErrorPublic] | None, name: str) -> str:
+    """The message for the form field ``name`` among a form's errors ("" when it is fine).
+
+    A field matches its schema path exactly (``target``, ``benchmarks[1].value``) or as the
+    last part of a nested one (``accepts_low`` for ``counterpart.accepts_low``).
+    """
+    for e in errors or ():
+        if e.field == name or e.field.endswith("." + name):
+            return e.message
+    return ""
+
+
 def make_templates() -> Jinja2Templates:
     """The page templates, autoescaped, failing loudly on a missing variable."""
     env = jinja2.Environment(
@@ -74,6 +88,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters.update(pct=pct, points=points, number=number, amount=amount)
     env.globals["nav"] = NAV
+    env.globals["field_error"] = field_error
     return Jinja2Templates(env=env)
 
 
@@ -140,15 +155,144 @@ def split_list(text: str) -> list[str]:
     return [item for item in re.split(r"[,;\s]+", text) if item]
 
 
+#: Currency signs and codes a typed amount may carry ("€110,000", "110000 EUR"): dropped.
+_CODES = r"(?:EUR|USD|GBP|CHF|JPY)"
+_CURRENCY = re.compile(rf"^(?:[€$£¥]|{_CODES}\b)|(?:[€$£¥]|\b{_CODES})$")
+#: Separators between groups of thousands: spaces of any kind (incl. no-break and thin
+#: spaces), underscores, apostrophes and commas.
+_GROUP = re.compile(r"[\s\u00a0\u202f_',]")
+#: A plain decimal number with a point as the decimal separator, and an optional k/m suffix.
+_PLAIN = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?([kKmM]?)$")
+_SCALE = {"": 1.0, "k": 1e3, "m": 1e6}
+
+
+def parse_number(text: str) -> float:
+    """A number as people type it into a form.
+
+    The decimal separator is the point. Groups of thousands may be separated by commas,
+    spaces, underscores or apostrophes, but each group after the first must have three digits
+    ("110,000", "110 000", "1'250.5"); a comma anywhere else is refused rather than guessed
+    ("1,5" could mean 1.5 or 15). A currency sign or code before or after is ignored
+    ("€110,000", "110000 EUR"), and a ``k`` or ``m`` suffix multiplies by a thousand or a
+    million ("110k", "1.2m").
+
+    Raises
+    ------
+    ValueError
+        If the text is not a number under these rules (the message says which rule).
+
+    Examples
+    --------
+    >>> parse_number("€110,000"), parse_number("110 000"), parse_number("110k")
+    (110000.0, 110000.0, 110000.0)
+    """
+    raw = text.strip()
+    core = _CURRENCY.sub("", raw).strip()
+    whole, point, decimals = core.partition(".")
+    groups = _GROUP.split(whole)
+    if len(groups) > 1 and (
+        not groups[0].lstrip("+-").isdigit()
+        or not 1 <= len(groups[0].lstrip("+-")) <= 3
+        or any(len(g) != 3 or not g.isdigit() for g in groups[1:])
+    ):
+        raise ValueError(
+            f"{raw!r} is not a number: separate thousands in groups of three (110,000 or "
+            "110 000) and use a point for decimals (1.5)"
+        )
+    compact = "".join(groups) + point + decimals
+    match = _PLAIN.match(compact)
+    if not match:
+        raise ValueError(
+            f"{raw!r} is not a number: write digits, e.g. 110000, 110,000, 110k or 0.35"
+        )
+    suffix = match.group(1).lower()
+    return float(compact[: len(compact) - len(suffix)]) * _SCALE[suffix]
+
+
+def _is_numeric(annotation: Any) -> bool:
+    """``annotation`` is a number type (float or int, maybe optional), never text or bool."""
+    if annotation in (float, int):
+        return True
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _is_numeric(args[0])
+    if args and typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        return bool(kinds) and all(_is_numeric(a) for a in kinds)
+    return False
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The request model inside ``annotation`` (a model, or a tuple/list of models)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _nested_model(typing.get_args(annotation)[0])
+    for arg in typing.get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def read_numbers(
+    model: type[BaseModel], data: Mapping[str, Any], prefix: str = ""
+) -> tuple[dict[str, Any], list[FieldErrorPublic]]:
+    """``data`` with the typed numbers of ``model``'s number fields read by :func:`parse_number`.
+
+    Nested models (a counterpart, a list of benchmarks) are read too. A field that is no
+    number keeps its text, and its error names it as the schema does (``benchmarks[1].value``).
+    """
+    out = dict(data)
+    errors: list[FieldErrorPublic] = []
+    for name, field in model.model_fields.items():
+        value = out.get(name)
+        where = f"{prefix}{name}"
+        if isinstance(value, str) and value.strip() and _is_numeric(field.annotation):
+            try:
+                number = parse_number(value)
+            except ValueError as exc:
+                errors.append(FieldErrorPublic(field=where, message=str(exc)))
+            else:
+                whole = field.annotation is int and number.is_integer()
+                out[name] = int(number) if whole else number
+            continue
+        nested = _nested_model(field.annotation)
+        if nested is None:
+            continue
+        if isinstance(value, Mapping):
+            out[name], more = read_numbers(nested, value, f"{where}.")
+            errors += more
+        elif isinstance(value, list | tuple):
+            items = []
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    item, more = read_numbers(nested, item, f"{where}[{i}].")
+                    errors += more
+                items.append(item)
+            out[name] = items
+    return out, errors
+
+
 def validate_form(
     model: type[M], values: Mapping[str, Any]
 ) -> tuple[M | None, list[FieldErrorPublic]]:
-    """Validate form values against a request schema; empty fields take their defaults."""
+    """Validate form values against a request schema; empty fields take their defaults.
+
+    Numbers are read as people type them (:func:`parse_number`); a field that is no number
+    gets that rule's message instead of the schema's.
+    """
     data = {k: v for k, v in values.items() if k in model.model_fields and v != ""}
+    data, typed = read_numbers(model, data)
     try:
-        return model.model_validate(data), []
+        body = model.model_validate(data)
     except ValidationError as exc:
-        return None, field_errors(exc.errors())
+        mine = {e.field for e in typed}
+        rest = [e for e in field_errors(exc.errors()) if e.field not in mine]
+        return None, typed + rest
+    if typed:  # pragma: no cover - a field that is no number never validates
+        return None, typed
+    return body, []
 
 
 def validate_mapping(

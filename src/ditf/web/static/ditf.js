@@ -242,6 +242,35 @@
       form.addEventListener("submit", () => form.classList.add("busy"));
     });
     document.querySelectorAll("button[data-add-row]").forEach(addRows);
+    document.querySelectorAll("button[data-copy]").forEach(copyButton);
+    bringIntoView();
+  }
+
+  /* After a submit the page comes back from the server: bring what answers it into view (a
+     form's error first, then the result), and move the keyboard focus there. On a phone the
+     result sits below the form, thousands of pixels down. */
+  function bringIntoView() {
+    const target = document.querySelector("form .alert, main > .alert") ||
+      document.querySelector("[data-result]");
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.scrollIntoView({ block: "start" });
+    target.focus({ preventScroll: true });
+  }
+
+  /* A button that copies the text of an element (the script) to the clipboard. */
+  function copyButton(button) {
+    const source = document.getElementById(button.dataset.copy);
+    if (!source || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const lines = Array.from(source.querySelectorAll("li, p")).map((el) => el.textContent.trim());
+      const content = lines.length ? lines.join("\n") : source.textContent.trim();
+      navigator.clipboard.writeText(content).then(
+        () => { button.textContent = "Copied"; },
+        () => { button.textContent = "Copy failed: select the text instead"; },
+      );
+    });
   }
 
   /* A button that adds an empty copy of the last row of a list of form rows (the form works
