@@ -332,9 +332,10 @@ def record_retreats(url: str, counterpart: str, n: int) -> None:
             journal.add_ask(
                 counterpart, domain="salary", unit="EUR", opener=124000, fallback=104000
             )
-        # An accepted opener is no retreat: it must not count.
+        # An accepted opener is no retreat: it must not count. (In another unit, so that
+        # its yes does not also update the estimate of the counterpart's limit.)
         accepted = journal.add_ask(
-            counterpart, domain="salary", unit="EUR", opener=118000, fallback=104000
+            counterpart, domain="salary", unit="USD", opener=118000, fallback=104000
         )
         journal.add_outcome(accepted.id, result="accepted-opener")
         journal.add_ask("someone-else", domain="salary", unit="EUR", opener=1, fallback=2)
@@ -352,6 +353,25 @@ def test_db_reads_the_counterparts_earlier_retreats(tmp_path):
     # A path works as well as a URL, and `ditf audit` reads the same history.
     assert run_json("plan", SALARY, "--db", str(tmp_path / "team.sqlite")) == payload
     assert "repeated-use" in {f["id"] for f in run_json("audit", SALARY, "--db", url)}
+
+
+def test_recorded_answers_update_the_counterpart_and_the_plan_shows_both_ranges(tmp_path):
+    store = pytest.importorskip("ditf.store", reason="ditf.store (the journal) is not importable")
+    url = f"sqlite:///{tmp_path / 'answers.sqlite'}"
+    with store.Journal(url) as journal:
+        ask = journal.add_ask("acme-hr", domain="salary", unit="EUR", opener=None,
+                              fallback=108000, technique="direct")  # fmt: skip
+        journal.add_outcome(ask.id, result="refused")
+    before, after = run_json("plan", SALARY), run_json("plan", SALARY, "--db", url)
+    assert before["counterpart"] == {"id": "acme-hr", "prior": [96000.0, 118000.0],
+                                     "updated": None, "answers": 0}  # fmt: skip
+    assert after["counterpart"]["prior"] == [96000.0, 118000.0]
+    low, high = after["counterpart"]["updated"]
+    assert low < 96000.0 and high < 110000.0 and after["counterpart"]["answers"] == 1
+    # A plain no to 108,000 says their limit is below it: P(yes) at and above it falls.
+    assert after["p_fallback_alone"] < 0.5 * before["p_fallback_alone"]
+    text = invoke("plan", SALARY, "--db", url, "--depth", "beginner").stdout
+    assert "after 1 recorded answer(s)" in " ".join(text.split())
 
 
 def test_the_ditf_db_variable_names_the_journal(tmp_path):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ditf import plots
@@ -30,12 +31,14 @@ from ditf.plan import (
     Estimate,
     Finding,
     Plan,
+    PlanScenario,
     concession_script,
     headline,
     plan,
     plan_report,
     plan_scenario_from_mapping,
     require_clean,
+    scenario_with_history,
 )
 
 
@@ -55,14 +58,16 @@ StrictFlag = Annotated[
 ]
 
 
-def _prior_retreats(counterpart: str, db: str | None) -> int:
-    """Earlier retreats on this counterpart, from the journal (0 without an id or a journal)."""
+def _history(scenario: PlanScenario, db: str | None) -> tuple[int, PlanScenario]:
+    """Earlier retreats on this counterpart and the scenario updated by their answers."""
+    counterpart = scenario.counterpart.id
     if not counterpart:
-        return 0
+        return 0, scenario
     from ditf.store import Journal
 
     with Journal(db, read_only=True) as journal:  # reading never creates a journal
-        return journal.prior_retreats(counterpart)
+        retreats, asks = journal.prior_retreats(counterpart), journal.asks(counterpart)
+    return retreats, scenario_with_history(scenario, asks)
 
 
 def _load(file: Path, db: str | None) -> Plan:
@@ -72,7 +77,8 @@ def _load(file: Path, db: str | None) -> Plan:
     check_count(count_of(mapping, "benchmarks"), limits.max_benchmarks, "benchmarks",
                 "DITF_MAX_BENCHMARKS")  # fmt: skip
     scenario = plan_scenario_from_mapping(mapping)
-    return plan(scenario, prior_retreats=_prior_retreats(scenario.counterpart.id, db))
+    retreats, scenario = _history(scenario, db)
+    return plan(scenario, prior_retreats=retreats)
 
 
 def _money(p: Plan, value: float) -> str:
@@ -96,6 +102,13 @@ def _render_asks(p: Plan) -> None:
               f"minimum {_money(p, s.minimum)}, BATNA {_money(p, s.batna)})")  # fmt: skip
     # The one-line answer, at every depth: the plan compared like for like, or why not.
     out.print(f"[bold]{headline(p)}[/]", soft_wrap=True)
+    c = s.counterpart
+    if c.answers:
+        lo, hi = c.updated_range(s.direction)
+        out.print(f"  counterpart {escape(c.id)}: your range {_money(p, c.accepts_low)} to "
+                  f"{_money(p, c.accepts_high)}; after {len(c.answers)} recorded answer(s) "
+                  f"{_money(p, lo)} to {_money(p, hi)} (the plan uses the updated range)",
+                  soft_wrap=True)  # fmt: skip
     out.print(f"  open with   [bold]{_money(p, p.opener)}[/]  (basis: {p.opener_basis.name})")
     crit = p.fallback_criterion.name if p.fallback_criterion else "no objective criterion"
     out.print(f"  retreat to  [bold]{_money(p, p.fallback)}[/]  (criterion: {crit})")

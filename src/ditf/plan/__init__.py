@@ -9,6 +9,8 @@ See ``docs/plan.md``.
 from __future__ import annotations
 
 from ditf.plan._audit import CHECKS, Finding, audit, require_clean
+from ditf.plan._history import LIMIT_STABILITY, Answer
+from ditf.plan._learn import retreat_lift, scenario_with_history
 from ditf.plan._planner import (
     DOOR,
     MIN_CONCESSION,
@@ -41,8 +43,10 @@ __all__ = [
     "CHECKS",
     "DOMAINS",
     "DOOR",
+    "LIMIT_STABILITY",
     "MIN_CONCESSION",
     "PLAIN",
+    "Answer",
     "Benchmark",
     "CounterpartEstimate",
     "CurvePoint",
@@ -63,5 +67,7 @@ __all__ = [
     "plan_scenario_from_mapping",
     "require_clean",
     "retreat_context",
+    "retreat_lift",
     "retreat_sequence",
+    "scenario_with_history",
 ]

@@ -49,6 +49,15 @@ def headline(plan: Plan) -> str:
     )
 
 
+def _counterpart(plan: Plan) -> dict[str, Any]:
+    """The prior range of the counterpart and, after recorded answers, the updated one."""
+    s = plan.scenario
+    c = s.counterpart
+    updated = list(c.updated_range(s.direction)) if c.answers else None
+    return {"id": c.id, "prior": [c.accepts_low, c.accepts_high], "updated": updated,
+            "answers": len(c.answers)}  # fmt: skip
+
+
 def plan_report(plan: Plan) -> dict[str, Any]:
     """Everything in a plan as JSON-ready data, with the headline keys at the top level.
 
@@ -99,6 +108,7 @@ def plan_report(plan: Plan) -> dict[str, Any]:
         "opener_basis": {"name": plan.opener_basis.name, "value": plan.opener_basis.value},
         "fallback_criterion": None if crit is None else {"name": crit.name, "value": crit.value},
         "defensible_limit": plan.defensible_limit,
+        "counterpart": _counterpart(plan),
         "with_second_fallback": None if plan.with_second is None else _estimate(plan.with_second),
         "direct": _estimate(direct),
         "fallback_direct": _estimate(plan.fallback_direct),

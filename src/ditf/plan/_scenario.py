@@ -10,13 +10,16 @@ retreat to 105,000 costs 15,000: a concession of ln(35/15) on the model's scale.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from scipy.special import ndtr
 
 from ditf._errors import InvalidParameterError
+from ditf._types import FloatArray
 from ditf._validation import check_finite, check_option, check_positive, check_type
+from ditf.plan._history import Answer, posterior_weights, predictive, prior_index
 
 __all__ = [
     "BENCHMARK_KINDS",
@@ -112,19 +115,25 @@ class CounterpartEstimate:
     ``accepts_low`` and ``accepts_high`` bound a central 90% range of the counterpart's limit:
     for a ``"more"`` domain, the largest amount they would agree to; for ``"less"``, the
     smallest. ``distribution`` is ``"normal"`` (the range is 5th to 95th percentile) or
-    ``"uniform"`` (the range is the whole support).
+    ``"uniform"`` (the range is the whole support). ``answers`` are the counterpart's recorded
+    answers (from the journal): the range is then the prior, and every probability comes
+    from the posterior (:mod:`ditf.plan._history`).
 
     Examples
     --------
     >>> c = CounterpartEstimate(accepts_low=95000, accepts_high=120000)
     >>> round(c.p_accepts(107500, "more"), 2)
     0.5
+    >>> refused = c.with_answers((Answer(107500, False),))
+    >>> round(refused.p_accepts(107500, "more"), 2)  # a plain no to 107,500 says a lot
+    0.14
     """
 
     accepts_low: float
     accepts_high: float
     distribution: str = "normal"
     id: str = ""
+    answers: tuple[Answer, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("accepts_low", "accepts_high"):
@@ -140,16 +149,58 @@ class CounterpartEstimate:
             )
         check_option(self.distribution, "counterpart.distribution", "scenario", DISTRIBUTIONS)
         check_type(self.id, "counterpart.id", "scenario", str, "a string")
+        if not isinstance(self.answers, tuple) or not all(
+            isinstance(a, Answer) for a in self.answers
+        ):
+            raise InvalidParameterError("counterpart.answers must be a tuple of Answer.")
+
+    def with_answers(self, answers: tuple[Answer, ...]) -> CounterpartEstimate:
+        """The same prior range, updated by ``answers`` (the journal's record of them)."""
+        return replace(self, answers=tuple(answers))
 
     def p_accepts(self, amount: float, direction: str) -> float:
         """P(the counterpart agrees to ``amount`` asked alone), kept inside (0, 1)."""
+        p = self._prior_p(amount, direction)
+        if self.answers:
+            p = float(predictive(prior_index(np.array(p)), self._posterior(direction)))
+        return min(BASELINE_CEILING, max(BASELINE_FLOOR, p))
+
+    def updated_range(self, direction: str) -> tuple[float, float]:
+        """The central 90% range of the limit after the answers (the prior's without any)."""
+        if not self.answers:
+            return self.accepts_low, self.accepts_high
+        more = direction == "more"
+        # P(yes to X) falls with X when more is better for you, and rises when less is.
+        return self._amount_at(0.95 if more else 0.05, direction), self._amount_at(
+            0.05 if more else 0.95, direction
+        )
+
+    def _prior_p(self, amount: float, direction: str) -> float:
         lo, hi = self.accepts_low, self.accepts_high
         if self.distribution == "normal":
             p_limit_below = float(ndtr((amount - (lo + hi) / 2) / ((hi - lo) / (2 * Z90))))
         else:
             p_limit_below = min(1.0, max(0.0, (amount - lo) / (hi - lo)))
-        p = 1.0 - p_limit_below if direction == "more" else p_limit_below
-        return min(BASELINE_CEILING, max(BASELINE_FLOOR, p))
+        return 1.0 - p_limit_below if direction == "more" else p_limit_below
+
+    def _posterior(self, direction: str) -> FloatArray:
+        z0 = [
+            float(prior_index(np.array(self._prior_p(a.amount, direction)))) for a in self.answers
+        ]
+        return posterior_weights(tuple(z0), self.answers)
+
+    def _amount_at(self, p: float, direction: str) -> float:
+        """The amount whose P(yes) is ``p`` (bisection; P(yes) is monotone in the amount)."""
+        width = self.accepts_high - self.accepts_low
+        lo, hi = max(0.0, self.accepts_low - 20 * width), self.accepts_high + 20 * width
+        falling = direction == "more"
+        for _ in range(100):
+            mid = (lo + hi) / 2
+            if (self.p_accepts(mid, direction) > p) == falling:
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
 
 
 class Directional:

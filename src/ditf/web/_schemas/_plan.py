@@ -174,6 +174,15 @@ class PlanIntervalPublic(Public):
     p_fallback_after: list[float]
 
 
+class CounterpartPublic(Public):
+    """Your estimate of the counterpart: the prior 90% range and the one the journal updated."""
+
+    id: str
+    prior: list[float]
+    updated: list[float] | None = Field(description="After the journal's recorded answers.")
+    answers: int = Field(description="Recorded answers of this counterpart that were used.")
+
+
 class PlanPublic(Public):
     """A plan, as :func:`ditf.plan.plan_report` gives it.
 
@@ -196,6 +205,7 @@ class PlanPublic(Public):
     opener_basis: NamedValuePublic
     fallback_criterion: NamedValuePublic | None
     defensible_limit: float
+    counterpart: CounterpartPublic | None = None
     prior_retreats: int = Field(description="Earlier retreats on this counterpart (journal).")
     chosen_by_you: bool
     script: list[str]
