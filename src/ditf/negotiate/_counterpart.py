@@ -13,8 +13,17 @@ own mechanisms, computed by :func:`ditf.model.mechanisms.lifts` from the offer h
 * contrast: the largest earlier ask is an anchor that makes later asks look smaller;
 * consistency: having just refused lowers the next answer;
 * credibility: once the requester has asked beyond the plausible maximum, a bad-faith penalty
-  applies. A counterpart whose yes that penalty (with the anchoring term once it has
-  reversed, below) turns into a no walks away (it would have agreed but for the insult).
+  applies. A counterpart whose willingness to a new offer that penalty (with the anchoring
+  term once it has reversed, below) turns from yes into no walks away, whatever the
+  requester's strategy and whether or not the offer is within its reservation (offence is
+  about the ask; Schweinsberg et al., 2012).
+
+Patience (a prior, not fitted: no study in ditf's evidence measures it). Each counterpart
+walks away once the bargaining has run past its patience, log-normal across counterparts
+around the median ``patience`` (40 rounds) with log-sd :data:`PATIENCE_SPREAD` (0.5). The
+median never binds in lab-length negotiations (P(patience <= 10 rounds) = 0.3%), where the
+anchoring evidence comes from, and it is drawn from a stream jumped ahead of the
+negotiation's, so every other draw of a seeded negotiation is unchanged.
 
 Around the model sit two pieces of bargaining logic, each with one stated assumption:
 
@@ -25,11 +34,20 @@ Around the model sit two pieces of bargaining logic, each with one stated assump
   reservation and its previous offer, so an offer at level ``k`` after one at level ``p`` has
   likelihood ``1 / (p - rho + 1)`` for ``rho <= k``. A large concession therefore reads as a
   requester with room to spare; holding firm reads as being near its limit.
-* Counter-offers. The counterpart counters with the offer that maximises its expected surplus,
+* Counter-offers. The counterpart's concession level maximises its expected surplus,
   ``P(rho <= x) * (c_res - x)`` against its reservation cost ``c_res`` (Raiffa, 1982), pulled
-  toward the requester's largest ask (anchoring, below). Counters never retract, never pass
-  the reservation nor the requester's current offer, and any requester offer at or below the
-  counter is accepted.
+  toward the requester's largest ask (anchoring, below). Levels never retract and never pass
+  the reservation; any requester offer at or below the level is accepted. A new offer it has
+  just refused is not offered back (the level stays below it); a held offer it may meet,
+  below its very limit. While it believes the requester will come within its limit with
+  probability below :data:`HOLD_BELOW` it holds its level (it does not bid against itself).
+* Integrative counter-offers (several issues). At its level it offers, among the outcomes
+  costing it no more, the one best for the requester under its belief about the requester's
+  priorities: issue values in the requester's direction (the space's framing), weighted by a
+  graded frequency model (van Krimpen et al., 2013; Tunalı et al., 2017): each new offer adds
+  to every issue 1 minus the share of its range the requester moved it; weights are
+  ``1 + count``, normalised. Its earlier counter is always a candidate, so successive counters
+  never get worse for the requester as it believes the requester's priorities to be.
 
 Anchoring (Galinsky & Mussweiler, 2001) moves the counterpart's willingness, never its
 reservation. The reservation is a hard walk-away: an offer that costs more is never accepted
@@ -67,6 +85,10 @@ Raiffa, H. (1982). The Art and Science of Negotiation. Harvard University Press.
 Galinsky, A. D., & Mussweiler, T. (2001). First offers as anchors: The role of
     perspective-taking and negotiator focus. JPSP, 81(4), 657-669. (first offers pull
     the counterpart's counter-offers and the settlement toward them)
+van Krimpen, T., Looije, D., & Hajizadeh, S. (2013). HardHeaded. In Complex Automated
+    Negotiations (pp. 223-227). Springer. (frequency opponent model: unchanged issues matter)
+Tunalı, O., Aydoğan, R., & Sanchez-Anguix, V. (2017). Rethinking frequency opponent modeling
+    in automated negotiation. PRIMA 2017, LNCS 10621. Springer.
 Zeng, D., & Sycara, K. (1998). Bayesian learning in negotiation. International Journal of
     Human-Computer Studies, 48(1), 125-141. (updating a belief about the reservation price)
 """
