@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ditf.cli import app
+from ditf.data import read_mapping
+from ditf.plan import SHEET_SECTIONS, plan, plan_report, plan_scenario_from_mapping
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "plan"
 SALARY = str(EXAMPLES / "salary.toml")
@@ -447,3 +449,27 @@ def test_amounts_beyond_max_amount_are_refused(tmp_path):
     result = invoke("plan", write(tmp_path, "huge.toml", text))
     assert_rejected(result, "target is 2000000000000.0")
     assert "DITF_MAX_AMOUNT" in result.stderr
+
+
+def test_format_md_writes_the_prep_sheet_with_its_sections():
+    result = CliRunner().invoke(app, ["plan", SALARY, "--format", "md"], env=ENV)
+    assert result.exit_code == 0, result.output
+    sheet = result.output
+    headings = [line[3:] for line in sheet.splitlines() if line.startswith("## ")]
+    assert headings == list(SHEET_SECTIONS)
+    assert sheet.startswith("# Prep sheet: ")
+    report = plan_report(plan(plan_scenario_from_mapping(read_mapping(Path(SALARY)))))
+    assert f"**{report['headline']}**" in sheet  # the one-line answer, first
+    assert f"Open with **{report['opener']:,.6g} EUR**" in sheet
+    assert all(line in sheet for line in report["script"])
+    assert "| opener, then fallback |" in sheet and "90% interval" in sheet
+    assert "**chosen**" in sheet  # the curve marks the chosen opener
+    assert "e+0" not in sheet  # no exponents in the odds
+    assert "No findings" in sheet or "| rule | severity |" in sheet
+    assert "\x1b[" not in sheet  # plain Markdown, no terminal colours
+
+
+def test_format_json_is_the_json_flag():
+    as_format = CliRunner().invoke(app, ["plan", SALARY, "--format", "json"], env=ENV)
+    as_flag = CliRunner().invoke(app, ["plan", SALARY, "--json"], env=ENV)
+    assert as_format.exit_code == 0 and json.loads(as_format.output) == json.loads(as_flag.output)

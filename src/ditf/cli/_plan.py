@@ -37,6 +37,7 @@ from ditf.plan import (
     plan,
     plan_report,
     plan_scenario_from_mapping,
+    prep_sheet,
     require_clean,
     scenario_with_history,
 )
@@ -48,6 +49,25 @@ class Depth(StrEnum):
     beginner = "beginner"
     practitioner = "practitioner"
     advanced = "advanced"
+
+
+class Format(StrEnum):
+    """How to write the plan."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        help="text: tables for the terminal; json: as --json; md: the Markdown prep sheet "
+        "(the one-line answer, the asks, the script, the odds with intervals, the curve and "
+        "the audit) to print or save with > sheet.md.",
+    ),
+]
 
 
 ScenarioFile = Annotated[
@@ -199,6 +219,7 @@ def plan_command(
     strict: StrictFlag = False,
     plot: PlotFile = None,
     db: DbOption = None,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Plan the opener, the fallback(s) and the script, with odds and an audit."""
     with reported():
@@ -207,7 +228,9 @@ def plan_command(
             _refuse_if_blocked(result)
         if plot is not None:
             plots.plot_plan_curve(result, plot)
-    if as_json:
+    if fmt is Format.md:
+        typer.echo(prep_sheet(plan_report(result)), nl=False)
+    elif as_json or fmt is Format.json:
         print_json(plan_report(result))
     else:
         _render(result, depth)

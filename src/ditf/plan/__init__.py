@@ -37,6 +37,7 @@ from ditf.plan._scenario import (
     plan_scenario_from_mapping,
 )
 from ditf.plan._script import concession_script
+from ditf.plan._sheet import SHEET_SECTIONS, prep_sheet
 
 __all__ = [
     "BENCHMARK_KINDS",
@@ -46,6 +47,7 @@ __all__ = [
     "LIMIT_STABILITY",
     "MIN_CONCESSION",
     "PLAIN",
+    "SHEET_SECTIONS",
     "Answer",
     "Benchmark",
     "CounterpartEstimate",
@@ -65,6 +67,7 @@ __all__ = [
     "plan",
     "plan_report",
     "plan_scenario_from_mapping",
+    "prep_sheet",
     "require_clean",
     "retreat_context",
     "retreat_lift",

@@ -1,0 +1,155 @@
+"""The prep sheet: a plan as Markdown, to print or take into the meeting.
+
+Pure: it renders a :func:`ditf.plan.plan_report` dict, so ``ditf plan --format md`` and the
+web page's download give the same sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["SHEET_SECTIONS", "prep_sheet"]
+
+#: The sheet's sections, in order (each a ``## `` heading).
+SHEET_SECTIONS = ("The answer", "The asks", "The script", "The odds", "The opener curve",
+                  "The audit")  # fmt: skip
+#: Most rows of the opener curve the sheet lists (evenly spaced, the chosen opener always).
+CURVE_ROWS = 10
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{value:,.6g} {unit}"
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def _money(value: float) -> str:
+    """An expected value with thousands separators and no exponent ("10,270", "-45.5")."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _odds_rows(report: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any], bool]]:
+    rows: list[tuple[str, Mapping[str, Any], bool]] = [
+        ("opener, then fallback", report["sequence"], True)
+    ]
+    if report.get("with_second_fallback"):
+        rows.append(("... and the last offer", report["with_second_fallback"], True))
+    if report.get("fallback_direct") and report["fallback_direct"] != report["direct"]:
+        rows.append(("fallback asked alone (your estimate)", report["fallback_direct"], False))
+    rows.append(("target asked directly (your estimate)", report["direct"], False))
+    rows.append(("foot-in-the-door, then fallback", report["foot_in_the_door"], True))
+    return rows
+
+
+def _curve_rows(curve: Sequence[Mapping[str, Any]], chosen: float) -> list[Mapping[str, Any]]:
+    step = max(1, -(-len(curve) // CURVE_ROWS))
+    return [c for i, c in enumerate(curve) if i % step == 0 or c["opener"] == chosen]
+
+
+def prep_sheet(report: Mapping[str, Any]) -> str:
+    """The plan as a Markdown prep sheet: answer, asks, script, odds, curve and audit.
+
+    Parameters
+    ----------
+    report : mapping
+        :func:`ditf.plan.plan_report` of a plan.
+
+    Returns
+    -------
+    str
+        Markdown, with one ``## `` heading per entry of :data:`SHEET_SECTIONS`.
+
+    Examples
+    --------
+    >>> from ditf.plan import plan, plan_report, plan_scenario_from_mapping
+    >>> s = plan_scenario_from_mapping({
+    ...     "domain": "salary", "unit": "EUR", "target": 110000, "minimum": 100000,
+    ...     "batna": 98000, "counterpart": {"accepts_low": 96000, "accepts_high": 118000},
+    ...     "benchmarks": [{"name": "survey median", "kind": "market-median", "value": 104000},
+    ...                    {"name": "survey, 90th", "kind": "market-high", "value": 124000}]})
+    >>> sheet = prep_sheet(plan_report(plan(s)))
+    >>> sheet.splitlines()[0]
+    '# Prep sheet: salary'
+    """
+    r = report
+    unit = r["unit"]
+    level = _pct(r["interval"]["level"])
+    lines = [f"# Prep sheet: {r['title'] or r['domain']}", ""]
+    lines += ["## The answer", "", f"**{r['headline']}**", ""]
+    if r.get("why"):
+        lines += [r["why"], ""]
+    lines += ["## The asks", ""]
+    basis = r["opener_basis"]
+    lines.append(
+        f"- Open with **{_amount(r['opener'], unit)}** (basis: {basis['name']}, "
+        f"{_amount(basis['value'], unit)})."
+    )
+    crit = r.get("fallback_criterion")
+    why = f"criterion: {crit['name']}" if crit else "no objective criterion"
+    lines.append(f"- Retreat at once to **{_amount(r['fallback'], unit)}** ({why}).")
+    if r.get("second_fallback") is not None:
+        lines.append(f"- Last offer: **{_amount(r['second_fallback'], unit)}**.")
+    if r.get("chosen_by_you"):
+        lines.append("- The asks are yours (from the scenario); the curve shows the alternatives.")
+    if r.get("prior_retreats"):
+        lines.append(f"- Earlier retreats on this counterpart (journal): {r['prior_retreats']}.")
+    lines += ["", "## The script", ""]
+    lines += [f"{i}. {line}" for i, line in enumerate(r["script"], start=1)]
+    lines += ["", "## The odds", ""]
+    lines.append(
+        f"P(agreement) is the chance they say yes; the expected value is what you gain beyond "
+        f"your BATNA (your best alternative), on average, in {unit}. Intervals are central "
+        f"{level} intervals of the model's uncertainty."
+    )
+    lines += ["", f"| | P(agreement) | {level} interval | expected value ({unit}) | interval |"]
+    lines.append("|---|---|---|---|---|")
+    for name, e, ranged in _odds_rows(r):
+        p_int, v_int = "your estimate", "your estimate"
+        if ranged:
+            p_int = f"{_pct(e['p_lo'])}-{_pct(e['p_hi'])}"
+            v_int = f"{_money(e['expected_value_lo'])} to {_money(e['expected_value_hi'])}"
+        lines.append(
+            f"| {name} | {_pct(e['p_yes'])} | {p_int} | {_money(e['expected_value'])} | {v_int} |"
+        )
+    lo, hi = r["interval"]["p_fallback_after"]
+    lines += [
+        "",
+        f"P(yes) to the fallback: {_pct(r['p_fallback_alone'])} asked alone, "
+        f"{_pct(r['p_fallback_after'])} ({_pct(lo)}-{_pct(hi)}) after the opener is refused.",
+        "",
+        "## The opener curve",
+        "",
+        "The fallback is fixed; each row is a different opener.",
+        "",
+        f"| opener ({unit}) | P(yes to the opener) | P(agreement) | {level} interval "
+        "| expected value | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in _curve_rows(r["curve"], r["opener"]):
+        mark = "**chosen**" if c["opener"] == r["opener"] else ""
+        if not mark and not c["defensible"]:
+            mark = "beyond the benchmarks"
+        lines.append(
+            f"| {c['opener']:,.6g} | {_pct(c['p_yes_opener'])} | {_pct(c['p_yes'])} | "
+            f"{_pct(c['p_lo'])}-{_pct(c['p_hi'])} | {_money(c['expected_value'])} | {mark} |"
+        )
+    lines += ["", "## The audit", ""]
+    findings = r["findings"]
+    if not findings:
+        lines.append("No findings: the plan breaks none of the audit's rules.")
+    else:
+        lines += ["| rule | severity | finding | source |", "|---|---|---|---|"]
+        lines += [
+            f"| `{f['id']}` | {f['severity']} | {_cell(f['message'])} | {_cell(f['source'])} |"
+            for f in findings
+        ]
+    lines += ["", "*Made with ditf: the odds come from the model fitted to the bundled evidence.*"]
+    return "\n".join(lines) + "\n"
