@@ -206,14 +206,17 @@ def _angle_terms(w: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
 
 
 def bvn_cdf_rows(h: FloatArray, k: FloatArray, w: FloatArray, sign: float) -> FloatArray:
-    """P(X < h, Y < k) with correlation ``sign * w``; ``w`` ``(n, 1)``, ``h`` and ``k`` ``(n, m)``.
+    """P(X < h, Y < k) with correlation ``sign * w``; ``w`` ``(n, 1)``, ``k`` ``(n, m)``.
 
-    The reference :func:`ditf.model._bivariate.bvn_cdf` (Sheppard's angle integral, 12-point
-    Gauss-Legendre), laid out with the draws innermost so that every step runs over long
-    contiguous rows, and the nodes' trigonometry done once per draw of ``w``.
+    ``h`` broadcasts to ``k`` (e.g. ``(1, m)`` when it does not vary by draw). The reference
+    :func:`ditf.model._bivariate.bvn_cdf` (Sheppard's angle integral, 12-point Gauss-Legendre),
+    laid out with the draws innermost so that every step runs over long contiguous rows, and
+    the nodes' trigonometry done once per draw of ``w``.
     """
     half, inv, slope = _angle_terms(w)
-    ht, kt = np.ascontiguousarray(h.T), np.ascontiguousarray(k.T)  # (m, n)
+    kt = np.ascontiguousarray(k.T)  # (m, n)
+    h_small = np.asarray(h).T
+    ht = np.ascontiguousarray(np.broadcast_to(h_small, kt.shape))
     hk, square = ht * kt, ht * ht + kt * kt
     if sign < 0:  # asin(-w) = -asin(w): the slope and the angle change sign
         hk = -hk
@@ -232,36 +235,77 @@ def bvn_cdf_rows(h: FloatArray, k: FloatArray, w: FloatArray, sign: float) -> Fl
         np.exp(exponent, out=exponent)
         np.dot(_WEIGHTS, exponent.reshape(len(_WEIGHTS), -1), out=integral[start:stop].reshape(-1))
     integral *= sign * half / (2.0 * np.pi)
-    result: FloatArray = ndtr(ht) * ndtr(kt) + integral
+    result: FloatArray = ndtr(h_small) * ndtr(kt) + integral
     return np.clip(result, 0.0, 1.0, out=result).T
 
 
-def _terms(
-    p: ParamArrays, f: StepFeatures, strength: FloatArray, distance: FloatArray | None
-) -> dict[str, FloatArray]:
-    """Each mechanism's raw term, and the two scales (moderation on and off)."""
-    return {
-        "scale_on": strength * (f.prosocial + (1.0 - f.prosocial) * p.non_prosocial),
-        "scale_off": strength * np.ones_like(f.prosocial * p.non_prosocial),
-        "reciprocity": reciprocity(p, f),
-        "contrast": contrast(p, f),
-        "consistency": consistency(p, f),
-        "credibility": credibility(p, f),
-        "anchoring": anchoring(p, f, distance),
-    }
+_SCALED = ("reciprocity", "contrast", "consistency")
+_UNSCALED = ("credibility", "anchoring")
 
 
-def _lift(t: dict[str, FloatArray], mech: Mechanisms) -> FloatArray | float:
-    """The total lift under ``mech``, summed in the reference's order."""
-    scale = t["scale_on"] if mech.prosocial_moderation else t["scale_off"]
-    total: FloatArray | float = 0.0
-    for name in ("reciprocity", "contrast", "consistency"):
-        if getattr(mech, name):
-            total = total + scale * t[name]
-    for name in ("credibility", "anchoring"):
-        if getattr(mech, name):
-            total = total + t[name]
-    return total
+class _Terms:
+    """Each mechanism's term on one branch, computed when first asked for.
+
+    A term whose features are zero in every cell is zero (``None`` here): leaving it out of
+    a sum changes nothing, and variants that differ only in such terms are the same variant.
+    """
+
+    def __init__(
+        self, p: ParamArrays, f: StepFeatures, strength: FloatArray, distance: FloatArray | None
+    ) -> None:
+        self.p, self.f, self.strength, self.distance = p, f, strength, distance
+        self._cache: dict[str, FloatArray | None] = {}
+        zero = {
+            "reciprocity": not f.concession.any(),
+            "contrast": not f.anchor.any(),
+            "consistency": False,
+            "credibility": not f.excess.any(),
+            "anchoring": not (f.anchor_log > 0).any(),
+        }
+        self.nonzero = frozenset(name for name, z in zero.items() if not z)
+        # Moderation matters only for a scaled term in a cell that is not prosocial.
+        self.moderated = bool((f.prosocial != 1.0).any()) and bool(self.nonzero & set(_SCALED))
+
+    def effective(self, mech: Mechanisms) -> tuple[frozenset[str], bool]:
+        """What distinguishes ``mech``'s lift on this branch from another's."""
+        on = frozenset(m for m in self.nonzero if getattr(mech, m))
+        return on, self.moderated and mech.prosocial_moderation
+
+    def term(self, name: str) -> FloatArray:
+        if name not in self._cache:
+            p, f = self.p, self.f
+            if name == "scale_on":
+                value = self.strength * (f.prosocial + (1.0 - f.prosocial) * p.non_prosocial)
+            elif name == "scale_off":
+                value = self.strength * np.ones_like(f.prosocial * p.non_prosocial)
+            elif name == "anchoring":
+                value = anchoring(p, f, self.distance)
+            else:
+                value = _FUNCTIONS[name](p, f)
+            self._cache[name] = value
+        result = self._cache[name]
+        assert result is not None
+        return result
+
+    def lift(self, mech: Mechanisms) -> FloatArray | float:
+        """The total lift under ``mech``, summed in the reference's order."""
+        scale = self.term("scale_on" if mech.prosocial_moderation else "scale_off")
+        total: FloatArray | float = 0.0
+        for name in _SCALED:
+            if getattr(mech, name) and name in self.nonzero:
+                total = total + scale * self.term(name)
+        for name in _UNSCALED:
+            if getattr(mech, name) and name in self.nonzero:
+                total = total + self.term(name)
+        return total
+
+
+_FUNCTIONS = {
+    "reciprocity": reciprocity,
+    "contrast": contrast,
+    "consistency": consistency,
+    "credibility": credibility,
+}
 
 
 def evaluate_many(
@@ -281,42 +325,43 @@ def evaluate_many(
     base = baseline_z - p.cost_sensitivity * design.target_log_cost
     shape = np.broadcast_shapes(np.shape(first_z), np.shape(base), np.shape(strength))
     shape = np.broadcast_shapes(shape, (1, len(design.escalation)))
-    eta1 = np.clip(np.broadcast_to(first_z, shape), *_LIMITS)
+    eta1 = np.clip(first_z, *_LIMITS)  # its own shape: it may not vary by draw
     distance = base - first_z
     any_escalation = bool(design.escalation.any())
-    no_terms = _terms(p, design.after_no, strength, distance)
+    joint = any_escalation or bool(design.retreat.any())
+    esc, ret = design.escalation, design.retreat
+    plain = 1.0 - esc - ret
+    any_plain = bool(plain.any())
+    no_terms = _Terms(p, design.after_no, strength, distance)
     # The yes branch matters only for escalations (foot-in-the-door).
-    yes_terms = _terms(p, design.after_yes, strength, None) if any_escalation else no_terms
+    yes_terms = _Terms(p, design.after_yes, strength, None) if any_escalation else no_terms
     w = p.trait_share
 
-    # Variants whose latent values coincide (a mechanism with nothing to do here) share one
+    # Variants whose lifts coincide (a mechanism with nothing to do here) share one
     # bivariate-normal evaluation.
+    keys: dict[object, int] = {}
     etas: list[tuple[FloatArray, FloatArray]] = []
     index: list[int] = []
     for m in mechs:
-        eta_no = np.clip(np.broadcast_to(base + _lift(no_terms, m), shape), *_LIMITS)
-        eta_yes = np.clip(np.broadcast_to(base + _lift(yes_terms, m), shape), *_LIMITS)
-        for j, (seen_no, seen_yes) in enumerate(etas):
-            if np.array_equal(seen_no, eta_no) and (
-                not any_escalation or np.array_equal(seen_yes, eta_yes)
-            ):
-                index.append(j)
-                break
-        else:
-            index.append(len(etas))
+        lift_key = (no_terms.effective(m), yes_terms.effective(m) if any_escalation else None)
+        if lift_key not in keys:
+            keys[lift_key] = len(etas)
+            eta_no = np.clip(np.broadcast_to(base + no_terms.lift(m), shape), *_LIMITS)
+            eta_yes = (
+                np.clip(np.broadcast_to(base + yes_terms.lift(m), shape), *_LIMITS)
+                if any_escalation
+                else eta_no
+            )
             etas.append((eta_no, eta_yes))
+        index.append(keys[lift_key])
 
     n_cells = shape[1]
     h = np.tile(-eta1, len(etas))
-    if design.retreat.any() or any_escalation:
+    if joint:
         no_then_yes_all = bvn_cdf_rows(h, np.hstack([e[0] for e in etas]), w, -1.0)
-    else:  # single requests only: no joint probability is needed
-        no_then_yes_all = np.zeros_like(h)
     if any_escalation:
         both_yes_all = bvn_cdf_rows(-h, np.hstack([e[1] for e in etas]), w, 1.0)
     p_no = np.maximum(ndtr(-eta1), 1e-300)
-    esc, ret = design.escalation, design.retreat
-    plain = 1.0 - esc - ret
     yes_conc = (design.after_yes.concession > 0).astype(float)
     no_conc = (design.after_no.concession > 0).astype(float)
     keeps: dict[bool, tuple[FloatArray, FloatArray]] = {}
@@ -333,11 +378,14 @@ def evaluate_many(
                 )
             keep_yes, keep_no = keeps[m.follow_through]
             cols = slice(j * n_cells, (j + 1) * n_cells)
-            no_then_yes = no_then_yes_all[:, cols]
-            both_yes = both_yes_all[:, cols] if any_escalation else 0.0 * eta1
-            conditional = no_then_yes / p_no
-            if any_escalation or plain.any():
-                alone = ndtr(etas[j][0])
+            if joint:
+                no_then_yes = no_then_yes_all[:, cols]
+                conditional = no_then_yes / p_no
+            if any_escalation or any_plain:
+                both_yes = both_yes_all[:, cols] if any_escalation else 0.0 * eta1
+                if not joint:  # single requests only: no joint probability is needed
+                    no_then_yes = conditional = np.zeros(shape)
+                alone = ndtr(etas[j][0]) if any_plain else 0.0 * eta1
                 verbal = esc * (both_yes + no_then_yes) + ret * conditional + plain * alone
                 behavioral = (
                     esc * (both_yes * keep_yes + no_then_yes * keep_no)
@@ -346,6 +394,8 @@ def evaluate_many(
                 )
             else:  # retreats only: the same sums without their zero terms
                 verbal, behavioral = conditional + 0.0, conditional * keep_no
+            verbal = np.broadcast_to(verbal, shape)
+            behavioral = np.broadcast_to(behavioral, shape)
             results[key] = Outcome(asked, np.clip(verbal, 0.0, 1.0), np.clip(behavioral, 0.0, 1.0))
         out.append(results[key])
     return out

@@ -99,6 +99,13 @@ class Prediction:
     level: float
 
 
+@lru_cache(maxsize=64)
+def _variants(mech: Mechanisms) -> tuple[tuple[str, ...], tuple[Mechanisms, ...]]:
+    """The verbal mechanisms that are on, and the switches: all, each one off, all off."""
+    ablated = tuple(m for m in VERBAL_MECHANISMS if getattr(mech, m))
+    return ablated, (mech, *(mech.without(m) for m in ablated), mech.without(*mech.active))
+
+
 def _evaluator(
     seq: Sequence,
     context: Context,
@@ -203,10 +210,9 @@ def predict(
         seed = int(gen.integers(2**63))
         p = new_context(p, gen.standard_normal((n_draws, 1)))
 
-    ablated = [m for m in VERBAL_MECHANISMS if getattr(mech, m)]
-    variants = [mech, *(mech.without(m) for m in ablated), mech.without(*mech.active)]
+    ablated, variants = _variants(mech)
     full, *without, bare = _evaluator(sequence, context, p, strength, seed, first_baseline, engine)(
-        variants
+        list(variants)
     )
     verbal = full.verbal
     contributions = {
@@ -216,6 +222,9 @@ def predict(
 
     tail = (1.0 - level) / 2.0
     lift = verbal - context.baseline
+    # One call for both rows: the same order statistics as four calls, with a quarter of the
+    # overhead.
+    (lo, lift_lo), (hi, lift_hi) = np.quantile(np.stack([verbal, lift]), [tail, 1 - tail], axis=1)
     p_sequence = float(np.mean(verbal))
     alone = Sequence((Step(request=sequence.target),))
     kept = _evaluator(alone, context, p, strength, seed, engine=engine)([mech])[0].behavioral
@@ -223,11 +232,11 @@ def predict(
     return Prediction(
         p_alone=context.baseline,
         p_sequence=p_sequence,
-        lo=float(np.quantile(verbal, tail)),
-        hi=float(np.quantile(verbal, 1.0 - tail)),
+        lo=float(lo),
+        hi=float(hi),
         lift=float(np.mean(lift)),
-        lift_lo=float(np.quantile(lift, tail)),
-        lift_hi=float(np.quantile(lift, 1.0 - tail)),
+        lift_lo=float(lift_lo),
+        lift_hi=float(lift_hi),
         lift_logodds=float(logit(p_sequence) - logit(context.baseline)),
         p_asked=float(np.mean(full.p_asked)),
         behavioral_alone=kept_alone,
