@@ -373,10 +373,19 @@ def _values(
     """Draws of (P(yes to the opener), P(agreement), expected value) per (opener, fallback)."""
     s = setup.scenario
     delays = delays or [s.delay_hours] * len(asks)
-    cells = [
-        (setup.retreat(o, f, d), setup.context(f)) for (o, f), d in zip(asks, delays, strict=True)
-    ]
-    first_yes, asked, verbal = setup.draws(cells, [o for o, _ in asks])
+    contexts = {f: setup.context(f) for f in {f for _, f in asks}}  # one per fallback
+    cells = [(setup.retreat(o, f, d), contexts[f]) for (o, f), d in zip(asks, delays, strict=True)]
+    return _agreement(s, asks, *setup.draws(cells, [o for o, _ in asks]))
+
+
+def _agreement(
+    s: PlanScenario,
+    asks: list[tuple[float, float]],
+    first_yes: FloatArray,
+    asked: FloatArray,
+    verbal: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(P(yes to the opener), P(agreement), expected value) from the draws of ``asks``."""
     opener_gain = np.array([s.gain(o) for o, _ in asks])
     fallback_gain = np.array([s.gain(f) for _, f in asks])
     p_agree = first_yes + asked * verbal
@@ -430,8 +439,20 @@ def _assemble(setup: _Setup, opener: float, fallback: float, curve: tuple[CurveP
         model=setup.model, level=setup.level, n_draws=setup.n_draws, rng=setup.seed,
         first_baseline=s.baseline(opener),
     )  # fmt: skip
-    _, agree, value = _values(setup, [(opener, fallback)] * len(TIMING_HOURS), list(TIMING_HOURS))
-    second, with_second = _second_fallback(setup, opener, fallback)
+    # The timing table and the second fallback in one evaluation (the same draws as apart).
+    timing_asks = [(opener, fallback)] * len(TIMING_HOURS)
+    candidates = _second_candidates(s, fallback)
+    cells = [(setup.retreat(opener, fallback, d), context) for d in TIMING_HOURS]
+    firsts = [opener] * len(TIMING_HOURS)
+    if candidates:
+        cells.append((setup.retreat(opener, fallback), context))
+        retreats = setup.prior_retreats + 1
+        cells += [(setup.retreat(fallback, v), setup.context(v, retreats)) for v in candidates]
+        firsts += [opener] + [fallback] * len(candidates)
+    draws = setup.draws(cells, firsts)
+    t = len(TIMING_HOURS)
+    _, agree, value = _agreement(s, timing_asks, *(x[:, :t] for x in draws))
+    second, with_second = _second_fallback(setup, opener, fallback, candidates, draws, t)
     return Plan(
         scenario=s,
         opener=opener,
@@ -480,28 +501,36 @@ def _foot(setup: _Setup, fallback: float) -> Estimate:
     return setup.estimate(verbal[:, 0], verbal[:, 0] * s.gain(fallback))
 
 
-def _second_fallback(
-    setup: _Setup, opener: float, fallback: float
-) -> tuple[float | None, Estimate | None]:
-    """A last retreat from the fallback, modelled as a second retreat (one more habituation)."""
-    s = setup.scenario
+def _second_candidates(s: PlanScenario, fallback: float) -> list[float]:
+    """Amounts a last retreat from ``fallback`` may go to (never below the minimum)."""
     candidates = {b.value for b in s.benchmarks} | {s.minimum}
-    candidates = {
+    return sorted(
         v for v in candidates
         if s.better(v, s.minimum) and s.cost(v) < s.cost(fallback) and s.gain(v) > 0
-    }  # fmt: skip
-    if not candidates:
+    )  # fmt: skip
+
+
+def _second_fallback(
+    setup: _Setup,
+    opener: float,
+    fallback: float,
+    ordered: list[float],
+    draws: tuple[FloatArray, ...],
+    column: int,
+) -> tuple[float | None, Estimate | None]:
+    """A last retreat from the fallback, modelled as a second retreat (one more habituation).
+
+    ``draws`` hold, from ``column`` on, the chosen retreat and then a retreat from the
+    fallback to each of ``ordered``.
+    """
+    s = setup.scenario
+    if not ordered:
         return None, None
-    cell = (setup.retreat(opener, fallback), setup.context(fallback))
-    first_yes, asked, verbal = setup.draws([cell], [opener])
-    base = first_yes[:, 0] * s.gain(opener) + asked[:, 0] * verbal[:, 0] * s.gain(fallback)
-    agree = first_yes[:, 0] + asked[:, 0] * verbal[:, 0]
-    still_no = asked[:, 0] * (1.0 - verbal[:, 0])
-    ordered = sorted(candidates)
-    cells = [
-        (setup.retreat(fallback, v), setup.context(v, setup.prior_retreats + 1)) for v in ordered
-    ]
-    _, _, second = setup.draws(cells, [fallback] * len(ordered))
+    first_yes, asked, verbal = (x[:, column] for x in draws)
+    base = first_yes * s.gain(opener) + asked * verbal * s.gain(fallback)
+    agree = first_yes + asked * verbal
+    still_no = asked * (1.0 - verbal)
+    second = draws[2][:, column + 1 :]
     values = base[:, None] + still_no[:, None] * second * np.array([s.gain(v) for v in ordered])
     best = int(np.argmax(values.mean(axis=0)))
     p_total = agree + still_no * second[:, best]
