@@ -2,7 +2,8 @@
 
 Targets (DESIGN.md, issue 2): fit on the bundled evidence < 5 s; a two-step predict < 10 ms.
 The population simulation and its backends (issue 3) are measured by ``simulate.py``, the
-planner by ``plan.py``, bargaining against NegMAS by ``negotiate.py`` and the web API under
+planner by ``plan.py``, fresh plans and predictions against the reference engine (issue 16) by
+``fresh.py``, bargaining against NegMAS by ``negotiate.py`` and the web API under
 load by ``web_load.py``.
 Each line compares ditf's implementation with a plain baseline computing the same thing.
 """
@@ -17,6 +18,7 @@ from scipy.stats import multivariate_normal
 
 from ditf.model import Context, Sequence, fit, load_model, predict
 from ditf.model._bivariate import bvn_cdf
+from fresh import main as bench_fresh
 from negotiate import main as bench_negotiate
 from plan import main as bench_plan
 from simulate import main as bench_simulate
@@ -74,6 +76,7 @@ def bench_fit() -> None:
 if __name__ == "__main__":
     bench_bvn()
     bench_predict()
+    bench_fresh()
     bench_fit()
     bench_simulate()
     bench_plan()
