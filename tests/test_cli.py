@@ -427,3 +427,57 @@ def test_predict_refuses_an_empty_unit():
 def test_usage_errors_are_one_line(args):
     result = invoke(*args)
     assert_rejected(result, "(see ditf ")
+
+
+# fit --journal: a context calibrated from your own asks -------------------------------------
+
+
+def season(path: Path, n: int = 60) -> str:
+    """A fundraising season: plain asks and retreats to donors, with their outcomes."""
+    from ditf.store import Journal
+
+    url = f"sqlite:///{path}"
+    with Journal(url) as journal:
+        for i in range(n):
+            opener = None if i % 2 else 250.0
+            ask = journal.add_ask(f"donor-{i}", domain="fundraising", unit="EUR", opener=opener,
+                                  fallback=50.0, technique="direct" if opener is None else
+                                  "door-in-the-face")  # fmt: skip
+            journal.add_outcome(ask.id, result="accepted-fallback" if i % 3 == 0 else "refused")
+    return url
+
+
+def test_fit_journal_calibrates_a_context_next_to_the_bundled_fit(tmp_path):
+    from ditf.model import ContextFit
+
+    url = season(tmp_path / "season.sqlite")
+    out = tmp_path / "context.json"
+    payload = run_json("fit", "--journal", "--db", url, "--out", str(out))
+    assert payload["domain"] == "fundraising" and payload["fit"]["n_asks"] == 60
+    assert set(payload["context"]) == {"baseline", "strength"}
+    median, low, high = payload["context"]["baseline"]
+    assert low < median < high and 0.1 < median < 0.6
+    assert payload["bundled"]["strength"][0] == pytest.approx(1.0, abs=0.01)
+    assert ContextFit.from_dict(json.loads(out.read_text())).n_asks == 60
+    table = invoke("fit", "--journal", "--db", url).stdout
+    assert "your context (median, 90%)" in table
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--domain", "salary"], "needs --reference"),
+        (["--domain", "volunteering"], "too few"),
+        (["examples/volunteer.toml"], "not both"),
+    ],
+)
+def test_fit_journal_refuses_with_one_line(tmp_path, args, message):
+    url = season(tmp_path / "season.sqlite", n=30)
+    result = invoke("fit", "--journal", "--db", url, *args)
+    assert result.exit_code == 2 and message in " ".join(result.stderr.split())
+    assert result.stderr.count("\n") == 1
+
+
+def test_fit_journal_on_an_empty_journal_says_what_to_do(tmp_path):
+    result = invoke("fit", "--journal", "--db", f"sqlite:///{tmp_path / 'none.sqlite'}")
+    assert result.exit_code == 2 and "no asks of yours with an outcome" in result.stderr

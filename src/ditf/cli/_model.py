@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -14,6 +15,7 @@ from ditf import data, plots
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_int_range, check_positive, check_probability
 from ditf.cli._app import (
+    DbOption,
     JsonFlag,
     app,
     check_count,
@@ -40,6 +42,8 @@ from ditf.model import (
     compare,
     first_offer_r,
     fit,
+    fit_context,
+    load_model,
     predict,
     replicate,
     scenario_from_mapping,
@@ -393,24 +397,114 @@ def fit_command(
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write the fit as JSON here.")
     ] = None,
+    journal: Annotated[
+        bool,
+        typer.Option("--journal", help="Calibrate a context from the journal's asks (--db)."),
+    ] = False,
+    domain: Annotated[
+        str | None, typer.Option(help="With --journal: the domain to calibrate.")
+    ] = None,
+    reference: Annotated[
+        float | None,
+        number("With --journal, price-like domains: the amount that costs them nothing extra."),
+    ] = None,
+    db: DbOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Fit the model to the evidence (or to FILE) and report parameters with intervals."""
+    """Fit the model to the evidence (or to FILE) and report parameters with intervals.
+
+    With --journal, calibrate one context (a domain of your journal) instead: its baseline,
+    lift strength and, for negotiations, anchoring, with the bundled fit as the prior.
+    """
+    if journal:
+        _fit_journal(file, out_file, domain, reference, db, as_json)
+        return
     with reported():
         result = fit(None if file is None else data.read_studies(file))
     payload = result.to_dict()
     if out_file is not None:
-        try:
-            out_file.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
-        except OSError as exc:
-            err.print(f"error: cannot write {str(out_file)!r}: {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+        _write_json(out_file, payload)
     if as_json:
         print_json(payload)
     else:
         _render_fit(result)
         if out_file is not None:
             out.print(f"wrote {out_file}")
+
+
+def _fit_journal(
+    file: Path | None, out_file: Path | None, domain: str | None, reference: float | None,
+    db: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    from ditf.plan import DOMAINS, context_asks
+    from ditf.store import Journal
+
+    with reported():
+        if file is not None:
+            raise InvalidParameterError(
+                "Give --journal or a studies FILE, not both: --journal calibrates a context "
+                "from the journal's asks."
+            )
+        with Journal(db, read_only=True) as j:
+            records, url = j.asks(), j.url
+        domains = sorted({r.domain for r in records if r.asked_by == "me" and r.outcome})
+        if domain is None and not domains:
+            raise InvalidParameterError(
+                f"The journal at {url} has no asks of yours with an outcome yet: record them "
+                "with `ditf journal add ask` and `ditf journal add outcome`."
+            )
+        if domain is None and len(domains) > 1:
+            raise InvalidParameterError(
+                f"The journal at {url} holds asks with outcomes in "
+                f"{', '.join(domains) or 'no domain'}: choose one with --domain."
+            )
+        domain = domain or domains[0]
+        asks = context_asks(records, domain, reference)
+        info = DOMAINS[domain]
+        result = fit_context(asks, negotiation=info.price_like, prosocial=info.prosocial)
+    if out_file is not None:
+        _write_json(out_file, result.to_dict())
+    rows = result.interval()
+    bundled = _bundled_context()
+    if as_json:
+        print_json({"domain": domain, "journal": url, "fit": result.to_dict(),
+                    "context": rows, "bundled": bundled})  # fmt: skip
+        return
+    table = Table(title=f"{domain}: {result.n_asks} asks from {url}", title_justify="left")
+    for col in ("parameter", "your context (median, 90%)", "a new context (bundled fit)"):
+        table.add_column(col)
+    for name, (med, lo, hi) in rows.items():
+        b = bundled.get(name)
+        shown = "your estimate of each counterpart" if b is None else _span(*b)
+        table.add_row(name, _span(med, lo, hi), shown)
+    out.print(table)
+    out.print(f"baseline: P(yes) to {result.reference_cost:,.6g} (the median fallback, in cost "
+              "units) asked alone; strength: multiplier of the sequential lifts (1 = the typical "
+              "study).", soft_wrap=True)  # fmt: skip
+    if out_file is not None:
+        out.print(f"wrote {out_file}")
+
+
+def _write_json(path: Path, payload: dict[str, Any]) -> None:
+    try:
+        path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        err.print(f"error: cannot write {str(path)!r}: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _span(med: float, lo: float, hi: float) -> str:
+    return f"{med:.3g} ({lo:.3g}-{hi:.3g})"
+
+
+def _bundled_context() -> dict[str, tuple[float, float, float]]:
+    """What the bundled fit expects of a context it has not seen (the new-context draws)."""
+    p = load_model().params
+    z = np.quantile(np.random.default_rng(0).standard_normal(200_000), [0.5, 0.05, 0.95])
+    strength = tuple(float(x) for x in np.exp(p.heterogeneity * z))
+    pull = np.clip(p.anchoring / 0.9, 1e-9, 1 - 1e-9)
+    share = 0.9 / (1 + np.exp(-(np.log(pull / (1 - pull)) + p.anchor_heterogeneity * z)))
+    return {"strength": strength, "anchoring": tuple(float(x) for x in share)}  # type: ignore[dict-item]
 
 
 @app.command("compare")

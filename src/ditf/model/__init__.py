@@ -11,6 +11,13 @@ from __future__ import annotations
 
 from ditf.model._anchoring import AnchoringTarget, bundled_anchoring_targets, first_offer_r
 from ditf.model._compare import MECHANISM_SETS, ModelComparison, compare
+from ditf.model._context import (
+    CONTEXT_RESULTS,
+    MIN_CONTEXT_ASKS,
+    ContextAsk,
+    ContextFit,
+    fit_context,
+)
 from ditf.model._fit import FitResult, fit
 from ditf.model._meta import MetaTarget, typical_r
 from ditf.model._params import MECHANISMS, Mechanisms, ModelParams, ParamArrays
@@ -20,12 +27,16 @@ from ditf.model._replicate import ConditionFit, Replication, replicate, study_na
 from ditf.model._requests import Context, Request, Sequence, Step, scenario_from_mapping
 
 __all__ = [
+    "CONTEXT_RESULTS",
     "MECHANISMS",
     "MECHANISM_SETS",
+    "MIN_CONTEXT_ASKS",
     "PRIORS",
     "AnchoringTarget",
     "ConditionFit",
     "Context",
+    "ContextAsk",
+    "ContextFit",
     "FitResult",
     "Mechanisms",
     "MetaTarget",
@@ -43,6 +54,7 @@ __all__ = [
     "compare",
     "first_offer_r",
     "fit",
+    "fit_context",
     "load_model",
     "predict",
     "predict_draws",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ditf.plan._audit import CHECKS, Finding, audit, require_clean
 from ditf.plan._history import LIMIT_STABILITY, Answer
-from ditf.plan._learn import retreat_lift, scenario_with_history
+from ditf.plan._learn import context_asks, retreat_lift, scenario_with_history
 from ditf.plan._planner import (
     DOOR,
     MIN_CONCESSION,
@@ -63,6 +63,7 @@ __all__ = [
     "check_amount",
     "concession_script",
     "concession_share",
+    "context_asks",
     "headline",
     "plan",
     "plan_report",

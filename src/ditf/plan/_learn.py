@@ -8,13 +8,14 @@ from typing import Protocol
 
 import numpy as np
 
-from ditf.model import Mechanisms, ParamArrays, load_model
+from ditf._errors import InvalidParameterError
+from ditf.model import ContextAsk, Mechanisms, ParamArrays, load_model
 from ditf.model.mechanisms import compile_two_step, total_lift
 from ditf.plan._history import AskLike, answers_from_asks, prior_index
 from ditf.plan._planner import retreat_context, retreat_sequence
-from ditf.plan._scenario import PlanScenario
+from ditf.plan._scenario import DOMAINS, PlanScenario
 
-__all__ = ["retreat_lift", "scenario_with_history"]
+__all__ = ["context_asks", "retreat_lift", "scenario_with_history"]
 
 
 class _Recorded(AskLike, Protocol):
@@ -80,3 +81,54 @@ def scenario_with_history(s: PlanScenario, asks: Sequence[_Recorded]) -> PlanSce
     }  # fmt: skip
     answers = answers_from_asks(list(mine), lifts)
     return dataclasses.replace(s, counterpart=s.counterpart.with_answers(answers))
+
+
+def context_asks(
+    asks: Sequence[_Recorded], domain: str, reference: float | None = None
+) -> tuple[ContextAsk, ...]:
+    """A journal's asks in ``domain`` as the context calibration reads them (model costs).
+
+    Only your asks with an outcome count. A count-like domain (hours, a gift) costs its
+    amount; a price-like one costs the distance beyond ``reference``, the amount that costs
+    the counterpart nothing extra, in the domain's direction (required: the journal does not
+    know it). Foot-in-the-door asks are left out (their first ask is no opener).
+
+    Raises
+    ------
+    InvalidParameterError
+        If the domain is unknown, or price-like without a reference, or an ask lies on the
+        wrong side of the reference.
+    """
+    info = DOMAINS.get(domain)
+    if info is None:
+        raise InvalidParameterError(f"Unknown domain {domain!r}: use one of {', '.join(DOMAINS)}.")
+    if info.price_like and reference is None:
+        raise InvalidParameterError(
+            f"A {domain} context needs --reference: the amount that costs the counterpart "
+            "nothing extra (for a salary, the market low), so that asks become costs."
+        )
+    sign = 1.0 if info.direction == "more" else -1.0
+    ref = 0.0 if reference is None else reference
+
+    def cost(amount: float) -> float:
+        c = sign * (amount - ref)
+        if c <= 0:
+            raise InvalidParameterError(
+                f"An ask of {amount:g} lies at or beyond the reference ({ref:g}): it costs the "
+                "counterpart nothing. Check --reference."
+            )
+        return c
+
+    out = []
+    for a in asks:
+        if a.domain != domain or a.asked_by != "me" or a.outcome is None:
+            continue
+        if a.technique == "foot-in-the-door":
+            continue
+        opener = None if a.opener is None else cost(a.opener)
+        result = a.outcome.result
+        if opener is None and result == "accepted-opener":  # a plain ask has no opener
+            result = "accepted-fallback"
+        out.append(ContextAsk(fallback=cost(a.fallback), opener=opener, result=result,
+                              delay_hours=a.delay_hours))  # fmt: skip
+    return tuple(out)
