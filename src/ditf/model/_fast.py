@@ -253,6 +253,10 @@ class _Terms:
     def __init__(
         self, p: ParamArrays, f: StepFeatures, strength: FloatArray, distance: FloatArray | None
     ) -> None:
+        # A feature that is the same in every cell (the delay along an opener curve) is kept
+        # as one value: each term then works on (draws, 1) where it can, and broadcasting
+        # gives the same numbers.
+        f = StepFeatures(*(x[:1] if x.size > 1 and (x == x[0]).all() else x for x in f))
         self.p, self.f, self.strength, self.distance = p, f, strength, distance
         self._cache: dict[str, FloatArray | None] = {}
         zero = {
