@@ -182,6 +182,31 @@ def defend_result(page: Page, url: str) -> str:
     return "#verdict"
 
 
+def defend_quick(page: Page, url: str) -> str:
+    """The short form: a buyer who would rather buy nothing, and pays at most 300."""
+    page.goto(f"{url}/defend")
+    page.select_option("#domain", "procurement")
+    page.fill("#ask-amount-0", "€600")
+    page.fill("#ask-who-0", "the seller")
+    page.fill("#ask-minutes-0", "0")
+    page.fill("#ask-amount-1", "350")
+    page.fill("#ask-who-1", "the seller")
+    page.fill("#ask-minutes-1", "1")
+    page.fill("#limit", "300")
+    page.fill("#alternative", "0")
+    page.fill("#range_low", "250")
+    page.fill("#range_high", "320")
+    page.click("#run-quick")
+    return "#verdict"
+
+
+def defend_quick_error(page: Page, url: str) -> str:
+    page.goto(f"{url}/defend")
+    page.fill("#limit", "12,5")
+    page.click("#run-quick")
+    return "#quick-form .alert"
+
+
 def defend_advanced(page: Page, url: str) -> str:
     page.goto(f"{url}/defend")
     page.select_option("#depth", "advanced")
@@ -277,7 +302,8 @@ def train_target_result(page: Page, url: str) -> str:
 
 def journal_added(page: Page, url: str) -> str:
     page.goto(f"{url}/journal")
-    page.fill("#key", "layout-hr")
+    width = (page.viewport_size or {"width": 0})["width"]
+    page.fill("#key", f"layout-hr-{width}")  # one live server for every test: a key each
     page.fill("#name", "Layout HR")
     page.click("#add-counterpart")
     return "#notice"
@@ -287,9 +313,9 @@ STATES: dict[str, Callable[..., str]] = {
     f.__name__: f
     for f in (
         plan_result, plan_advanced, plan_error, plan_upload_error, defend_result,
-        defend_advanced, predict_result, predict_error, simulate_result, sweep_result,
-        study_power, study_error, train_requester, train_requester_result, train_target,
-        train_target_result, journal_added,
+        defend_advanced, defend_quick, defend_quick_error, predict_result, predict_error,
+        simulate_result, sweep_result, study_power, study_error, train_requester,
+        train_requester_result, train_target, train_target_result, journal_added,
     )
 }  # fmt: skip
 #: Console messages a state may log: the HTTP status of a page that reports bad input.
@@ -305,3 +331,46 @@ def test_every_result_state_fits_shows_its_answer_and_passes_axe(tab, live_serve
 def test_an_uploaded_study_fits_and_passes_axe(tab, live_server, tmp_path):
     shown = study_analysis(tab, live_server.url, tmp_path)
     check(tab, shown)
+
+
+def test_the_plan_form_takes_110_000_and_plans(tab, live_server):
+    plan_result(tab, live_server.url)
+    assert "EUR" in tab.inner_text("#plan-opener")
+    assert tab.input_value("#target") == "110,000"  # the form keeps what was typed
+    assert tab.inner_text("#plan-headline").strip()
+
+
+def test_a_wrong_number_is_marked_next_to_its_field(tab, live_server):
+    plan_error(tab, live_server.url)
+    field = tab.locator("#minimum")
+    assert field.get_attribute("aria-invalid") == "true"
+    message = tab.inner_text("#minimum-error")
+    assert "'a lot' is not a number" in message
+    assert "minimum-error" in (field.get_attribute("aria-describedby") or "")
+    assert tab.get_attribute("#target", "aria-invalid") is None
+
+
+def test_the_defend_form_gives_a_verdict(tab, live_server):
+    defend_quick(tab, live_server.url)
+    answer = tab.inner_text("#defend-answer")
+    assert answer.startswith("Decline 350 EUR: it is above your limit of 300 EUR")
+    assert tab.inner_text("#pattern")  # the recognised pattern
+    assert tab.input_value("#alternative") == "0"
+    assert tab.input_value("#ask-amount-0") == "€600"
+
+
+def test_the_plan_downloads_its_prep_sheet(tab, live_server):
+    from ditf.plan import SHEET_SECTIONS
+
+    plan_result(tab, live_server.url)
+    with tab.expect_download() as download:
+        tab.click("#download-sheet")
+    assert download.value.suggested_filename == "prep-sheet.md"
+    sheet = Path(download.value.path()).read_text(encoding="utf-8")
+    assert [line[3:] for line in sheet.splitlines() if line.startswith("## ")] == list(
+        SHEET_SECTIONS
+    )
+    assert tab.inner_text("#plan-headline") in sheet
+    tab.emulate_media(media="print")  # the print stylesheet hides the forms and navigation
+    assert not tab.is_visible("#plan-form") and not tab.is_visible("header.top")
+    assert tab.is_visible("#plan-headline") and tab.is_visible("#script")

@@ -109,7 +109,7 @@ def test_predict_form_lists_what_to_fix(browser):
     page = browser.post_form("/predict", {"opener": "lots", "baseline": "1.5"})
     assert page.status_code == 422
     [problems] = alerts(page.text)
-    assert "opener: Input should be a valid number" in problems
+    assert "opener: 'lots' is not a number" in problems
     assert "baseline: Input should be less than 1" in problems
     assert 'value="lots"' in page.text
 

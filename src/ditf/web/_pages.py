@@ -41,6 +41,20 @@ NAV = (
     ("/docs", "API"),
 )
 M = TypeVar("M", bound=BaseModel)
+#: Plain-language meanings of the terms the results use: shown as tooltips on the term and
+#: in a "what the terms mean" list under each result.
+GLOSSARY = {
+    "P(agreement)": "The chance they say yes, in percent: to the opener, or to the fallback "
+    "after they refused the opener.",
+    "BATNA": "Your best alternative to a negotiated agreement: what you get if there is no "
+    "deal (another offer, your current job, buying nothing).",
+    "expected value": "What the plan gains you beyond your BATNA on average: the gain if they "
+    "agree, times the chance they agree.",
+    "interval": "The range the true value most likely lies in (for example 90% of the "
+    "model's uncertainty): a wide interval means the evidence is thin.",
+    "lift": "How many percentage points the sequence adds to the chance of a yes, compared "
+    "with asking the same thing alone.",
+}
 
 
 def pct(value: float | None, digits: int = 1) -> str:
@@ -77,6 +91,17 @@ def field_error(errors: Iterable[FieldErrorPublic] | None, name: str) -> str:
     return ""
 
 
+def score_band(score: float) -> str:
+    """A trainer score out of 100 in words."""
+    if score >= 85:
+        return "Excellent round"
+    if score >= 70:
+        return "Good round"
+    if score >= 50:
+        return "Fair round: room to improve"
+    return "A round to learn from"
+
+
 def make_templates() -> Jinja2Templates:
     """The page templates, autoescaped, failing loudly on a missing variable."""
     env = jinja2.Environment(
@@ -89,6 +114,8 @@ def make_templates() -> Jinja2Templates:
     env.filters.update(pct=pct, points=points, number=number, amount=amount)
     env.globals["nav"] = NAV
     env.globals["field_error"] = field_error
+    env.globals["glossary"] = GLOSSARY
+    env.globals["score_band"] = score_band
     return Jinja2Templates(env=env)
 
 

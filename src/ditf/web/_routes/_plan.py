@@ -20,6 +20,7 @@ from ditf.plan import (
     plan,
     plan_report,
     plan_scenario_from_mapping,
+    prep_sheet,
     require_clean,
 )
 from ditf.store import Journal
@@ -331,3 +332,19 @@ async def plan_upload(request: Request, state: StateDep, journal: JournalDep) ->
     # The file is validated as it is (types, unknown fields), not as the form re-reads it.
     data = mapping | {"depth": _depth(request, values)}
     return await _answer(request, state, journal, values, data)
+
+
+@router.post("/plan/sheet", include_in_schema=False)
+async def plan_sheet(request: Request, state: StateDep, journal: JournalDep) -> Response:
+    """The form's plan as the Markdown prep sheet, to download (or the form with what to fix)."""
+    values, _ = await form_values(request, booleans=HONESTY, multi=BENCH)
+    body, _ = validate_form(PlanRequest, scenario_data(values))
+    if body is None:
+        return await _answer(request, state, journal, values)
+    try:
+        cached = await cached_plan(state, journal, body)
+    except DitfError:
+        return await _answer(request, state, journal, values)
+    headers = {"Content-Disposition": 'attachment; filename="prep-sheet.md"'}
+    sheet = prep_sheet(cached.report)
+    return Response(sheet, media_type="text/markdown; charset=utf-8", headers=headers)

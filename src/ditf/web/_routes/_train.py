@@ -309,7 +309,7 @@ def _round_page(
         "scenario": scenario.to_dict(),
         "seed": seed,
         "pitch": None,
-        "values": {"delay_hours": "0", "honour_opener": True, "decision": "decline"},
+        "values": {"delay_hours": "0", "honour_opener": True},
         "errors": [],
         "error": None,
     }

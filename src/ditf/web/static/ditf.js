@@ -243,6 +243,10 @@
     });
     document.querySelectorAll("button[data-add-row]").forEach(addRows);
     document.querySelectorAll("button[data-copy]").forEach(copyButton);
+    document.querySelectorAll("button[data-print]").forEach((button) => {
+      button.hidden = false;
+      button.addEventListener("click", () => window.print());
+    });
     bringIntoView();
   }
 
