@@ -15,12 +15,25 @@ from fastapi.responses import HTMLResponse
 
 from ditf._errors import DitfError
 from ditf.defend import Episode, defence_report, defend, defend_case_from_mapping
+from ditf.plan import DOMAINS
 from ditf.store import Journal
 from ditf.web._charts import mechanisms_chart
 from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, message_for, status_for
-from ditf.web._pages import Upload, form_values, read_upload, render, validate_mapping
-from ditf.web._schemas import DefencePublic, DefendRequest, JournalReadPublic
+from ditf.web._pages import (
+    Upload,
+    form_values,
+    read_upload,
+    render,
+    validate_form,
+    validate_mapping,
+)
+from ditf.web._schemas import (
+    DefencePublic,
+    DefendRequest,
+    FieldErrorPublic,
+    JournalReadPublic,
+)
 
 router = APIRouter()
 DEPTHS = ("beginner", "practitioner", "advanced")
@@ -115,8 +128,71 @@ async def defend_api(body: DefendRequest, state: StateDep, journal: JournalDep) 
 # Pages ----------------------------------------------------------------------------------------
 
 
+#: The short form's repeated fields: one request per row (how much, who asked, when).
+QUICK_ROWS = ("ask_amount", "ask_who", "ask_minutes")
+#: The short form's first values: the procurement example, as a person would type it.
+QUICK_DEFAULTS: dict[str, Any] = {
+    "domain": "procurement",
+    "unit": "EUR",
+    "direction": "less",
+    "ask_amount": ["14,000", "11,500", ""],
+    "ask_who": ["Dana (sales)", "Dana (sales)", ""],
+    "ask_minutes": ["0", "2", ""],
+    "limit": "12,000",
+    "alternative": "12,500",
+    "range_low": "9,000",
+    "range_high": "14,500",
+    "alone_answer": "",
+    "depth": "practitioner",
+}
+
+
+def quick_case(values: dict[str, Any]) -> dict[str, Any]:
+    """The short form as a case in the format of ``ditf defend`` files.
+
+    Each filled row is a request (a row without an amount is skipped). The usual range
+    becomes two benchmarks, its low and high end; a BATNA of 0 when you pay reads as "rather
+    nothing" (:attr:`ditf.defend.DefendCase.nothing_instead`).
+    """
+    rows = zip(*(values.get(k) or [] for k in QUICK_ROWS), strict=False)
+    requests = [
+        {"amount": amount, "requester": who or "they", "at_minutes": minutes or "0"}
+        for amount, who, minutes in rows
+        if amount
+    ]
+    benchmarks = [
+        {"name": f"the usual range, {end}", "kind": f"market-{end}", "value": values[key]}
+        for key, end in (("range_low", "low"), ("range_high", "high"))
+        if values.get(key)
+    ]
+    names = {"limit": "minimum", "alternative": "batna"}
+    data = {
+        names.get(k, k): values[k]
+        for k in ("domain", "unit", "direction", "limit", "alternative", "alone_answer")
+        if values.get(k, "") != ""
+    }
+    return data | {"benchmarks": benchmarks, "requests": requests}
+
+
+def quick_errors(values: dict[str, Any], errors: list[FieldErrorPublic]) -> list[FieldErrorPublic]:
+    """The case's errors named as the short form's fields (its rows by their place)."""
+    ends = [key for key in ("range_low", "range_high") if values.get(key)]
+    filled = [i for i, amount in enumerate(values.get("ask_amount") or []) if amount]
+    rename = {"minimum": "limit", "batna": "alternative", "benchmarks": "range_low"}
+    rename |= {f"benchmarks[{i}].value": key for i, key in enumerate(ends)}
+    rename |= {"requests": "ask_amount[0]"}
+    for i, row in enumerate(filled):
+        for part, field in (("amount", "ask_amount"), ("at_minutes", "ask_minutes")):
+            rename[f"requests[{i}].{part}"] = f"{field}[{row}]"
+        rename[f"requests[{i}].requester"] = f"ask_who[{row}]"
+    return [e.model_copy(update={"field": rename.get(e.field, e.field)}) for e in errors]
+
+
 def _page(values: dict[str, Any], **context: Any) -> dict[str, Any]:
     page: dict[str, Any] = {
+        "quick": QUICK_DEFAULTS,
+        "form": "case",
+        "domains": tuple(DOMAINS),
         "values": values,
         "errors": [],
         "error": None,
@@ -132,6 +208,31 @@ def _page(values: dict[str, Any], **context: Any) -> dict[str, Any]:
 async def defend_page(request: Request) -> HTMLResponse:
     """The case form, with an example to edit."""
     return render(request, "defend.html", **_page({"case": EXAMPLE, "depth": "practitioner"}))
+
+
+@router.post("/defend/quick", include_in_schema=False)
+async def defend_quick(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+    """The defence of the short form's case (requests, limit, alternative, usual range)."""
+    quick, _ = await form_values(request, multi=QUICK_ROWS)
+    depth = quick.get("depth") if quick.get("depth") in DEPTHS else "practitioner"
+    quick["depth"] = depth
+    values = {"case": EXAMPLE, "depth": depth}
+    body, errors = validate_form(DefendRequest, quick_case(quick))
+    if body is None:
+        page = _page(values, quick=quick, errors=quick_errors(quick, errors), form="quick")
+        return render(request, "defend.html", status_code=422, **page)
+    try:
+        result = await run_defend(state, journal, body)
+    except DitfError as exc:
+        page = _page(values, quick=quick, error=message_for(exc), form="quick")
+        return render(request, "defend.html", status_code=status_for(exc), **page)
+    page = _page(values, quick=quick, result=result, chart=_chart(result), form="quick")
+    return render(request, "defend.html", **page)
+
+
+def _chart(result: DefencePublic) -> dict[str, Any]:
+    points = {m.mechanism: m.points / 100 for m in result.mechanisms}
+    return mechanisms_chart(points, "Points of your P(yes) each mechanism adds")
 
 
 @router.post("/defend", include_in_schema=False)
@@ -155,6 +256,4 @@ async def defend_form(request: Request, state: StateDep, journal: JournalDep) ->
     except DitfError as exc:
         page = _page(values, error=message_for(exc))
         return render(request, "defend.html", status_code=status_for(exc), **page)
-    points = {m.mechanism: m.points / 100 for m in result.mechanisms}
-    chart = mechanisms_chart(points, "Points of your P(yes) each mechanism adds")
-    return render(request, "defend.html", **_page(values, result=result, chart=chart))
+    return render(request, "defend.html", **_page(values, result=result, chart=_chart(result)))
