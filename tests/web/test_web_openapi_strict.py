@@ -43,6 +43,8 @@ CROSS_FIELD = {
     r"Sequence.door_in_the_face must be a finite number": "the opener the plan derives",
     r"opener must be larger than the target|needs opener > target > foot": "opener > target",
     r"must differ from the fallback|for a foot-in-the-door ask": "opener against fallback",
+    r"must be a finite number > 0 for a .* ask\. Got None": "an opener exactly when the "
+    "technique has one",
     r"listed = true says the opener is a real, listed offer": "listed only with an opener",
     r"^fallback \(|^opener \(": "the trainee's asks against the scenario drawn",
     r"\[\[requests\]\]|give the times either as at_minutes or as at": "every request timed "

@@ -74,6 +74,10 @@ class AskRequest(Request):
     asked_at: AwareDatetime | None = Field(
         default=None, description="When it was asked (with a time zone); default now."
     )
+    asked_by: Literal["me", "them"] = Field(
+        default="me",
+        description="me: you asked them; them: they asked you (what defend reads).",
+    )
 
     def arguments(self) -> dict[str, Any]:
         """Keyword arguments of :meth:`ditf.store.Journal.add_ask` (but the counterpart)."""
@@ -122,6 +126,7 @@ class StoredAskPublic(Public):
     technique: str
     scenario: str
     asked_at: str
+    asked_by: str
 
 
 class AskPublic(StoredAskPublic):
