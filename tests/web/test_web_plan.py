@@ -89,6 +89,18 @@ def test_plans_are_cached_and_the_journal_feeds_the_habituation(api):
     assert api.post("/api/plan", json=anonymous).json()["prior_retreats"] == 0
 
 
+def test_a_recorded_refusal_updates_the_counterpart_the_web_plans_with(api):
+    first = api.post("/api/plan", json=SALARY).json()
+    ask = {"counterpart": "acme-hr", "domain": "salary", "unit": "EUR", "fallback": 108000}
+    ask_id = api.post("/api/journal/asks", json=ask).json()["id"]
+    assert api.post("/api/journal/outcomes",
+                    json={"ask_id": ask_id, "result": "refused"}).status_code == 201  # fmt: skip
+    again = api.post("/api/plan", json=SALARY).json()
+    assert first["counterpart"]["updated"] is None and again["counterpart"]["answers"] == 1
+    assert again["counterpart"]["updated"][1] < first["counterpart"]["prior"][1]
+    assert again["p_fallback_alone"] < 0.5 * first["p_fallback_alone"]
+
+
 def test_strict_refuses_a_blocked_plan_with_409(api):
     theatrical = salary(honesty={"honour_opener": False})
     relaxed = api.post("/api/plan", json=theatrical).json()

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from ditf._errors import JournalError
 from ditf.plan import Plan
 from ditf.settings import Settings
-from ditf.store import Journal
+from ditf.store import AskRecord, Journal
 from ditf.web._cache import ExpiringCache, ResultCache
 from ditf.web._schemas import PredictionPublic, PredictRequest
 from ditf.web._work import Worker
@@ -51,9 +51,10 @@ class AppState:
     predictions : ResultCache
         Predictions by request (deterministic: a fixed seed), with their JSON.
     plans : ResultCache
-        Plans by scenario and the counterpart's earlier retreats (deterministic too).
+        Plans by scenario and the counterpart's history (deterministic too).
     retreats : ExpiringCache
-        Counterparts' retreat counts read from the journal, kept a moment.
+        Counterparts' histories read from the journal (retreats seen, asks made to them),
+        kept a moment.
     templates : Jinja2Templates
         The page templates.
     """
@@ -63,8 +64,8 @@ class AppState:
     worker: Worker
     io: Worker
     predictions: ResultCache[PredictRequest, CachedPrediction]
-    plans: ResultCache[tuple[str, int], CachedPlan]
-    retreats: ExpiringCache[str, int]
+    plans: ResultCache[tuple[str, int, tuple[tuple[int, str], ...]], CachedPlan]
+    retreats: ExpiringCache[str, tuple[int, tuple[AskRecord, ...]]]
     templates: Jinja2Templates
 
 

@@ -22,8 +22,9 @@ from ditf.plan import (
     plan_scenario_from_mapping,
     prep_sheet,
     require_clean,
+    scenario_with_history,
 )
-from ditf.store import Journal
+from ditf.store import AskRecord, Journal
 from ditf.train import load_trainer_scenarios, trainer_scenario
 from ditf.web._charts import mechanisms_chart, plan_charts
 from ditf.web._deps import AppState, CachedPlan, JournalDep, StateDep
@@ -92,32 +93,43 @@ FORM_DEFAULTS: dict[str, Any] = {
 }
 
 
-async def prior_retreats(state: AppState, journal: Journal, counterpart: str) -> int:
-    """Retreats the journal holds on ``counterpart`` (0 without an id).
+async def counterpart_history(
+    state: AppState, journal: Journal, counterpart: str
+) -> tuple[int, tuple[AskRecord, ...]]:
+    """The retreats ``counterpart`` has seen and the asks made to them (none without an id).
 
     Read at most once a moment (``RETREATS_TTL``) per process.
     """
     if not counterpart:
-        return 0
+        return 0, ()
 
-    async def read() -> int:
-        return await state.io.run(lambda: journal.prior_retreats(counterpart))
+    async def read() -> tuple[int, tuple[AskRecord, ...]]:
+        def both() -> tuple[int, tuple[AskRecord, ...]]:
+            return journal.prior_retreats(counterpart), tuple(journal.asks(counterpart))
+
+        return await state.io.run(both)
 
     return await state.retreats.get(counterpart, read)
 
 
 async def cached_plan(state: AppState, journal: Journal, body: PlanScenarioRequest) -> CachedPlan:
-    """The plan for a scenario and the counterpart's history, computed once per pair."""
-    retreats = await prior_retreats(state, journal, body.counterpart.id)
+    """The plan for a scenario and the counterpart's history, computed once per pair.
+
+    The counterpart's recorded answers update the estimate of them (``docs/journal.md``).
+    """
+    retreats, asks = await counterpart_history(state, journal, body.counterpart.id)
 
     def compute() -> CachedPlan:
-        scenario = plan_scenario_from_mapping(body.to_mapping())
+        scenario = scenario_with_history(plan_scenario_from_mapping(body.to_mapping()), asks)
         result = plan(scenario, prior_retreats=retreats)
         report = plan_report(result)
         dumps = {d: PlanPublic.from_report(report, d).model_dump_json().encode() for d in DEPTHS}
         return CachedPlan(result, report, dumps)
 
-    return await state.plans.get((body.key(), retreats), lambda: state.worker.run(compute))
+    answered = tuple((a.id, a.outcome.result) for a in asks if a.outcome is not None)
+    return await state.plans.get(
+        (body.key(), retreats, answered), lambda: state.worker.run(compute)
+    )
 
 
 @router.post(
