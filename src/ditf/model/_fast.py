@@ -175,8 +175,8 @@ def compile_cells(cells: list[tuple[Sequence, Context]]) -> TwoStepDesign:
 #: floored at 1e-300 where it is divided by), and exponents far below it send numpy's exp into
 #: its slow path for results that underflow.
 _EXP_FLOOR = -700.0
-#: Elements of the quadrature's work array per block (about 0.5 MB).
-_BLOCK = 65536
+#: Elements of the quadrature's work arrays per block (128 kB each: they stay in the cache).
+_BLOCK = 16384
 _angles: OrderedDict[int, tuple[FloatArray, tuple[FloatArray, FloatArray, FloatArray]]] = (
     OrderedDict()
 )
@@ -205,6 +205,18 @@ def _angle_terms(w: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     return terms
 
 
+_local = threading.local()
+
+
+def _work_arrays(size: int) -> tuple[FloatArray, FloatArray]:
+    """Two work arrays of at least ``size`` elements, kept by the calling thread."""
+    work: tuple[FloatArray, FloatArray] | None = getattr(_local, "work", None)
+    if work is None or work[0].size < size:
+        work = (np.empty(size), np.empty(size))
+        _local.work = work
+    return work
+
+
 def bvn_cdf_rows(h: FloatArray, k: FloatArray, w: FloatArray, sign: float) -> FloatArray:
     """P(X < h, Y < k) with correlation ``sign * w``; ``w`` ``(n, 1)``, ``k`` ``(n, m)``.
 
@@ -222,18 +234,22 @@ def bvn_cdf_rows(h: FloatArray, k: FloatArray, w: FloatArray, sign: float) -> Fl
         hk = -hk
     m, n = hk.shape
     integral = np.empty((m, n))
-    # In blocks that stay in the cache: large temporaries cost more in page faults than in
-    # arithmetic.
-    step = max(1, _BLOCK // (n * len(_WEIGHTS)))
-    buffer = np.empty((len(_WEIGHTS), step, n))
+    # In blocks that stay in the cache, in work arrays kept per thread: fresh large
+    # temporaries cost more in page faults than in arithmetic.
+    nodes = len(_WEIGHTS)
+    step = max(1, _BLOCK // (n * nodes))
+    work, other = _work_arrays(nodes * min(step, m) * n)
     for start in range(0, m, step):
         stop = min(start + step, m)
-        exponent = buffer[:, : stop - start]
+        size = nodes * (stop - start) * n
+        exponent = work[:size].reshape(nodes, stop - start, n)
+        scratch = other[:size].reshape(nodes, stop - start, n)
         np.multiply(slope, hk[start:stop], out=exponent)
-        exponent -= inv * square[start:stop]
+        np.multiply(inv, square[start:stop], out=scratch)
+        exponent -= scratch
         np.maximum(exponent, _EXP_FLOOR, out=exponent)
         np.exp(exponent, out=exponent)
-        np.dot(_WEIGHTS, exponent.reshape(len(_WEIGHTS), -1), out=integral[start:stop].reshape(-1))
+        np.dot(_WEIGHTS, exponent.reshape(nodes, -1), out=integral[start:stop].reshape(-1))
     integral *= sign * half / (2.0 * np.pi)
     result: FloatArray = ndtr(h_small) * ndtr(kt) + integral
     return np.clip(result, 0.0, 1.0, out=result).T
