@@ -156,3 +156,15 @@ def test_generated_draws_agree(
     ref = predict_draws(cells, n_draws=100, first_baselines=first, engine="reference")
     for name in ("p_first_yes", "verbal", "behavioral", "p_asked"):
         np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), atol=POINT)
+
+
+def test_large_draws_are_drawn_afresh() -> None:
+    from ditf.model._fast import _CACHE_MAX_DRAWS, posterior
+
+    n = _CACHE_MAX_DRAWS + 1
+    a, _, _ = posterior(load_model(), n, 0, with_seed=False)
+    b, _, _ = posterior(load_model(), n, 0, with_seed=False)
+    assert a.trait_share is not b.trait_share
+    np.testing.assert_array_equal(a.trait_share, b.trait_share)
+    c, _, _ = posterior(load_model(), 100, 0, with_seed=False)
+    assert posterior(load_model(), 100, 0, with_seed=False)[0].trait_share is c.trait_share

@@ -54,6 +54,8 @@ _LIMITS = (-40.0, 40.0)
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(12)
 #: Posterior draws kept, by (model, number of draws, seed, kind): a few models and sizes.
 _CACHE_SIZE = 16
+#: Larger draws are not kept (16 sets of 10,000 draws hold about 25 MB).
+_CACHE_MAX_DRAWS = 10_000
 _cache: OrderedDict[tuple[int, int, int, bool], tuple[Any, tuple[Any, ...]]] = OrderedDict()
 _lock = threading.Lock()
 
@@ -71,11 +73,12 @@ def posterior(
     Exactly the calls :func:`ditf.model.predict` (``with_seed=True``) and
     :func:`ditf.model.predict_draws` make on the generator, in the same order, so the draws
     are the same numbers. With an integer seed they are reused from a small cache (the draws
-    do not depend on the input); with a generator or ``None`` they are drawn afresh. The
-    arrays are read-only.
+    do not depend on the input); with a generator, ``None`` or more than 10,000 draws they are
+    drawn afresh. The arrays are read-only.
     """
     key = None
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+    small = n_draws <= _CACHE_MAX_DRAWS
+    if small and isinstance(rng, int | np.integer) and not isinstance(rng, bool):
         key = (id(model), n_draws, int(rng), with_seed)
         with _lock:
             hit = _cache.get(key)
