@@ -73,7 +73,8 @@ def prep_sheet(report: Mapping[str, Any]) -> str:
     >>> s = plan_scenario_from_mapping({
     ...     "domain": "salary", "unit": "EUR", "target": 110000, "minimum": 100000,
     ...     "batna": 98000, "counterpart": {"accepts_low": 96000, "accepts_high": 118000},
-    ...     "benchmarks": [{"name": "survey median", "kind": "market-median", "value": 104000},
+    ...     "benchmarks": [{"name": "survey low", "kind": "market-low", "value": 92000},
+    ...                    {"name": "survey median", "kind": "market-median", "value": 104000},
     ...                    {"name": "survey, 90th", "kind": "market-high", "value": 124000}]})
     >>> sheet = prep_sheet(plan_report(plan(s)))
     >>> sheet.splitlines()[0]
