@@ -62,6 +62,9 @@ from ditf.store._schema import (
 __all__ = ["Journal"]
 
 _DOOR = "door-in-the-face"
+#: What :meth:`Journal.update_ask` may change (the counterpart and the outcome stay).
+_EDITABLE = ("domain", "unit", "opener", "fallback", "delay_hours", "technique", "scenario",
+             "asked_at", "asked_by")  # fmt: skip
 
 
 class Journal:
@@ -355,6 +358,180 @@ class Journal:
             session.flush()
             return _outcome(row)
 
+    # ------------------------------------------------------------------ edits and deletions
+
+    def update_counterpart(
+        self, key: str, *, name: str | None = None, notes: str | None = None
+    ) -> Counterpart:
+        """Change a counterpart's name or notes (``None`` keeps it); the key stays.
+
+        Raises
+        ------
+        InvalidParameterError
+            If an argument is invalid or the journal has no such counterpart; nothing is
+            written.
+        JournalError
+            If the database fails; nothing is written.
+        """
+        owner = "Journal.update_counterpart"
+        check_type(key, "key", owner, str, "a string")
+        if name is not None:
+            name = check_text(name, "name", owner, max_length=LABEL_LENGTH, required=False)
+        if notes is not None:
+            notes = check_text(notes, "notes", owner, max_length=NOTE_LENGTH, required=False)
+        with self._write() as session:
+            row = _existing_counterpart(session, key, owner)
+            if name is not None:
+                row.name = name
+            if notes is not None:
+                row.notes = notes
+            session.flush()
+            return _counterpart(row)
+
+    def delete_counterpart(self, key: str) -> Counterpart:
+        """Delete a counterpart without asks; one with asks is refused (delete them first).
+
+        Returns
+        -------
+        Counterpart
+            The deleted counterpart.
+
+        Raises
+        ------
+        InvalidParameterError
+            If the journal has no such counterpart, or asks are recorded with it; nothing is
+            deleted.
+        JournalError
+            If the database fails; nothing is deleted.
+        """
+        owner = "Journal.delete_counterpart"
+        check_type(key, "key", owner, str, "a string")
+        with self._write() as session:
+            row = _existing_counterpart(session, key, owner)
+            count = int(session.scalar(
+                select(func.count(AskRow.id)).where(AskRow.counterpart_id == row.id)
+            ) or 0)  # fmt: skip
+            if count:
+                raise InvalidParameterError(
+                    f"The 'key' parameter of {owner} must name a counterpart without asks: "
+                    f"{key!r} has {count} ask(s) recorded, and deleting it would lose them. "
+                    "Delete its asks first, or keep it."
+                )
+            gone = _counterpart(row)
+            session.delete(row)
+            return gone
+
+    def update_ask(self, ask_id: int, **changes: Any) -> AskRecord:
+        """Correct or back-date a recorded ask; every field is checked as :meth:`add_ask` does.
+
+        Parameters
+        ----------
+        ask_id : int
+            The ask's id.
+        **changes
+            New values for any of ``domain``, ``unit``, ``opener``, ``fallback``,
+            ``delay_hours``, ``technique``, ``scenario``, ``asked_at`` (back-dating) and
+            ``asked_by``; the rest stay. Its counterpart and its outcome (with the amount
+            agreed) stay as recorded.
+
+        Returns
+        -------
+        AskRecord
+            The ask as stored now, with its outcome.
+
+        Raises
+        ------
+        InvalidParameterError
+            If a change is unknown or invalid, the ask does not exist, or it would make the
+            outcome impossible ("accepted-opener" on an ask without an opener); nothing is
+            written.
+        JournalError
+            If the database fails; nothing is written.
+        """
+        owner = "Journal.update_ask"
+        ask_id = check_int_range(ask_id, "ask_id", owner, 1, 2**63 - 1)
+        unknown = sorted(set(changes) - set(_EDITABLE))
+        if unknown:
+            raise InvalidParameterError(
+                f"{owner} cannot change {', '.join(map(repr, unknown))}: it changes "
+                f"{', '.join(_EDITABLE)}. Delete the ask and record it again to move it to "
+                "another counterpart."
+            )
+        with self._write() as session:
+            row = _existing_ask(session, ask_id, owner)
+            key = row.counterpart.key
+            current = {name: getattr(row, name) for name in _EDITABLE}
+            merged = current | changes
+            values = _ask_values(key, merged["domain"], merged["unit"], merged["opener"],
+                                 merged["fallback"], merged["delay_hours"], merged["technique"],
+                                 merged["scenario"], merged["asked_at"], self._limits,
+                                 owner)  # fmt: skip
+            values["asked_by"] = check_option(merged["asked_by"], "asked_by", owner, SIDES)
+            values.pop("counterpart")
+            outcome = row.outcome
+            if (
+                outcome is not None
+                and outcome.result == "accepted-opener"
+                and (values["opener"] is None)
+            ):
+                raise InvalidParameterError(
+                    f"{owner} cannot make ask {ask_id} direct: its outcome says the opener was "
+                    "accepted. Correct the outcome first (delete it and record it again)."
+                )
+            for name, value in values.items():
+                setattr(row, name, value)
+            session.flush()
+            return _ask(row, key, outcome)
+
+    def delete_ask(self, ask_id: int) -> AskRecord:
+        """Delete an ask and its outcome, in one transaction.
+
+        Returns
+        -------
+        AskRecord
+            The deleted ask, with the outcome it had.
+
+        Raises
+        ------
+        InvalidParameterError
+            If the ask does not exist; nothing is deleted.
+        JournalError
+            If the database fails; nothing is deleted (neither the ask nor its outcome).
+        """
+        owner = "Journal.delete_ask"
+        ask_id = check_int_range(ask_id, "ask_id", owner, 1, 2**63 - 1)
+        with self._write() as session:
+            row = _existing_ask(session, ask_id, owner)
+            gone = _ask(row, row.counterpart.key, row.outcome)
+            if row.outcome is not None:
+                session.delete(row.outcome)
+                session.flush()  # the outcome first: its foreign key restricts the ask's
+            session.delete(row)
+            return gone
+
+    def delete_outcome(self, ask_id: int) -> OutcomeRecord:
+        """Delete an ask's outcome: the ask is open again (record its outcome anew).
+
+        Raises
+        ------
+        InvalidParameterError
+            If the ask does not exist or has no outcome; nothing is deleted.
+        JournalError
+            If the database fails; nothing is deleted.
+        """
+        owner = "Journal.delete_outcome"
+        ask_id = check_int_range(ask_id, "ask_id", owner, 1, 2**63 - 1)
+        with self._write() as session:
+            row = _existing_ask(session, ask_id, owner)
+            if row.outcome is None:
+                raise InvalidParameterError(
+                    f"The 'ask_id' parameter of {owner} must name an ask with an outcome: ask "
+                    f"{ask_id} has none yet. Nothing was deleted."
+                )
+            gone = _outcome(row.outcome)
+            session.delete(row.outcome)
+            return gone
+
     # ------------------------------------------------------------------ what the planner reads
 
     def prior_retreats(self, counterpart: str) -> int:
@@ -642,8 +819,8 @@ def _make_directory(folder: Path) -> None:
 def _ask_values(
     counterpart: Any, domain: Any, unit: Any, opener: Any, fallback: Any, delay_hours: Any,
     technique: Any, scenario: Any, asked_at: Any, limits: Settings,
+    owner: str = "Journal.add_ask",
 ) -> dict[str, Any]:  # fmt: skip
-    owner = "Journal.add_ask"
     most = limits.max_amount
     technique = check_option(technique, "technique", owner, TECHNIQUES)
     values: dict[str, Any] = {
@@ -703,6 +880,26 @@ def _ask_for_outcome(ask: AskRow | None, ask_id: int, result: str, owner: str) -
             "it was a direct ask, without an opener. Use 'accepted-fallback'."
         )
     return ask
+
+
+def _existing_ask(session: Session, ask_id: int, owner: str) -> AskRow:
+    row = session.get(AskRow, ask_id)
+    if row is None:
+        raise InvalidParameterError(
+            f"The 'ask_id' parameter of {owner} must be the id of an ask in the journal. "
+            f"Got {ask_id} instead; see the ids with `ditf journal list`."
+        )
+    return row
+
+
+def _existing_counterpart(session: Session, key: str, owner: str) -> CounterpartRow:
+    row = _counterpart_row(session, key)
+    if row is None:
+        raise InvalidParameterError(
+            f"The 'key' parameter of {owner} must be a counterpart in the journal. Got "
+            f"{key!r} instead; list them with `ditf journal list`."
+        )
+    return row
 
 
 def _all_counterparts(session: Session) -> list[Counterpart]:
