@@ -327,8 +327,9 @@ def test_openapi_lists_every_endpoint_with_error_responses(api):
         "/api/predict", "/api/simulate", "/api/sweep", "/api/study/power",
         "/api/study/analyze", "/api/evidence", "/api/plan", "/api/audit",
         "/api/journal/counterparts", "/api/journal/asks", "/api/journal/outcomes",
-        "/api/journal/export", "/api/train/scenarios", "/api/train/round", "/api/train/pitch",
-        "/api/train/target", "/api/train/progress", "/api/defend",
+        "/api/journal/export", "/api/journal/counterparts/{key}", "/api/journal/asks/{ask_id}",
+        "/api/journal/asks/{ask_id}/outcome", "/api/train/scenarios", "/api/train/round",
+        "/api/train/pitch", "/api/train/target", "/api/train/progress", "/api/defend",
     }  # fmt: skip
     for path in api_paths:
         for operation in schema["paths"][path].values():

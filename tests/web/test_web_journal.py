@@ -130,7 +130,8 @@ def test_the_page_lists_counterparts_and_asks(api):
     api.post("/api/journal/asks", json=ASK)
     api.post("/api/journal/asks", json=ASK | {"counterpart": "bright", "unit": "USD"})
     page = api.get("/journal", headers=HTML).text
-    assert page.count('<a href="/journal?counterpart=acme-hr">') == 2  # the table and the ask
+    # The counterparts table and the ask link to the counterpart's page.
+    assert page.count('<a href="/journal/counterparts/acme-hr">') == 2
     assert "Acme HR" in page and "bright" in page
     assert re.search(r'<option value="1"[^>]*>1: acme-hr, 108,000 EUR</option>', page)
     mine = api.get("/journal?counterpart=acme-hr", headers=HTML).text

@@ -309,6 +309,63 @@ def journal_added(page: Page, url: str) -> str:
     return "#notice"
 
 
+def seeded(page: Page, url: str, name: str) -> str:
+    """A counterpart of this viewport with a refused plain ask of 108,000 (through the API)."""
+    width = (page.viewport_size or {"width": 0})["width"]
+    key = f"{name}-{width}"  # one live server for every test: a key each
+    ask = {"counterpart": key, "domain": "salary", "unit": "EUR", "fallback": 108000}
+    made = page.request.post(f"{url}/api/journal/asks", data=ask)
+    assert made.ok, made.text()
+    done = {"ask_id": made.json()["id"], "result": "refused"}
+    assert page.request.post(f"{url}/api/journal/outcomes", data=done).ok
+    return key
+
+
+def counterpart_estimate(page: Page, url: str) -> str:
+    key = seeded(page, url, "layout-estimate")
+    page.goto(f"{url}/journal/counterparts/{key}")
+    page.fill("#accepts_low", "95,000")
+    page.fill("#accepts_high", "120,000")
+    page.click("#run-estimate")
+    page.wait_for_selector("#estimate-answer")
+    return "#estimate"
+
+
+def counterpart_error(page: Page, url: str) -> str:
+    key = seeded(page, url, "layout-range")
+    page.goto(f"{url}/journal/counterparts/{key}")
+    page.fill("#accepts_low", "130,000")
+    page.fill("#accepts_high", "120,000")
+    page.click("#run-estimate")
+    return "#estimate-form .alert"
+
+
+def counterpart_refused(page: Page, url: str) -> str:
+    """Deleting a counterpart that has asks is refused, on its page."""
+    key = seeded(page, url, "layout-keep")
+    page.goto(f"{url}/journal/counterparts/{key}")
+    page.click("#delete-counterpart")
+    return "#counterpart-manage .alert"
+
+
+def ask_edit_error(page: Page, url: str) -> str:
+    key = seeded(page, url, "layout-edit")
+    page.goto(f"{url}/journal/counterparts/{key}")
+    page.click("#history-table a")
+    page.fill("#fallback", "a lot")
+    page.click("#save-ask")
+    return "#edit-ask-form .alert"
+
+
+def journal_unknown(page: Page, url: str) -> str:
+    page.goto(f"{url}/journal")
+    page.fill("#ask-counterpart", "layout-nobody-yet")
+    page.fill("#fallback", "108,000")
+    page.click("#add-ask")
+    page.wait_for_selector("#confirm-new")
+    return "#ask-form .alert"
+
+
 STATES: dict[str, Callable[..., str]] = {
     f.__name__: f
     for f in (
@@ -316,6 +373,8 @@ STATES: dict[str, Callable[..., str]] = {
         defend_advanced, defend_quick, defend_quick_error, predict_result, predict_error,
         simulate_result, sweep_result, study_power, study_error, train_requester,
         train_requester_result, train_target, train_target_result, journal_added,
+        counterpart_estimate, counterpart_error, counterpart_refused, ask_edit_error,
+        journal_unknown,
     )
 }  # fmt: skip
 #: Console messages a state may log: the HTTP status of a page that reports bad input.
@@ -374,3 +433,47 @@ def test_the_plan_downloads_its_prep_sheet(tab, live_server):
     tab.emulate_media(media="print")  # the print stylesheet hides the forms and navigation
     assert not tab.is_visible("#plan-form") and not tab.is_visible("header.top")
     assert tab.is_visible("#plan-headline") and tab.is_visible("#script")
+
+
+def test_a_counterpart_page_without_answers_fits_and_passes_axe(tab, live_server):
+    width = (tab.viewport_size or {"width": 0})["width"]
+    tab.request.post(f"{live_server.url}/api/journal/counterparts", data={"key": f"quiet-{width}"})
+    tab.goto(f"{live_server.url}/journal/counterparts/quiet-{width}")
+    check(tab)
+    assert "No recorded answers" in tab.inner_text("#estimate-answer")
+
+
+def test_an_ask_edit_page_fits_and_passes_axe(tab, live_server):
+    key = seeded(tab, live_server.url, "layout-edit-page")
+    tab.goto(f"{live_server.url}/journal/counterparts/{key}")
+    tab.click("#history-table a")
+    tab.wait_for_selector("#edit-ask-form")
+    check(tab)
+
+
+def test_plan_for_this_counterpart_plans_with_their_answers(tab, live_server):
+    """The counterpart page's link opens the plan form prefilled; the plan reads the journal."""
+    key = seeded(tab, live_server.url, "layout-plan-for")
+    tab.goto(f"{live_server.url}/journal/counterparts/{key}")
+    updated = tab.inner_text("#estimate-table tbody tr:nth-child(2)")
+    tab.click("#plan-link")
+    assert tab.input_value("#counterpart_id") == key
+    assert tab.input_value("#accepts_low") == "97200"  # 10% below the 108,000 asked
+    tab.click("#run-plan")
+    tab.wait_for_selector("#plan-counterpart")
+    check(tab, "#plan-headline")
+    assert key in tab.inner_text("#plan-counterpart")
+    low = updated.split()[1]
+    assert low in tab.inner_text("#plan-counterpart")  # the page's estimate is the plan's
+
+
+def test_a_plan_is_saved_to_the_journal(tab, live_server):
+    key = seeded(tab, live_server.url, "layout-save")
+    tab.goto(f"{live_server.url}/plan?counterpart_id={key}")
+    tab.click("#run-plan")
+    tab.wait_for_selector("#save-ask-form")
+    assert tab.input_value("#save-counterpart") == key
+    tab.click("#save-plan")
+    tab.wait_for_selector("#notice")
+    check(tab, "#notice")
+    assert "added" in tab.inner_text("#notice")

@@ -49,6 +49,7 @@ CROSS_FIELD = {
     r"^fallback \(|^opener \(": "the trainee's asks against the scenario drawn",
     r"\[\[requests\]\]|give the times either as at_minutes or as at": "every request timed "
     "the same way",
+    r"has no at_minutes|must be listed in the order they were made": "requests timed, in order",
     r"alone_answer is missing": "alone_answer or a range of benchmarks",
     r"parameter of analyze \(arm .*\) must be an int in": "yes <= n in each arm",
     r"must name each arm once": "distinct arm names",
@@ -63,6 +64,9 @@ CROSS_FIELD = {
     r"must be new: the journal already has": "a key that is taken",
     r"must be the id of an ask in the journal": "an ask that is not there",
     r"must name an ask without an outcome|it was a direct ask": "an ask's outcome",
+    r"must name an ask with an outcome": "an outcome to delete",
+    r"must name a counterpart without asks": "a counterpart whose asks would be lost",
+    r"cannot make ask .* direct: its outcome": "an edit against the ask's outcome",
     # Unicode's format, private-use and unassigned characters: no portable pattern lists them.
     r"without leading or trailing spaces or control characters": "Unicode category C",
 }

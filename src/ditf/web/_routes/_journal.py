@@ -7,27 +7,37 @@ and what is stored stays as it was. Forms answer with a redirect to the journal 
 
 from __future__ import annotations
 
+import difflib
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
-from ditf._errors import DitfError
+from ditf._errors import DitfError, InvalidParameterError
 from ditf.plan import DOMAINS
-from ditf.store import RESULTS, TECHNIQUES
-from ditf.web._deps import JournalDep, StateDep
+from ditf.store import RESULTS, TECHNIQUES, AskRecord, CounterpartHistory, Journal
+from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, message_for, status_for
-from ditf.web._pages import form_values, render, validate_form
+from ditf.web._estimate import counterpart_estimate, default_range, usual_context
+from ditf.web._pages import form_values, render, shown, validate_form
 from ditf.web._schemas import (
     AskPublic,
     AskRequest,
+    AskUpdateRequest,
+    CounterpartDetailPublic,
+    CounterpartEstimatePublic,
+    CounterpartEstimateRequest,
     CounterpartPublic,
     CounterpartRequest,
+    CounterpartUpdateRequest,
     JournalExportPublic,
     OutcomePublic,
     OutcomeRequest,
 )
+from ditf.web._schemas._base import ErrorPublic, FieldErrorPublic
 from ditf.web._schemas._journal import KEY_PATTERN
 
 router = APIRouter()
@@ -42,6 +52,42 @@ CounterpartQuery = Annotated[
 ]
 #: Most asks the page lists (the newest); the export has them all.
 PAGE_ASKS = 200
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorPublic, "description": "No such counterpart (or ask) in the journal"},
+}
+
+
+async def _history(state: AppState, journal: Journal, key: str) -> CounterpartHistory:
+    """The counterpart's history, or 404 when the journal has no such counterpart."""
+
+    def read() -> CounterpartHistory | None:
+        return journal.history(key) if journal.get_counterpart(key) is not None else None
+
+    history = await state.io.run(read)
+    if history is None:
+        raise HTTPException(404, f"No counterpart {key!r} in the journal: see /journal.")
+    return history
+
+
+async def _estimate(
+    state: AppState, history: CounterpartHistory, query: CounterpartEstimateRequest
+) -> tuple[dict[str, Any], str]:
+    """The estimate of the counterpart's limit, and the plan form's link prefilled for them."""
+    asks = history.asks
+    usual_domain, usual_unit = usual_context(asks)
+    domain = query.domain or usual_domain
+    unit = query.unit or (usual_unit if domain == usual_domain else "units")
+    low, high = default_range(asks, domain, unit)
+    low = low if query.accepts_low is None else query.accepts_low
+    high = high if query.accepts_high is None else query.accepts_high
+    key = history.counterpart.key
+    estimate = await state.worker.run(
+        lambda: counterpart_estimate(asks, key=key, domain=domain, unit=unit, accepts_low=low,
+                                     accepts_high=high, distribution=query.distribution)
+    )  # fmt: skip
+    link = {"counterpart_id": key, "domain": domain, "unit": unit, "accepts_low": shown(low),
+            "accepts_high": shown(high), "distribution": query.distribution}  # fmt: skip
+    return estimate, f"/plan?{urlencode(link)}"
 
 
 @router.get(
@@ -71,6 +117,36 @@ async def add_counterpart_api(
         lambda: journal.add_counterpart(body.key, name=body.name, notes=body.notes)
     )
     return CounterpartPublic.from_core(added)
+
+
+@router.get(
+    "/api/journal/counterparts/{key:path}",
+    tags=["journal"],
+    summary="A counterpart: their history and the estimate of their limit",
+    responses=ERRORS | NOT_FOUND,
+)
+async def counterpart_api(
+    key: str,
+    query: Annotated[CounterpartEstimateRequest, Query()],
+    state: StateDep,
+    journal: JournalDep,
+) -> CounterpartDetailPublic:
+    """The counterpart, the asks both ways, and your range updated by their answers.
+
+    The answers are read as the planner reads them (``docs/journal.md``).
+
+    Empty query fields are guessed as the counterpart page guesses them: the domain and unit
+    of most of your asks to them, and a range around the amounts you asked for.
+    """
+    history = await _history(state, journal, key)
+    estimate, plan_url = await _estimate(state, history, query)
+    return CounterpartDetailPublic(
+        counterpart=CounterpartPublic.from_core(history.counterpart),
+        prior_retreats=history.prior_retreats,
+        asks=[AskPublic.from_core(a) for a in history.asks],
+        estimate=CounterpartEstimatePublic.model_validate(estimate),
+        plan_url=plan_url,
+    )
 
 
 @router.get(
@@ -125,6 +201,87 @@ async def add_outcome_api(
     return OutcomePublic.from_core(added)
 
 
+AskId = Annotated[int, Path(ge=1, le=2**53, description="The ask's id.")]
+
+
+@router.patch(
+    "/api/journal/asks/{ask_id}",
+    tags=["journal"],
+    summary="Correct or back-date an ask",
+    responses=ERRORS,
+)
+async def update_ask_api(
+    ask_id: AskId, body: AskUpdateRequest, state: StateDep, journal: JournalDep
+) -> AskPublic:
+    """Change the fields sent (``asked_at`` back-dates).
+
+    A bad change is refused (422) and the ask stays as it was. Its counterpart and outcome
+    stay.
+    """
+    changed = await state.io.run(lambda: journal.update_ask(ask_id, **body.changes()))
+    state.retreats.clear()
+    return AskPublic.from_core(changed)
+
+
+@router.delete(
+    "/api/journal/asks/{ask_id}",
+    tags=["journal"],
+    summary="Delete an ask and its outcome",
+    responses=ERRORS,
+)
+async def delete_ask_api(ask_id: AskId, state: StateDep, journal: JournalDep) -> AskPublic:
+    """Delete the ask and its outcome in one transaction; answers the deleted ask."""
+    gone = await state.io.run(lambda: journal.delete_ask(ask_id))
+    state.retreats.clear()
+    return AskPublic.from_core(gone)
+
+
+@router.delete(
+    "/api/journal/asks/{ask_id}/outcome",
+    tags=["journal"],
+    summary="Delete an ask's outcome (the ask is open again)",
+    responses=ERRORS,
+)
+async def delete_outcome_api(ask_id: AskId, state: StateDep, journal: JournalDep) -> OutcomePublic:
+    """Delete the ask's outcome, to record it anew; answers the deleted outcome."""
+    gone = await state.io.run(lambda: journal.delete_outcome(ask_id))
+    state.retreats.clear()
+    return OutcomePublic.from_core(gone)
+
+
+@router.patch(
+    "/api/journal/counterparts/{key:path}",
+    tags=["journal"],
+    summary="Change a counterpart's name or notes",
+    responses=ERRORS | NOT_FOUND,
+)
+async def update_counterpart_api(
+    key: str, body: CounterpartUpdateRequest, state: StateDep, journal: JournalDep
+) -> CounterpartPublic:
+    """Change the name or the notes sent; the key stays (404 for an unknown counterpart)."""
+    await _history(state, journal, key)
+    changed = await state.io.run(
+        lambda: journal.update_counterpart(key, name=body.name, notes=body.notes)
+    )
+    return CounterpartPublic.from_core(changed)
+
+
+@router.delete(
+    "/api/journal/counterparts/{key:path}",
+    tags=["journal"],
+    summary="Delete a counterpart without asks",
+    responses=ERRORS | NOT_FOUND,
+)
+async def delete_counterpart_api(
+    key: str, state: StateDep, journal: JournalDep
+) -> CounterpartPublic:
+    """Delete the counterpart; one with asks is refused (422): delete its asks first."""
+    await _history(state, journal, key)
+    gone = await state.io.run(lambda: journal.delete_counterpart(key))
+    state.retreats.clear()
+    return CounterpartPublic.from_core(gone)
+
+
 @router.get(
     "/api/journal/export",
     tags=["journal"],
@@ -146,9 +303,16 @@ async def export_api(state: StateDep, journal: JournalDep) -> Response:
 #: What each form adds, and the notice the journal page shows after it.
 ADDED = {
     "counterpart": "Counterpart {counterpart} added.",
+    "counterpart-changed": "Counterpart {counterpart} changed.",
+    "counterpart-deleted": "Counterpart {counterpart} deleted.",
     "ask": "Ask {ask} added.",
+    "ask-changed": "Ask {ask} changed.",
+    "ask-deleted": "Ask {ask} deleted, with its outcome.",
     "outcome": "Outcome of ask {ask} recorded.",
+    "outcome-deleted": "The outcome of ask {ask} was deleted: the ask is open again.",
 }
+#: Notices about a counterpart alone (no ask id).
+ABOUT_COUNTERPART = ("counterpart", "counterpart-changed", "counterpart-deleted")
 ASK_DEFAULTS: dict[str, Any] = {
     "counterpart": "",
     "domain": "salary",
@@ -158,6 +322,8 @@ ASK_DEFAULTS: dict[str, Any] = {
     "fallback": "",
     "delay_hours": "0",
     "scenario": "",
+    "asked_on": "",
+    "asked_by": "me",
 }
 
 
@@ -165,7 +331,7 @@ def notice(request: Request) -> str:
     """The line confirming what the last form added (from the redirect's query)."""
     kind = request.query_params.get("added", "")
     ask = request.query_params.get("ask", "")
-    if kind not in ADDED or (kind != "counterpart" and not ask.isdigit()):
+    if kind not in ADDED or (kind not in ABOUT_COUNTERPART and not ask.isdigit()):
         return ""
     counterpart = request.query_params.get("counterpart", "")
     return ADDED[kind].format(counterpart=counterpart, ask=ask)
@@ -207,6 +373,7 @@ async def _page(
         "domains": tuple(DOMAINS),
         "techniques": TECHNIQUES,
         "results": RESULTS,
+        "confirm_new": False,
     }
     return render(request, "journal.html", status_code=status_code, **(page | context))
 
@@ -245,22 +412,75 @@ async def add_counterpart_form(request: Request, state: StateDep, journal: Journ
     return _back(body.key, "counterpart")
 
 
+def moment(text: str, keep: datetime | None = None) -> datetime | None:
+    """A form's date (YYYY-MM-DD) as a time: noon UTC that day, or ``keep``'s time if same day.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``text`` is not such a date.
+    """
+    if not text:
+        return keep
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidParameterError(
+            f"'asked_on' must be a date written YYYY-MM-DD, e.g. 2024-05-01. Got {text!r}."
+        ) from None
+    if keep is not None and keep.date() == day:
+        return keep
+    return datetime.combine(day, time(12), tzinfo=UTC)
+
+
+def unknown_counterpart(key: str, known: list[str]) -> str:
+    """What the form says about a counterpart key the journal does not have yet."""
+    near = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(k) for k in near)}?" if near else ""
+    return (
+        f'No counterpart {key!r} in the journal yet.{hint} Check the key, or tick "Add it as a '
+        'new counterpart" and record the ask again.'
+    )
+
+
 @router.post("/journal/asks", include_in_schema=False)
 async def add_ask_form(request: Request, state: StateDep, journal: JournalDep) -> Response:
-    """Record an ask from the form; back to its counterpart's history."""
-    values, _ = await form_values(request)
-    data = {k: v for k, v in values.items() if v != ""}
-    body, errors = validate_form(AskRequest, data)
+    """Record an ask from the form; back to its counterpart's history.
+
+    A counterpart key the journal does not have is flagged (with the nearest keys) and only
+    added once the form confirms it (``confirm_new``), so a typo never becomes a new person.
+    """
+    values, _ = await form_values(request, booleans=("confirm_new",))
+    confirmed = values.pop("confirm_new")
+    data = {k: v for k, v in values.items() if v != "" and k != "asked_on"}
     failed = {"form": "ask", "ask_values": ASK_DEFAULTS | values}
+    try:
+        asked_at = moment(values.get("asked_on", ""))
+    except DitfError as exc:
+        errors = [FieldErrorPublic(field="asked_on", message=message_for(exc))]
+        return await _page(request, state, journal, status_code=422, errors=errors, **failed)
+    body, errors = validate_form(AskRequest, data)
     if body is None:
         return await _page(request, state, journal, status_code=422, errors=errors, **failed)
+    arguments = body.arguments() | ({"asked_at": asked_at} if asked_at else {})
+
+    def add() -> Any:
+        if not confirmed and journal.get_counterpart(body.counterpart) is None:
+            known = [c.key for c in journal.counterparts()]
+            return unknown_counterpart(body.counterpart, known)
+        return journal.add_ask(body.counterpart, **arguments)
+
     try:
-        added = await state.io.run(lambda: journal.add_ask(body.counterpart, **body.arguments()))
+        added = await state.io.run(add)
         state.retreats.clear()
     except DitfError as exc:
         code = status_for(exc)
         return await _page(
             request, state, journal, status_code=code, error=message_for(exc), **failed
+        )
+    if isinstance(added, str):
+        return await _page(
+            request, state, journal, status_code=422, error=added, confirm_new=True, **failed
         )
     return _back(body.counterpart, "ask", added.id)
 
@@ -287,3 +507,174 @@ async def add_outcome_form(request: Request, state: StateDep, journal: JournalDe
             request, state, journal, status_code=code, error=message_for(exc), **failed
         )
     return _back(counterpart, "outcome", body.ask_id)
+
+
+@router.get("/journal/counterparts/{key:path}", include_in_schema=False)
+async def counterpart_page(
+    key: str, request: Request, state: StateDep, journal: JournalDep
+) -> HTMLResponse:
+    """A counterpart's history, the estimate of their limit next to your range, a plan link.
+
+    The small form (a GET) sets the range the estimate starts from.
+    """
+    return await _counterpart_view(key, request, state, journal)
+
+
+async def _counterpart_view(
+    key: str, request: Request, state: AppState, journal: Journal, error: str = ""
+) -> HTMLResponse:
+    """The counterpart page; ``error`` is a refused edit or deletion of the counterpart."""
+    history = await _history(state, journal, key)
+    values = {k: v.strip() for k, v in request.query_params.items()} if not error else {}
+    query, errors = validate_form(CounterpartEstimateRequest, values)
+    page: dict[str, Any] = {"history": history, "asks": list(reversed(history.asks)),
+                            "errors": errors, "error": None, "estimate": None,
+                            "plan_url": "", "domains": tuple(DOMAINS),
+                            "manage_error": "", "submitted": bool(values)}  # fmt: skip
+    code = 200
+    if query is None:
+        code = 422
+    else:
+        try:
+            page["estimate"], page["plan_url"] = await _estimate(state, history, query)
+        except DitfError as exc:
+            code, page["error"] = status_for(exc), message_for(exc)
+    shown_values = values
+    if page["estimate"] is not None:
+        e = page["estimate"]
+        shown_values = {"domain": e["domain"], "unit": e["unit"],
+                        "accepts_low": shown(e["prior"][0]), "accepts_high": shown(e["prior"][1]),
+                        "distribution": values.get("distribution", "normal")}  # fmt: skip
+    if error:  # a refused edit or deletion (the counterpart's forms)
+        code, page["manage_error"] = 422, error
+    return render(request, "counterpart.html", status_code=code, values=shown_values, **page)
+
+
+# Editing and deleting ----------------------------------------------------------------------
+
+
+def _ask_form_values(ask: AskRecord) -> dict[str, Any]:
+    """A stored ask as the edit form shows it."""
+    return {"domain": ask.domain, "unit": ask.unit, "technique": ask.technique,
+            "opener": shown(ask.opener), "fallback": shown(ask.fallback),
+            "delay_hours": shown(ask.delay_hours), "scenario": ask.scenario,
+            "asked_on": ask.asked_at.date().isoformat(), "asked_by": ask.asked_by}  # fmt: skip
+
+
+async def _ask_or_404(state: AppState, journal: Journal, ask_id: int) -> AskRecord:
+    found = await state.io.run(lambda: [a for a in journal.asks() if a.id == ask_id])
+    if not found:
+        raise HTTPException(404, f"No ask {ask_id} in the journal: see /journal.")
+    return found[0]
+
+
+def _edit_page(
+    request: Request, ask: AskRecord, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    page: dict[str, Any] = {"ask": ask, "values": _ask_form_values(ask), "errors": [],
+                            "error": None, "form": "", "domains": tuple(DOMAINS),
+                            "techniques": TECHNIQUES}  # fmt: skip
+    return render(request, "ask_edit.html", status_code=status_code, **(page | context))
+
+
+@router.get("/journal/asks/{ask_id}/edit", include_in_schema=False)
+async def edit_ask_page(
+    ask_id: AskId, request: Request, state: StateDep, journal: JournalDep
+) -> HTMLResponse:
+    """The form to correct or back-date an ask, delete its outcome, or delete it."""
+    return _edit_page(request, await _ask_or_404(state, journal, ask_id))
+
+
+@router.post("/journal/asks/{ask_id}/edit", include_in_schema=False)
+async def edit_ask_form(
+    ask_id: AskId, request: Request, state: StateDep, journal: JournalDep
+) -> Response:
+    """Change the ask as the form says; a bad edit shows what to fix and changes nothing."""
+    ask = await _ask_or_404(state, journal, ask_id)
+    values, _ = await form_values(request)
+    failed = {"form": "edit", "values": _ask_form_values(ask) | values}
+    data = {k: v for k, v in values.items() if v != "" and k != "asked_on"}
+    body, errors = validate_form(AskUpdateRequest, data)
+    if body is None:
+        return _edit_page(request, ask, status_code=422, errors=errors, **failed)
+    changes = body.changes()
+    if values.get("opener", "") == "":
+        changes["opener"] = None  # an emptied opener: a direct ask
+    try:
+        changes["asked_at"] = moment(values.get("asked_on", ""), ask.asked_at)
+        await state.io.run(lambda: journal.update_ask(ask_id, **changes))
+        state.retreats.clear()
+    except DitfError as exc:
+        code = status_for(exc)
+        return _edit_page(request, ask, status_code=code, error=message_for(exc), **failed)
+    return _back(ask.counterpart, "ask-changed", ask_id)
+
+
+@router.post("/journal/asks/{ask_id}/delete", include_in_schema=False)
+async def delete_ask_form(
+    ask_id: AskId, request: Request, state: StateDep, journal: JournalDep
+) -> Response:
+    """Delete the ask and its outcome, once the form's box confirms it."""
+    ask = await _ask_or_404(state, journal, ask_id)
+    values, _ = await form_values(request, booleans=("confirm",))
+    if not values["confirm"]:
+        error = f'Tick "Yes, delete ask {ask_id}" to delete it: nothing was deleted.'
+        return _edit_page(request, ask, status_code=422, error=error, form="delete")
+    try:
+        await state.io.run(lambda: journal.delete_ask(ask_id))
+        state.retreats.clear()
+    except DitfError as exc:
+        code = status_for(exc)
+        return _edit_page(request, ask, status_code=code, error=message_for(exc), form="delete")
+    return _back(ask.counterpart, "ask-deleted", ask_id)
+
+
+@router.post("/journal/asks/{ask_id}/outcome/delete", include_in_schema=False)
+async def delete_outcome_form(
+    ask_id: AskId, request: Request, state: StateDep, journal: JournalDep
+) -> Response:
+    """Delete the ask's outcome (the ask is open again, to record it anew)."""
+    ask = await _ask_or_404(state, journal, ask_id)
+    try:
+        await state.io.run(lambda: journal.delete_outcome(ask_id))
+        state.retreats.clear()
+    except DitfError as exc:
+        code = status_for(exc)
+        return _edit_page(request, ask, status_code=code, error=message_for(exc), form="outcome")
+    return _back(ask.counterpart, "outcome-deleted", ask_id)
+
+
+@router.post("/journal/counterparts/{key:path}/edit", include_in_schema=False)
+async def edit_counterpart_form(
+    key: str, request: Request, state: StateDep, journal: JournalDep
+) -> Response:
+    """Change the counterpart's name and notes; back to the journal."""
+    await _history(state, journal, key)
+    values, _ = await form_values(request)
+    body, errors = validate_form(CounterpartUpdateRequest, values)
+    try:
+        if body is None:
+            raise InvalidParameterError("; ".join(f"{e.field}: {e.message}" for e in errors))
+        await state.io.run(
+            lambda: journal.update_counterpart(key, name=body.name or "", notes=body.notes or "")
+        )
+    except DitfError as exc:
+        return await _counterpart_view(key, request, state, journal, message_for(exc))
+    return _back(key, "counterpart-changed")
+
+
+@router.post("/journal/counterparts/{key:path}/delete", include_in_schema=False)
+async def delete_counterpart_form(
+    key: str, request: Request, state: StateDep, journal: JournalDep
+) -> Response:
+    """Delete a counterpart without asks (one with asks is refused, and stays)."""
+    await _history(state, journal, key)
+    try:
+        await state.io.run(lambda: journal.delete_counterpart(key))
+        state.retreats.clear()
+    except DitfError as exc:
+        return await _counterpart_view(key, request, state, journal, message_for(exc))
+    return RedirectResponse(
+        f"/journal?{urlencode({'added': 'counterpart-deleted', 'counterpart': key})}",
+        status_code=303,
+    )

@@ -273,6 +273,8 @@ def _page(values: dict[str, Any], **context: Any) -> dict[str, Any]:
         "kinds": BENCHMARK_KINDS,
         "examples": load_trainer_scenarios(),
         "example": "",
+        "unknown_counterpart": False,
+        "save": None,
     }
     return page | context
 
@@ -304,18 +306,46 @@ async def _answer(
         page = _page(values, error=message_for(exc), form=form)
         return render(request, "plan.html", status_code=status_for(exc), **page)
     report = cached.report
+    key = body.counterpart.id
+    known = not key or await state.io.run(lambda: journal.get_counterpart(key) is not None)
     charts = plan_charts(report) if depth != "beginner" else None
     title = "Points of P(yes) to the fallback each mechanism adds after the opener"
     mechanisms = mechanisms_chart(report["contributions"], title) if depth == "advanced" else None
-    page = _page(values, report=report, depth=depth, charts=charts, mechanisms=mechanisms)
+    page = _page(values, report=report, depth=depth, charts=charts, mechanisms=mechanisms,
+                 unknown_counterpart=not known, save=save_values(values, report))  # fmt: skip
     return render(request, "plan.html", **page)
+
+
+def save_values(values: dict[str, Any], report: dict[str, Any]) -> dict[str, str]:
+    """The plan's asks as the journal's ask form takes them (the "save as an ask" form)."""
+    door = report["recommendation"] == "door-in-the-face"
+    return {
+        "counterpart": str(values.get("counterpart_id") or ""),
+        "domain": report["domain"],
+        "unit": report["unit"],
+        "technique": "door-in-the-face" if door else "direct",
+        "opener": shown(report["opener"]) if door else "",
+        "fallback": shown(report["fallback"]),
+        "delay_hours": shown(values.get("delay_hours") or "0"),
+        "scenario": (report["title"] or f"web plan, {report['domain']}")[:200],
+    }
+
+
+#: What a link may prefill on the plan form (a counterpart page's "plan for this counterpart").
+PREFILL = ("counterpart_id", "domain", "unit", "accepts_low", "accepts_high", "distribution")
 
 
 @router.get("/plan", include_in_schema=False)
 async def plan_page(request: Request, example: str = "") -> HTMLResponse:
-    """The scenario form, with a salary example or a bundled practice scenario's numbers."""
+    """The scenario form, with a salary example or a bundled practice scenario's numbers.
+
+    ``?counterpart_id=KEY&accepts_low=..&accepts_high=..`` (and ``domain``, ``unit``,
+    ``distribution``) prefill the counterpart, as the counterpart page's link does.
+    """
     if not example:
-        return render(request, "plan.html", **_page(dict(FORM_DEFAULTS)))
+        query = request.query_params
+        prefill = {k: query[k].strip()[:200] for k in PREFILL if k in query}
+        return render(request, "plan.html", **_page(dict(FORM_DEFAULTS) | prefill))
     try:
         values = form_from_mapping(example_mapping(example)) | {"depth": PAGE_DEPTH}
     except DitfError as exc:

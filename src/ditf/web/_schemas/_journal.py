@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal, TypeAlias
 from pydantic import AwareDatetime, Field
 
 from ditf.store import AskRecord, Counterpart, OutcomeRecord
-from ditf.web._schemas._base import MAX_AMOUNT, Delay, Public, Request
+from ditf.web._schemas._base import MAX_AMOUNT, Amount, Delay, Public, Request, Unit
+from ditf.web._schemas._plan import DomainName
 
 #: No white space at either end, no control character (the journal refuses both; it also
 #: refuses Unicode's other "other" characters, which a portable pattern cannot list).
@@ -86,6 +87,42 @@ class AskRequest(Request):
         return values | {"technique": technique}
 
 
+class AskUpdateRequest(Request):
+    """Changes to a recorded ask: only the fields sent change (``asked_at`` back-dates it)."""
+
+    domain: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    unit: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    opener: Positive | None = Field(
+        default=None, description="The first ask; send null to remove it (a direct ask)."
+    )
+    fallback: Positive | None = None
+    delay_hours: Delay | None = None
+    technique: Technique | None = None
+    scenario: Label | None = None
+    asked_at: AwareDatetime | None = Field(
+        default=None, description="When it was asked (with a time zone): back-dates the ask."
+    )
+    asked_by: Literal["me", "them"] | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """Keyword arguments of :meth:`ditf.store.Journal.update_ask`: the fields sent.
+
+        Only ``opener`` may be sent as null (to remove it); a null elsewhere changes nothing.
+        """
+        sent = self.model_dump(include=self.model_fields_set)
+        changes = {k: v for k, v in sent.items() if v is not None or k == "opener"}
+        if changes.get("technique") == "direct":
+            changes["opener"] = None  # a direct ask has no opener
+        return changes
+
+
+class CounterpartUpdateRequest(Request):
+    """A counterpart's new name or notes (the key stays); a field left out stays."""
+
+    name: Label | None = None
+    notes: Note | None = None
+
+
 class OutcomeRequest(Request):
     """How an ask ended."""
 
@@ -161,3 +198,41 @@ class JournalExportPublic(Public):
     asks: list[StoredAskPublic]
     outcomes: list[OutcomePublic]
     training_rounds: list[TrainingRoundPublic]
+
+
+class CounterpartEstimateRequest(Request):
+    """What the estimate of a counterpart's limit starts from; empty fields are guessed.
+
+    Without a domain and unit, those of most of your asks to them; without a range, 10% around
+    the amounts you asked them for in that domain and unit.
+    """
+
+    domain: DomainName | None = None
+    unit: Unit | None = None
+    accepts_low: Amount | None = Field(default=None, description="Your 90% range: low end.")
+    accepts_high: Amount | None = Field(default=None, description="Your 90% range: high end.")
+    distribution: Literal["normal", "uniform"] = "normal"
+
+
+class CounterpartEstimatePublic(Public):
+    """Your prior 90% range of a counterpart's limit, and the range after their answers."""
+
+    domain: str
+    unit: str
+    direction: str = Field(description="'more': their limit is the most they would agree to.")
+    prior: tuple[float, float] = Field(description="Your 90% range: [low, high].")
+    updated: tuple[float, float] | None = Field(
+        description="The 90% range after their recorded answers; null without any."
+    )
+    answers: int = Field(description="How many recorded answers the update reads.")
+    asks: int = Field(description="Your asks to them in this domain and unit.")
+
+
+class CounterpartDetailPublic(Public):
+    """A counterpart's page as JSON: who, the asks both ways, and the estimate of their limit."""
+
+    counterpart: CounterpartPublic
+    prior_retreats: int
+    asks: list[AskPublic]
+    estimate: CounterpartEstimatePublic
+    plan_url: str = Field(description="The plan form, prefilled for this counterpart.")
