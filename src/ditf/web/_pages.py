@@ -75,8 +75,18 @@ def number(value: float | None, digits: int = 3) -> str:
 
 
 def amount(value: float | None, digits: int = 6) -> str:
-    """An amount as the CLI writes it: ``digits`` significant digits, thousands separators."""
-    return "" if value is None else f"{value:,.{digits}g}"
+    """An amount with ``digits`` significant digits and thousands separators, never an exponent.
+
+    Examples
+    --------
+    >>> amount(10270.3, 4), amount(108000), amount(0.35)
+    ('10,270', '108,000', '0.35')
+    """
+    if value is None:
+        return ""
+    if abs(value) >= 10 ** (digits - 1):  # whole digits only: round, then write them all
+        return f"{float(f'{value:.{digits}g}'):,.0f}"
+    return f"{value:,.{digits}g}"
 
 
 def field_error(errors: Iterable[FieldErrorPublic] | None, name: str) -> str:
