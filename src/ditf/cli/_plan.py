@@ -27,6 +27,7 @@ from ditf.cli._app import (
     reported,
     settings,
 )
+from ditf.model import ContextFit
 from ditf.plan import (
     Estimate,
     Finding,
@@ -90,7 +91,22 @@ def _history(scenario: PlanScenario, db: str | None) -> tuple[int, PlanScenario]
     return retreats, scenario_with_history(scenario, asks)
 
 
-def _load(file: Path, db: str | None) -> Plan:
+CalibrationOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--context",
+        help="A context calibrated from your journal (ditf fit --journal --out FILE).",
+    ),
+]
+
+
+def _calibration(path: Path | None) -> ContextFit | None:
+    if path is None:
+        return None
+    return ContextFit.from_dict(read_input(path, settings()))
+
+
+def _load(file: Path, db: str | None, calibration: Path | None = None) -> Plan:
     limits = settings()
     mapping = read_input(file, limits)
     # Every benchmark in range is a fallback candidate the planner evaluates.
@@ -98,7 +114,7 @@ def _load(file: Path, db: str | None) -> Plan:
                 "DITF_MAX_BENCHMARKS")  # fmt: skip
     scenario = plan_scenario_from_mapping(mapping)
     retreats, scenario = _history(scenario, db)
-    return plan(scenario, prior_retreats=retreats)
+    return plan(scenario, prior_retreats=retreats, calibration=_calibration(calibration))
 
 
 def _money(p: Plan, value: float) -> str:
@@ -220,10 +236,11 @@ def plan_command(
     plot: PlotFile = None,
     db: DbOption = None,
     fmt: FormatOption = Format.text,
+    context: CalibrationOption = None,
 ) -> None:
     """Plan the opener, the fallback(s) and the script, with odds and an audit."""
     with reported():
-        result = _load(file, db)
+        result = _load(file, db, context)
         if strict:
             _refuse_if_blocked(result)
         if plot is not None:

@@ -136,6 +136,22 @@ class ContextFit:
             for k, v in natural.items()
         }
 
+    def apply(self, p: ParamArrays, strength: FloatArray) -> tuple[ParamArrays, FloatArray]:
+        """Draws for this context in place of a new context's: its lift strength and pull.
+
+        The study strength (and, for a negotiation, the pull share) come from this fit's
+        posterior instead of the bundled fit's spread between studies, one draw per row, from
+        a fixed stream so the same calibration gives the same numbers.
+        """
+        n = len(strength)
+        u = np.random.default_rng(0).multivariate_normal(
+            np.array(self.mode), np.array(self.cov), size=n
+        )
+        strength = np.exp(self.heterogeneity * u[:, [1]])
+        if self.negotiation:
+            p = p._replace(anchoring=ANCHORING_MAX * expit(u[:, [2]]))
+        return p, strength
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data; :meth:`from_dict` restores it."""
         return {

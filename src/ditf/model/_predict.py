@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.special import logit, ndtri
@@ -24,6 +25,9 @@ from ditf.model._probability import (
     monte_carlo,
 )
 from ditf.model._requests import Context, Sequence, Step
+
+if TYPE_CHECKING:
+    from ditf.model._context import ContextFit
 
 __all__ = ["OutcomeDraws", "Prediction", "load_model", "predict", "predict_draws"]
 
@@ -152,6 +156,7 @@ def predict(
     rng: Seed = 0,
     first_baseline: float | None = None,
     engine: str = "fast",
+    calibration: ContextFit | None = None,
 ) -> Prediction:
     """Predict P(yes) to the sequence's last request, against asking it alone.
 
@@ -177,6 +182,9 @@ def predict(
     engine : {"fast", "reference"}, default "fast"
         "reference" runs the original evaluation, which "fast" matches (to rounding) with
         less work; see ``docs/model.md``, "Speed".
+    calibration : ContextFit, optional
+        A context calibrated from your own asks (``ditf fit --journal``): its lift strength
+        and pull replace a new context's draws.
 
     Returns
     -------
@@ -209,6 +217,8 @@ def predict(
         strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
         seed = int(gen.integers(2**63))
         p = new_context(p, gen.standard_normal((n_draws, 1)))
+    if calibration is not None:
+        p, strength = calibration.apply(p, strength)
 
     ablated, variants = _variants(mech)
     full, *without, bare = _evaluator(sequence, context, p, strength, seed, first_baseline, engine)(
@@ -280,6 +290,7 @@ def predict_draws(
     rng: Seed = 0,
     first_baselines: list[float] | None = None,
     engine: str = "fast",
+    calibration: ContextFit | None = None,
 ) -> OutcomeDraws:
     """Posterior draws for many sequences of at most two steps, in one vectorised pass.
 
@@ -301,6 +312,9 @@ def predict_draws(
         the model's cost sensitivity.
     engine : {"fast", "reference"}, default "fast"
         As in :func:`predict`.
+    calibration : ContextFit, optional
+        A context calibrated from your own asks (``ditf fit --journal``): its lift strength
+        and pull replace a new context's draws.
 
     Returns
     -------
@@ -327,6 +341,8 @@ def predict_draws(
         p = model.draw(n_draws, gen)[0]
         strength = np.exp(p.heterogeneity * gen.standard_normal((n_draws, 1)))
         p = new_context(p, gen.standard_normal((n_draws, 1)))
+    if calibration is not None:
+        p, strength = calibration.apply(p, strength)
     design = compile_cells(cells) if fast else compile_two_step(cells)
     baseline_z = ndtri(np.array([[ctx.baseline for _, ctx in cells]]))
     first_z = None

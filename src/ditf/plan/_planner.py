@@ -15,7 +15,15 @@ import numpy as np
 from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray, Seed
 from ditf._validation import check_int_range, check_probability
-from ditf.model import Context, FitResult, Sequence, load_model, predict, predict_draws
+from ditf.model import (
+    Context,
+    ContextFit,
+    FitResult,
+    Sequence,
+    load_model,
+    predict,
+    predict_draws,
+)
 from ditf.plan._scenario import Benchmark, PlanScenario
 
 __all__ = [
@@ -190,6 +198,7 @@ class _Setup:
     seed: int
     level: float
     prior_retreats: int
+    calibration: ContextFit | None = None
 
     def context(self, fallback: float, retreats: int | None = None) -> Context:
         retreats = self.prior_retreats if retreats is None else retreats
@@ -209,8 +218,9 @@ class _Setup:
         """
         first = None if firsts is None else [self.scenario.baseline(a) for a in firsts]
         out = predict_draws(
-            cells, model=self.model, n_draws=self.n_draws, rng=self.seed, first_baselines=first
-        )
+            cells, model=self.model, n_draws=self.n_draws, rng=self.seed, first_baselines=first,
+            calibration=self.calibration,
+        )  # fmt: skip
         return out.p_first_yes, out.p_asked, out.verbal
 
     def estimate(self, p_yes: FloatArray, value: FloatArray) -> Estimate:
@@ -233,6 +243,7 @@ def plan(
     level: float = 0.9,
     n_draws: int = 400,
     rng: Seed = 0,
+    calibration: ContextFit | None = None,
 ) -> Plan:
     """Plan a door-in-the-face sequence: opener, fallback(s), odds, alternatives and audit.
 
@@ -255,6 +266,9 @@ def plan(
         Posterior draws behind every interval.
     rng : int, Generator or None, default 0
         Randomness for the draws (fixed by default: the same scenario gives the same plan).
+    calibration : ContextFit, optional
+        Your context calibrated from the journal (``ditf fit --journal --out FILE``): its lift
+        strength and anchoring replace a new context's.
 
     Returns
     -------
@@ -279,7 +293,15 @@ def plan(
     check_probability(level, "level", "plan", open_interval=True)
     check_int_range(n_draws, "n_draws", "plan", 10, 100_000)
     seed = int(np.random.default_rng(rng).integers(2**31)) if not isinstance(rng, int) else rng
-    setup = _Setup(scenario, model or load_model(), n_draws, seed, level, prior_retreats)
+    if calibration is not None and calibration.negotiation != scenario.info.price_like:
+        kind = "a negotiation over an amount" if calibration.negotiation else "a favour"
+        raise InvalidParameterError(
+            f"The calibration is of {kind}; a {scenario.domain} scenario is not. Calibrate "
+            f"the {scenario.domain} asks with `ditf fit --journal --domain {scenario.domain}`."
+        )
+    setup = _Setup(
+        scenario, model or load_model(), n_draws, seed, level, prior_retreats, calibration
+    )
 
     curves = _curves(setup, _fallback_candidates(scenario))
     # A fallback that leaves room for a defensible opener beats one that does not.
@@ -437,7 +459,7 @@ def _assemble(setup: _Setup, opener: float, fallback: float, curve: tuple[CurveP
     pred = predict(
         setup.retreat(opener, fallback), context,
         model=setup.model, level=setup.level, n_draws=setup.n_draws, rng=setup.seed,
-        first_baseline=s.baseline(opener),
+        first_baseline=s.baseline(opener), calibration=setup.calibration,
     )  # fmt: skip
     # The timing table and the second fallback in one evaluation (the same draws as apart).
     timing_asks = [(opener, fallback)] * len(TIMING_HOURS)
