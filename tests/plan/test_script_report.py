@@ -106,6 +106,40 @@ def test_a_fallback_without_a_criterion_asks_you_to_name_one():
     assert "(name the criterion behind this number before you ask)" in concession_script(p)[1]
 
 
+def test_an_explanation_that_contradicts_the_plan_is_not_pasted():
+    p = plan_of(salary_mapping(explanation="I cannot go below 115,000 EUR."))
+    assert 115000 not in (p.opener, p.fallback)
+    script = concession_script(p)
+    assert "115,000" not in script[1] and script[1].endswith('percentile is 124,000 EUR."')
+    assert script[-1].startswith("Your explanation is not in the script: it names 115,000")
+    agreeing = plan_of(salary_mapping(explanation=f"{p.fallback:,.0f} is fair for the role."))
+    assert f"{p.fallback:,.0f} is fair" in concession_script(agreeing)[1]
+    small = plan_of(salary_mapping(explanation="I can start in 2 weeks, or 3 at most."))
+    assert "start in 2 weeks" in concession_script(small)[1]  # no amount: nothing to clash
+
+
+def test_amounts_read_as_words():
+    from ditf.plan._script import amount_words
+
+    assert amount_words(1, "hours") == "1 hour"
+    assert amount_words(2, "hours") == "2 hours"
+    assert amount_words(1, "EUR") == "1 EUR"
+    assert amount_words(60, "% discount") == "60% discount"
+
+
+def test_a_percentage_is_asked_for_as_a_percentage():
+    p = plan_of(example_mapping("pricing") | {"unit": "% discount"})
+    opening = concession_script(p)[0]
+    assert opening.startswith(f'Open: "I am asking for a {p.opener:,.6g}% discount."')
+
+
+def test_a_donation_script_does_not_say_i_still_need():
+    p = plan_of(example_mapping("fundraising"))
+    retreat = concession_script(p)[1]
+    assert "I still need" not in retreat
+    assert f"{money(p, p.fallback)} would still help" in retreat
+
+
 def test_the_explanation_is_capitalised_and_optional():
     explained = plan_of(salary_mapping(explanation="  we can agree on the scope first."))
     assert concession_script(explained)[1].endswith(' We can agree on the scope first."')

@@ -6,7 +6,7 @@ from typing import Any
 
 from ditf.plan._audit import Finding
 from ditf.plan._planner import Estimate, Plan
-from ditf.plan._script import concession_script
+from ditf.plan._script import amount_words, concession_script
 
 __all__ = ["headline", "plan_report"]
 
@@ -27,7 +27,7 @@ def _finding(f: object) -> dict[str, str]:
 
 
 def _amount(plan: Plan, value: float) -> str:
-    return f"{value:,.6g} {plan.scenario.unit}"
+    return amount_words(value, plan.scenario.unit)
 
 
 def headline(plan: Plan) -> str:

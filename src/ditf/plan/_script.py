@@ -2,13 +2,73 @@
 
 from __future__ import annotations
 
+import re
+
 from ditf.plan._planner import Plan
 
 __all__ = ["concession_script"]
 
+#: Units written in the plural, and their singular ("1 hour", not "1 hours").
+_SINGULAR = {
+    "hours": "hour", "days": "day", "weeks": "week", "months": "month", "years": "year",
+    "minutes": "minute", "units": "unit", "seats": "seat", "shifts": "shift",
+    "people": "person", "items": "item", "licences": "licence", "licenses": "license",
+}  # fmt: skip
+#: A number as people write one in an explanation: 105000, 105,000, 105k, 1.5.
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?([kK]\b)?")
+
+
+def amount_words(value: float, unit: str) -> str:
+    """An amount with its unit as a sentence says it.
+
+    Examples
+    --------
+    >>> amount_words(1, "hours"), amount_words(110000, "EUR"), amount_words(60, "% discount")
+    ('1 hour', '110,000 EUR', '60% discount')
+    """
+    if unit.startswith("%"):
+        return f"{value:,.6g}{unit}"
+    if value == 1:
+        unit = _SINGULAR.get(unit, unit)
+    return f"{value:,.6g} {unit}"
+
 
 def _amount(plan: Plan, value: float) -> str:
-    return f"{value:,.6g} {plan.scenario.unit}"
+    return amount_words(value, plan.scenario.unit)
+
+
+def _asked(plan: Plan, value: float) -> str:
+    """What you ask for: "a salary of 124,000 EUR", or "a 60% discount" for a percentage."""
+    if plan.scenario.unit.startswith("%"):
+        return f"a {_amount(plan, value)}"
+    return f"{plan.scenario.info.noun} {_amount(plan, value)}"
+
+
+def _numbers(text: str) -> list[float]:
+    """The numbers written in ``text`` (thousands separators and a k suffix read)."""
+    out = []
+    for whole, decimals, k in _NUMBER.findall(text):
+        value = float(whole.replace(",", "") + (decimals or ""))
+        out.append(value * 1000 if k else value)
+    return out
+
+
+def _contradicting(plan: Plan, text: str) -> list[float]:
+    """Amounts your explanation names that this plan does not: it would contradict the asks.
+
+    Small numbers ("two batches", "3 years") are not amounts: only those at least a fifth of
+    the smallest amount in play count.
+    """
+    s = plan.scenario
+    known = [plan.opener, plan.fallback, s.target, s.minimum, s.batna,
+             abs(plan.opener - plan.fallback), *(b.value for b in s.benchmarks)]  # fmt: skip
+    if plan.second_fallback is not None:
+        known.append(plan.second_fallback)
+    floor = 0.2 * min(x for x in (plan.opener, plan.fallback, s.minimum) if x > 0)
+    return [
+        x for x in _numbers(text)
+        if x >= floor and all(abs(x - k) > 0.005 * max(abs(k), 1.0) for k in known)
+    ]  # fmt: skip
 
 
 def _when(plan: Plan) -> str:
@@ -41,10 +101,9 @@ def concession_script(plan: Plan) -> tuple[str, ...]:
     True
     """
     s = plan.scenario
-    noun = s.info.noun
     basis = plan.opener_basis
     lines = [
-        f'Open: "I am asking for {noun} {_amount(plan, plan.opener)}." If asked why: '
+        f'Open: "I am asking for {_asked(plan, plan.opener)}." If asked why: '
         f"{basis.name} is {_amount(plan, basis.value)}.",
     ]
     gave_up = abs(plan.opener - plan.fallback)
@@ -55,13 +114,19 @@ def concession_script(plan: Plan) -> tuple[str, ...]:
         else "(name the criterion behind this number before you ask)"
     )
     text = s.explanation.strip()
-    explanation = f" {text[:1].upper()}{text[1:]}" if text else ""
+    clash = _contradicting(plan, text)
+    explanation = f" {text[:1].upper()}{text[1:]}" if text and not clash else ""
     move = "come down to" if s.direction == "more" else "go up to"
+    need = (
+        f"{_amount(plan, plan.fallback)} would still help"
+        if s.info.prosocial
+        else f"I still need {_amount(plan, plan.fallback)}"
+    )
     lines.append(
         f"{_when(plan)}: "
         f'"I understand that is more than you can do. I can {move} '
         f"{_amount(plan, plan.fallback)}: that gives up {_amount(plan, gave_up)} of what I "
-        f'asked. I still need {_amount(plan, plan.fallback)}, {reason}.{explanation}"'
+        f'asked. {need}, {reason}.{explanation}"'
     )
     if plan.second_fallback is not None:
         crit = plan.second_criterion
@@ -74,5 +139,12 @@ def concession_script(plan: Plan) -> tuple[str, ...]:
         lines.append(
             'If that is refused too: "Then I would rather take my alternative." Do not go '
             f"past your minimum ({_amount(plan, s.minimum)})."
+        )
+    if clash:
+        named = ", ".join(f"{x:,.6g}" for x in clash)
+        lines.append(
+            f"Your explanation is not in the script: it names {named}, which this plan does not "
+            f"ask for (it retreats to {_amount(plan, plan.fallback)}). Say it in your own words "
+            "only if it still holds."
         )
     return tuple(lines)
