@@ -477,3 +477,60 @@ def test_a_plan_is_saved_to_the_journal(tab, live_server):
     tab.wait_for_selector("#notice")
     check(tab, "#notice")
     assert "added" in tab.inner_text("#notice")
+
+
+# Charts: labels whole, markers apart, small bars small (issue 14) -------------------------------
+
+
+def test_evidence_labels_are_not_cut(tab, live_server):
+    tab.goto(f"{live_server.url}/evidence")
+    tab.wait_for_selector("svg.plot text.label")
+    cut = tab.evaluate(
+        """() => [...document.querySelectorAll('svg.plot text.label')]
+             .filter((t) => t.getBBox().x < 0).map((t) => t.textContent)"""
+    )
+    assert cut == []
+
+
+def test_plan_markers_neither_overlap_nor_sit_on_the_curve(tab, live_server):
+    tab.goto(f"{live_server.url}/plan")
+    tab.fill("#opener", "120,000")
+    tab.fill("#fallback", "108,000")
+    tab.click("#run-plan")
+    tab.wait_for_selector('figure[data-chart="chart-plan-odds"] svg text.marker-label')
+    boxes = tab.evaluate(
+        """() => {
+          const svg = document.querySelector('figure[data-chart="chart-plan-odds"] svg');
+          const labels = [...svg.querySelectorAll('text.marker-label')].map((t) => {
+            const b = t.getBBox(); return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height];
+          });
+          const curve = svg.querySelector('polyline.line');
+          const top = Math.min(...[...curve.points].map((p) => p.y));
+          const dots = [...curve.points].length;
+          return {labels, top, dots};
+        }"""
+    )
+    labels = boxes["labels"]
+    assert {text.split(" (")[0] for text, *_ in labels} >= {"your opener", "defensible limit"}
+    assert boxes["dots"] > 1  # the planner's curve, not the fixed opener's single point
+    for i, (_, x0, y0, x1, y1) in enumerate(labels):
+        assert y1 <= boxes["top"] + 1  # above the curve
+        for _, a0, b0, a1, b1 in labels[i + 1 :]:
+            assert x1 <= a0 or a1 <= x0 or y1 <= b0 or b1 <= y0  # apart from the others
+
+
+def test_small_mechanism_bars_stay_small(tab, live_server):
+    defend_advanced(tab, live_server.url)
+    bars = tab.evaluate(
+        """() => {
+          const svg = document.querySelector('figure[data-chart="chart-defend-mechanisms"] svg');
+          const width = svg.getBBox().width;
+          return [...svg.querySelectorAll('rect.bar')].map((r) => [
+            parseFloat(r.querySelector('title').textContent.split(': ').pop()),
+            r.getBBox().width / width]);
+        }"""
+    )
+    assert bars
+    for points, share in bars:
+        if abs(points) < 0.5:
+            assert share < 0.1, (points, share)

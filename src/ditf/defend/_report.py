@@ -36,6 +36,18 @@ def _evidence(e: Evidence) -> dict[str, Any]:
     }
 
 
+def _detail(name: str, detail: str, case: Any) -> str:
+    """A recognition component's words, with the reference a cost ratio is measured from."""
+    if name not in ("drop", "step_up") or case.reference is None:
+        return detail
+    ref = f"{case.reference:,.6g} {case.unit}"
+    return detail.replace(
+        "x (ln",
+        f" times (a request's cost to you is how far it lies beyond {ref}, your reference; ln",
+        1,
+    )
+
+
 def defence_report(defence: Defence) -> dict[str, Any]:
     """Everything in a defence as JSON-ready data, with the headline keys at the top level.
 
@@ -110,7 +122,7 @@ def defence_report(defence: Defence) -> dict[str, Any]:
             "threshold": THRESHOLD,
             "components": [
                 {"name": c.name, "weight": c.weight, "score": c.score, "points": c.points,
-                 "detail": c.detail}
+                 "detail": _detail(c.name, c.detail, case)}
                 for c in r.components
             ],
             "prior_retreats": r.prior_retreats,

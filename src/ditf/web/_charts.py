@@ -44,20 +44,28 @@ def contributions_chart(prediction: PredictionPublic) -> Chart:
     return mechanisms_chart(prediction.contributions)
 
 
-def plan_charts(report: Mapping[str, Any]) -> tuple[Chart, Chart]:
+def plan_charts(
+    report: Mapping[str, Any], free: Mapping[str, Any] | None = None
+) -> tuple[Chart, Chart]:
     """P(agreement) and the expected value against the opener, with their interval bands.
 
     The defensible limit (the boldest benchmark) and the chosen opener are marked; a flat
-    line shows the target asked directly.
+    line shows the target asked directly. When you chose the opener, ``free`` is the plan of
+    the same scenario without it: its curve (a fixed opener alone is one point) is drawn, with
+    your opener and the planner's marked.
     """
-    curve = report["curve"]
+    source = report if free is None else free
+    curve = source["curve"]
     unit = report["unit"]
     openers = [c["opener"] for c in curve]
     low, high = min(openers), max(openers)
-    markers = [
-        {"x": report["defensible_limit"], "label": "defensible limit"},
-        {"x": report["opener"], "label": "chosen opener"},
-    ]
+    markers = [{"x": report["defensible_limit"], "label": "defensible limit"}]
+    if report["chosen_by_you"]:
+        markers.append({"x": report["opener"], "label": "your opener"})
+        if free is not None and free["opener"] != report["opener"]:
+            markers.append({"x": free["opener"], "label": "planner's opener"})
+    else:
+        markers.append({"x": report["opener"], "label": "chosen opener"})
     level = f"{100 * report['interval']['level']:.0f}%"
     common = {
         "type": "lines",
@@ -66,7 +74,8 @@ def plan_charts(report: Mapping[str, Any]) -> tuple[Chart, Chart]:
         "markers": markers,
     }
     odds = common | {
-        "title": f"P(agreement) against the opener, with {level} intervals",
+        "title": f"P(agreement) against the opener (fallback {source['fallback']:,.6g} {unit}), "
+        f"with {level} intervals",
         "series": [
             {
                 "name": "opener, then fallback",
@@ -139,19 +148,35 @@ def sweep_chart(result: SweepPublic) -> Chart:
     }
 
 
-def power_chart(result: PowerPublic) -> Chart:
-    """Power against people per arm: every contrast, and all of them together."""
+def power_chart(result: PowerPublic, target: float | None = None) -> Chart:
+    """Power against people per arm: every contrast, and all of them together.
+
+    A horizontal line marks the power aimed at (``target``, else the customary 80%); the
+    sample size found for it, if one was asked, is on the curve and marked.
+    """
     series: dict[str, list[list[float]]] = defaultdict(list)
-    for point in sorted(result.points, key=lambda p: p.n_per_arm):
+    points = list(result.points)
+    if result.sample_size is not None and all(
+        p.n_per_arm != result.sample_size.n_per_arm for p in points
+    ):
+        points.append(result.sample_size)
+    for point in sorted(points, key=lambda p: p.n_per_arm):
         series["all contrasts (Holm)"].append([point.n_per_arm, point.power_all])
         for c in point.contrasts:
             series[f"{label(c.treatment)} > {label(c.control)}"].append([point.n_per_arm, c.power])
+    aim = 0.8 if target is None else target
+    markers = []
+    if result.sample_size is not None:
+        size = result.sample_size.n_per_arm
+        markers.append({"x": size, "label": f"{aim:.0%} power at {size:,} per arm"})
     return {
         "type": "lines",
         "title": "Simulated power against people per arm",
         "x_label": "people per arm",
         "log_x": False,
         "series": [{"name": n, "points": pts} for n, pts in series.items()],
+        "guides": [{"y": aim, "label": f"{aim:.0%} power"}],
+        "markers": markers,
     }
 
 

@@ -308,7 +308,16 @@ async def _answer(
     report = cached.report
     key = body.counterpart.id
     known = not key or await state.io.run(lambda: journal.get_counterpart(key) is not None)
-    charts = plan_charts(report) if depth != "beginner" else None
+    charts = None
+    if depth != "beginner":
+        free = None
+        if body.opener is not None:  # your opener alone is one point: draw the planner's curve
+            try:
+                mine = body.model_copy(update={"opener": None, "listed": False})
+                free = (await cached_plan(state, journal, mine)).report
+            except DitfError:
+                free = None
+        charts = plan_charts(report, free)
     title = "Points of P(yes) to the fallback each mechanism adds after the opener"
     mechanisms = mechanisms_chart(report["contributions"], title) if depth == "advanced" else None
     page = _page(values, report=report, depth=depth, charts=charts, mechanisms=mechanisms,

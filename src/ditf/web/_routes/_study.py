@@ -125,7 +125,8 @@ async def power_form(request: Request, state: StateDep) -> HTMLResponse:
     except DitfError as exc:
         page = _page(power_values=values, form="power", error=message_for(exc))
         return render(request, "study.html", status_code=status_for(exc), **page)
-    page = _page(power_values=values, form="power", power=result, chart=power_chart(result))
+    chart = power_chart(result, body.target_power)
+    page = _page(power_values=values, form="power", power=result, chart=chart)
     return render(request, "study.html", **page)
 
 

@@ -99,20 +99,42 @@
     host.appendChild(list);
   }
 
-  /* Signed horizontal bars, e.g. probability points per mechanism. */
+  /* The left margin for category labels: as wide as the longest needs (about 6.4 px a
+     character at 12 px), at most 45% of the chart; a longer label is cut with an ellipsis
+     and keeps its whole text as a tooltip. */
+  const CHAR = 6.4;
+  function labelMargin(labels, width) {
+    const longest = Math.max(0, ...labels.map((l) => l.length));
+    return Math.round(Math.min(Math.max(80, longest * CHAR + 16), width * 0.45));
+  }
+  function categoryLabel(svg, x, y, label, room) {
+    const most = Math.max(4, Math.floor(room / CHAR));
+    const shown = label.length > most ? label.slice(0, most - 1) + "…" : label;
+    const el = text(svg, x, y, shown, "label", "end");
+    if (shown !== label) tip(el, label);
+    return el;
+  }
+
+  /* Signed horizontal bars, e.g. probability points per mechanism. The scale spans at least
+     MIN_SPAN points, so that a -0.2 point effect stays a short bar. */
+  const MIN_SPAN = 5;
   function bars(host, spec) {
     const rowH = 30;
-    const left = 170;
     const { svg, width } = frame(host, spec, spec.items.length * rowH + 30);
+    const left = labelMargin(spec.items.map((d) => d.label), width);
     const values = spec.items.map((d) => 100 * d.value);
-    const lo = Math.min(0, ...values);
-    const hi = Math.max(0, ...values);
+    let lo = Math.min(0, ...values);
+    let hi = Math.max(0, ...values);
+    if (hi - lo < MIN_SPAN) {
+      if (hi > 0 || lo === 0) hi = lo + MIN_SPAN;
+      else lo = hi - MIN_SPAN;
+    }
     const pad = (hi - lo || 1) * 0.12;
     const x = (v) => left + ((v - (lo - (lo < 0 ? pad : 0))) / (hi - lo + pad * (lo < 0 ? 2 : 1))) * (width - left - 60);
     spec.items.forEach((d, i) => {
       const y = 10 + i * rowH;
       const v = values[i];
-      text(svg, left - 8, y + 15, d.label, "label", "end");
+      categoryLabel(svg, left - 8, y + 15, d.label, left - 12);
       const x0 = x(0);
       const x1 = x(v);
       const bar = node("rect", {
@@ -131,8 +153,8 @@
   /* A point with an interval per category; a series without bounds is drawn as a marker. */
   function intervals(host, spec) {
     const rowH = 34;
-    const left = 170;
     const { svg, width } = frame(host, spec, spec.items.length * rowH + 44);
+    const left = labelMargin(spec.items.map((d) => d.label), width);
     const all = spec.items.flatMap((d) => d.points.flat());
     const top = probabilityTop(all);
     const right = width - 20;
@@ -144,7 +166,7 @@
     });
     spec.items.forEach((d, i) => {
       const y = 14 + i * rowH;
-      text(svg, left - 8, y + 12, d.label, "label", "end");
+      categoryLabel(svg, left - 8, y + 12, d.label, left - 12);
       d.points.forEach((p, s) => {
         const cy = y + 6 + s * 10;
         const cls = "s" + (s % SERIES);
@@ -165,21 +187,25 @@
   /* Series over a numeric axis, with a band where points carry [x, y, lo, hi]. The y axis is
      a probability, or an amount when spec.y_kind is "value"; spec.markers draw vertical lines. */
   function lines(host, spec) {
-    const { svg, width, height } = frame(host, spec, 300);
     const left = 56;
-    const right = width - 16;
     const money = spec.y_kind === "value";
-    const topY = money && spec.y_label ? 24 : 12;
+    const markers = spec.markers || [];
+    // Marker labels sit in a band of their own above the plot: never on the curve or on
+    // one another.
+    const band = 14 * markers.length;
+    const topY = (money && spec.y_label ? 24 : 12) + band;
+    const { svg, width, height } = frame(host, spec, 300 + band);
+    const right = width - 16;
     const bottom = height - 44;
     const points = spec.series.flatMap((s) => s.points);
-    const xs = points.map((p) => p[0]);
+    const xs = points.map((p) => p[0]).concat(markers.map((m) => m.x));
     let x0 = Math.min(...xs);
     let x1 = Math.max(...xs);
     if (x0 === x1) { x0 -= 1; x1 += 1; }
     const log = spec.log_x && x0 > 0;
     const sx = log ? (v) => Math.log10(v) : (v) => v;
     const x = (v) => left + ((sx(v) - sx(x0)) / (sx(x1) - sx(x0))) * (right - left);
-    const values = points.flatMap((p) => p.slice(1));
+    const values = points.flatMap((p) => p.slice(1)).concat((spec.guides || []).map((g) => g.y));
     let yLo = 0;
     let yHi = probabilityTop(values);
     if (money) {
@@ -202,13 +228,18 @@
     });
     node("line", { x1: left, x2: right, y1: bottom, y2: bottom, class: "axis" }, svg);
     text(svg, (left + right) / 2, height - 6, spec.x_label + (log ? " (log scale)" : ""), "label", "middle");
-    (spec.markers || []).forEach((m, i) => {
-      if (m.x < x0 || m.x > x1) return;
+    markers.forEach((m, i) => {
       const mx = x(m.x);
-      const line = node("line", { x1: mx, x2: mx, y1: topY, y2: bottom, class: "marker m" + i }, svg);
+      const line = node("line", { x1: mx, x2: mx, y1: topY - band + 14 * i + 3, y2: bottom, class: "marker m" + i }, svg);
       tip(line, m.label + ": " + compact(m.x));
       const late = mx > (left + right) / 2;
-      text(svg, late ? mx - 4 : mx + 4, topY + 10 + 13 * i, m.label, "tick marker-label", late ? "end" : "start");
+      const words = m.label + " (" + compact(m.x) + ")";
+      text(svg, late ? mx - 4 : mx + 4, topY - band + 14 * i + 11, words, "tick marker-label", late ? "end" : "start");
+    });
+    (spec.guides || []).forEach((g) => {
+      const gy = y(g.y);
+      node("line", { x1: left, x2: right, y1: gy, y2: gy, class: "guide" }, svg);
+      text(svg, right - 4, gy - 4, g.label, "tick marker-label", "end");
     });
     spec.series.forEach((s, i) => {
       const cls = "s" + (i % SERIES);
