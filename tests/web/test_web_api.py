@@ -329,7 +329,8 @@ def test_openapi_lists_every_endpoint_with_error_responses(api):
         "/api/journal/counterparts", "/api/journal/asks", "/api/journal/outcomes",
         "/api/journal/export", "/api/journal/counterparts/{key}", "/api/journal/asks/{ask_id}",
         "/api/journal/asks/{ask_id}/outcome", "/api/train/scenarios", "/api/train/round",
-        "/api/train/pitch", "/api/train/target", "/api/train/progress", "/api/defend",
+        "/api/train/pitch", "/api/train/target", "/api/train/class", "/api/train/progress",
+        "/api/defend",
     }  # fmt: skip
     for path in api_paths:
         for operation in schema["paths"][path].values():

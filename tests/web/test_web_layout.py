@@ -136,7 +136,7 @@ def check(page: Page, shown: str | None = None, *allowed: str) -> None:
 
 
 PAGES = ("/", "/plan", "/train", "/defend", "/journal", "/predict", "/simulate", "/evidence",
-         "/study", "/docs")  # fmt: skip
+         "/study", "/docs", "/train/class")  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -366,6 +366,21 @@ def journal_unknown(page: Page, url: str) -> str:
     return "#ask-form .alert"
 
 
+def train_class(page: Page, url: str) -> str:
+    """The class view after a theatrical-only round (the teacher's choice)."""
+    page.goto(f"{url}/train")
+    page.fill("#trainee", "Layout Class")
+    page.select_option("#role", "target")
+    page.select_option("#pitches", "theatrical")
+    page.click("#start-round")
+    page.check("#decision-decline")
+    page.click("#answer-pitch")
+    page.wait_for_selector("#score")
+    assert "This counterpart was theatrical" in page.inner_text("body")
+    page.goto(f"{url}/train/class")
+    return "#class-table"
+
+
 STATES: dict[str, Callable[..., str]] = {
     f.__name__: f
     for f in (
@@ -374,7 +389,7 @@ STATES: dict[str, Callable[..., str]] = {
         simulate_result, sweep_result, study_power, study_error, train_requester,
         train_requester_result, train_target, train_target_result, journal_added,
         counterpart_estimate, counterpart_error, counterpart_refused, ask_edit_error,
-        journal_unknown,
+        journal_unknown, train_class,
     )
 }  # fmt: skip
 #: Console messages a state may log: the HTTP status of a page that reports bad input.

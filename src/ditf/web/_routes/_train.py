@@ -39,6 +39,7 @@ from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, message_for, status_for
 from ditf.web._pages import form_values, render, validate_form
 from ditf.web._schemas import (
+    ClassPublic,
     PickRequest,
     PitchPublic,
     PitchRequest,
@@ -52,7 +53,7 @@ from ditf.web._schemas import (
 from ditf.web._schemas._base import Request as RequestSchema
 from ditf.web._schemas._journal import KEY_PATTERN, Key
 from ditf.web._schemas._plan import DomainName
-from ditf.web._schemas._train import Level
+from ditf.web._schemas._train import PITCHES_HONEST, Level, Pitches
 
 router = APIRouter()
 ERRORS = API_ERRORS | JOURNAL_ERRORS
@@ -132,7 +133,8 @@ async def run_target(
     )
 
     def compute() -> Any:
-        return score_target(make_pitch(scenario, rng=body.seed), response)
+        pitch = make_pitch(scenario, honest=PITCHES_HONEST[body.pitches], rng=body.seed)
+        return score_target(pitch, response)
 
     result = await state.worker.run(compute)
     round_id = await store_round(state, journal, body.trainee, scenario, result)
@@ -194,7 +196,7 @@ async def pitch_api(body: PitchRequest) -> PitchPublic:
     """
     seed = fresh_seed() if body.seed is None else body.seed
     scenario = choose(body, seed)
-    pitch = make_pitch(scenario, rng=seed)
+    pitch = make_pitch(scenario, honest=PITCHES_HONEST[body.pitches], rng=seed)
     return PitchPublic.model_validate(
         {"scenario": scenario.id, "seed": seed, "pitch": pitch.to_dict(reveal=False)}
     )
@@ -244,6 +246,7 @@ class PlayRequest(RequestSchema):
     level: Literal["beginner", "practitioner", "advanced"] = "beginner"
     role: Literal["requester", "target"] = "requester"
     scenario: str = Field(default="", max_length=80)
+    pitches: Pitches = "mixed"
 
 
 def trainee_of(request: Request) -> str:
@@ -314,7 +317,8 @@ def _round_page(
         "error": None,
     }
     if play.role == "target":
-        page["pitch"] = make_pitch(scenario, rng=seed).to_dict(reveal=False)
+        honest = PITCHES_HONEST[play.pitches]
+        page["pitch"] = make_pitch(scenario, honest=honest, rng=seed).to_dict(reveal=False)
     return render(request, "train_round.html", status_code=status_code, **(page | context))
 
 
@@ -350,6 +354,8 @@ async def _answer_form(request: Request, state: AppState, journal: Journal, role
     booleans = ("honour_opener",) if role == "requester" else ("flag_theatrical",)
     values, _ = await form_values(request, booleans=booleans)
     hidden = {k: values.get(k, "") for k in ("trainee", "scenario", "level", "domain")}
+    pitches = values.get("pitches", "mixed")
+    hidden["pitches"] = pitches if pitches in PITCHES_HONEST else "mixed"
     try:
         seed = int(values.get("seed", ""))
         scenario = trainer_scenario(str(values.get("scenario", "")))
@@ -425,3 +431,37 @@ async def result_page(
         "chart": mechanisms_chart(points, title) if points else None,
     }
     return render(request, "train_result.html", **context)
+
+
+# The class view (a teacher's) ------------------------------------------------------------------
+
+
+async def class_view(state: AppState, journal: Journal) -> ClassPublic:
+    """Every trainee's stored rounds, summed up per trainee and level."""
+    rounds = await state.io.run(journal.training_rounds)
+    return ClassPublic.from_rounds([r.to_dict() for r in rounds])
+
+
+@router.get(
+    "/api/train/class",
+    tags=["train"],
+    summary="The class: every trainee's rounds and averages",
+    responses=ERRORS,
+)
+async def class_api(state: StateDep, journal: JournalDep) -> ClassPublic:
+    """Per trainee: rounds (as requester and as target), average score, and per level."""
+    return await class_view(state, journal)
+
+
+@router.get("/train/class", include_in_schema=False)
+async def class_page(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+    """The class view: rounds per trainee and level, averages, and the CSV export."""
+    return render(request, "train_class.html", overview=await class_view(state, journal))
+
+
+@router.get("/train/class.csv", include_in_schema=False)
+async def class_csv(state: StateDep, journal: JournalDep) -> Response:
+    """The class view as CSV: one row per trainee and level played."""
+    overview = await class_view(state, journal)
+    headers = {"Content-Disposition": 'attachment; filename="class.csv"'}
+    return Response(overview.csv(), media_type="text/csv; charset=utf-8", headers=headers)

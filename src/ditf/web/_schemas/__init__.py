@@ -68,6 +68,7 @@ from ditf.web._schemas._study import (
     PowerRequest,
 )
 from ditf.web._schemas._train import (
+    ClassPublic,
     PickRequest,
     PitchPublic,
     PitchRequest,
@@ -91,6 +92,7 @@ __all__ = [
     "AskUpdateRequest",
     "AuditPublic",
     "AuditRequest",
+    "ClassPublic",
     "ComparisonPublic",
     "ConditionFitPublic",
     "ContrastPowerPublic",

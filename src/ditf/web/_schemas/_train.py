@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field
@@ -51,8 +53,20 @@ class RoundRequest(PickRequest):
     honour_opener: bool = Field(default=True, description="You would keep a yes to the opener.")
 
 
+#: Which pitches a round draws: either at even odds, or only honest or only theatrical ones
+#: (a teacher's choice).
+Pitches: TypeAlias = Literal["mixed", "honest", "theatrical"]
+PITCHES_HONEST: dict[str, bool | None] = {"mixed": None, "honest": True, "theatrical": False}
+
+
 class PitchRequest(PickRequest):
     """Be the one asked: a simulated counterpart runs the technique, honestly or as theatre."""
+
+    pitches: Pitches = Field(
+        default="mixed",
+        description="mixed: honest or theatrical at even odds; honest or theatrical: only those "
+        "(a teacher's choice). Send it back with the answer.",
+    )
 
 
 class TargetRequest(Request):
@@ -64,6 +78,7 @@ class TargetRequest(Request):
     decision: Literal["accept", "decline", "counter"]
     counter: Amount | None = Field(default=None, description="Your counter-offer.")
     flag_theatrical: bool = Field(default=False, description="You call the opener theatre.")
+    pitches: Pitches = Field(default="mixed", description="As sent for the pitch.")
 
 
 class BenchmarkPublic(Public):
@@ -363,3 +378,74 @@ def _scenario_id(record: dict[str, Any]) -> str:
     details = record.get("details", {})
     summary = details.get("scenario") or details.get("pitch", {}).get("scenario") or {}
     return str(summary.get("id", ""))
+
+
+def _by_level(summaries: list[RoundSummaryPublic]) -> list[LevelProgressPublic]:
+    """Rounds, average and best score per level, in the trainer's order (played levels only)."""
+    levels = []
+    for level in ("beginner", "practitioner", "advanced"):
+        scores = [r.score for r in summaries if r.level == level]
+        if scores:
+            levels.append(LevelProgressPublic(level=level, rounds=len(scores),
+                                              average_score=sum(scores) / len(scores),
+                                              best_score=max(scores)))  # fmt: skip
+    return levels
+
+
+class TraineeRowPublic(Public):
+    """One trainee in the class view: their rounds, per side and per level, and averages."""
+
+    trainee: str
+    rounds: int
+    requester_rounds: int
+    target_rounds: int
+    average_score: float
+    levels: list[LevelProgressPublic]
+    last_played: str
+
+
+class ClassPublic(Public):
+    """A class: every trainee's rounds and averages, and the class's average per level."""
+
+    trainees: list[TraineeRowPublic]
+    levels: list[LevelProgressPublic]
+    rounds: int
+    average_score: float | None = Field(description="Over every round; null without any.")
+
+    @classmethod
+    def from_rounds(cls, rounds: list[dict[str, Any]]) -> ClassPublic:
+        """From ``TrainingRound.to_dict()`` records; trainees by name."""
+        summaries = [RoundSummaryPublic.model_validate(r | {"scenario": _scenario_id(r)})
+                     for r in rounds]  # fmt: skip
+        names = sorted({r["trainee"] for r in rounds})
+        rows = []
+        for name in names:
+            mine = [s for s, r in zip(summaries, rounds, strict=True) if r["trainee"] == name]
+            rows.append(TraineeRowPublic(
+                trainee=name, rounds=len(mine),
+                requester_rounds=sum(s.role == "requester" for s in mine),
+                target_rounds=sum(s.role == "target" for s in mine),
+                average_score=sum(s.score for s in mine) / len(mine),
+                levels=_by_level(mine), last_played=max(s.played_at for s in mine),
+            ))  # fmt: skip
+        average = sum(s.score for s in summaries) / len(summaries) if summaries else None
+        return cls(trainees=rows, levels=_by_level(summaries), rounds=len(summaries),
+                   average_score=average)  # fmt: skip
+
+    def csv(self) -> str:
+        """One row per trainee and level played: rounds, average and best score."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["trainee", "level", "rounds", "average_score", "best_score",
+                         "last_played"])  # fmt: skip
+        for t in self.trainees:
+            for lv in t.levels:
+                writer.writerow([_safe_cell(t.trainee), lv.level, lv.rounds,
+                                 f"{lv.average_score:.1f}", f"{lv.best_score:.1f}",
+                                 t.last_played])  # fmt: skip
+        return out.getvalue()
+
+
+def _safe_cell(text: str) -> str:
+    """A name as a spreadsheet cell: never read as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
