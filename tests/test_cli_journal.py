@@ -396,3 +396,45 @@ def test_reading_a_missing_journal_creates_nothing(tmp_path, command):
     db = tmp_path / "sub" / "journal.sqlite"
     invoke("journal", "--db", str(db), *command)
     assert not db.parent.exists()
+
+
+# edit, delete (issue 14) ------------------------------------------------------------------------
+
+
+def test_edit_corrects_and_back_dates_an_ask(db):
+    fill(db)
+    result = ok("journal", "--db", db, "edit", "1", "--fallback", "107000", "--at",
+                "2024-04-01T09:00Z")  # fmt: skip
+    assert "Changed ask 1 to acme-hr" in result.stdout and "2024-04-01 09:00 UTC" in result.stdout
+    (ask,) = [a for a in run_json("journal", "--db", db, "list") if a["id"] == 1]
+    assert ask["fallback"] == 107000 and ask["asked_at"].startswith("2024-04-01T09:00")
+    assert ask["outcome"]["result"] == "accepted-fallback"  # the outcome stays
+    direct = run_json("journal", "--db", db, "edit", "2", "--direct")
+    assert (direct["technique"], direct["opener"]) == ("direct", None)
+
+
+def test_a_bad_edit_is_one_line_and_changes_nothing(db):
+    fill(db)
+    before = run_json("journal", "--db", db, "list")
+    assert_rejected(invoke("journal", "--db", db, "edit", "1", "--opener", "108000"),
+                    "must differ from the fallback")  # fmt: skip
+    assert_rejected(invoke("journal", "--db", db, "edit", "1", "--at", "May"),
+                    "The '--at' option of ditf journal edit")  # fmt: skip
+    assert_rejected(invoke("journal", "--db", db, "edit", "99", "--fallback", "1"),
+                    "must be the id of an ask")  # fmt: skip
+    assert run_json("journal", "--db", db, "list") == before
+
+
+def test_delete_an_ask_its_outcome_or_an_empty_counterpart(db):
+    fill(db)
+    result = ok("journal", "--db", db, "delete", "outcome", "1")
+    assert "Deleted the outcome of ask 1 (accepted-fallback)" in result.stdout
+    ok("journal", "--db", db, "add", "outcome", "1", "--result", "refused")
+    gone = ok("journal", "--db", db, "delete", "ask", "1")
+    assert "Deleted ask 1 to acme-hr and its outcome (refused)." in gone.stdout
+    assert [a["id"] for a in run_json("journal", "--db", db, "list")] == [2, 3, 4]
+    assert_rejected(invoke("journal", "--db", db, "delete", "counterpart", "vendor"),
+                    "has 1 ask(s) recorded")  # fmt: skip
+    ok("journal", "--db", db, "delete", "ask", "3")
+    assert "Deleted counterpart vendor." in ok("journal", "--db", db, "delete", "counterpart",
+                                               "vendor").stdout  # fmt: skip
