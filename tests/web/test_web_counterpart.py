@@ -320,3 +320,32 @@ def test_deleting_an_answer_changes_the_plan(api):
     assert api.post("/api/plan", json=SALARY).json()["counterpart"]["answers"] == 1
     assert api.delete(f"/api/journal/asks/{ask_id}/outcome").status_code == 200
     assert api.post("/api/plan", json=SALARY).json()["counterpart"]["updated"] is None
+
+
+def test_more_edit_paths(browser, api):
+    journal = journal_of(browser.client)
+    assert browser.client.get("/journal/asks/99/edit", headers=HTML).status_code == 404
+    ask = journal.add_ask("acme-hr", **ASK, asked_at=datetime(2024, 5, 1, 9, 30, tzinfo=UTC))
+    form = {"domain": "salary", "unit": "EUR", "technique": "door-in-the-face",
+            "opener": "125000", "fallback": "107000", "asked_on": "2024-05-01"}  # fmt: skip
+    assert post(browser, f"/journal/asks/{ask.id}/edit", form).status_code == 303
+    assert journal.asks()[0].asked_at == datetime(2024, 5, 1, 9, 30, tzinfo=UTC)  # same day
+    reopened = post(browser, f"/journal/asks/{ask.id}/outcome/delete", {})
+    assert reopened.status_code == 422 and "has none yet" in reopened.text
+    bad_day = post(
+        browser,
+        "/journal/asks",
+        {
+            "counterpart": "acme-hr",
+            "domain": "salary",
+            "unit": "EUR",
+            "fallback": "1",
+            "asked_on": "x",
+        },
+    )
+    assert bad_day.status_code == 422 and 'id="asked_on-error"' in bad_day.text  # fmt: skip
+    long_name = post(browser, "/journal/counterparts/acme-hr/edit", {"name": "x" * 201})
+    assert long_name.status_code == 422 and "name" in long_name.text
+    other = journal_of(api).add_ask("acme-hr", **ASK)
+    direct = api.patch(f"/api/journal/asks/{other.id}", json={"technique": "direct"})
+    assert (direct.json()["technique"], direct.json()["opener"]) == ("direct", None)

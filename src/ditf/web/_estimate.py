@@ -31,9 +31,7 @@ def usual_context(asks: Sequence[AskRecord]) -> tuple[str, str]:
 
 
 def _round(value: float) -> float:
-    """``value`` to three significant digits (a range is a guess, not an accounting figure)."""
-    if value <= 0:
-        return 0.0
+    """``value`` (> 0) to three significant digits: a range is a guess, not an account."""
     step = 10.0 ** (math.floor(math.log10(value)) - 2)
     return float(round(value / step) * step)
 
