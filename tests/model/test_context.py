@@ -48,7 +48,7 @@ def simulate(gen, asks, truth, *, negotiation, prosocial, model):
 
 @pytest.mark.parametrize(
     ("negotiation", "prosocial", "runs", "n"),
-    [(False, True, 150, 200), (True, False, 200, 200)],
+    [(False, True, 120, 150), (True, False, 150, 150)],
     ids=["fundraising", "negotiation"],
 )
 def test_90_percent_intervals_cover_the_truth_85_to_95_percent_of_the_time(
