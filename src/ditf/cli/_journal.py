@@ -1,4 +1,4 @@
-"""Journal commands: ``ditf journal add|edit|delete|list|show|export``."""
+"""Journal commands: ``ditf journal add|list|show|export``."""
 
 from __future__ import annotations
 
@@ -37,11 +37,6 @@ journal_app = typer.Typer(
 )
 add_app = typer.Typer(help="Add a counterpart, an ask or an outcome.", no_args_is_help=True)
 journal_app.add_typer(add_app, name="add")
-delete_app = typer.Typer(
-    help="Delete an ask (with its outcome), an outcome, or a counterpart without asks.",
-    no_args_is_help=True,
-)
-journal_app.add_typer(delete_app, name="delete")
 app.add_typer(journal_app, name="journal")
 
 #: Columns of ``ditf journal export --format csv``: one row per ask, outcome alongside.
@@ -201,14 +196,14 @@ def _integer(text: str, name: str, owner: str) -> int:
         ) from None
 
 
-def _moment(text: str | None, owner: str = _ADD_ASK) -> datetime | None:
+def _moment(text: str | None) -> datetime | None:
     if text is None:
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidParameterError(
-            f"The '--at' option of {owner} must be an ISO 8601 date or time, such "
+            f"The '--at' option of {_ADD_ASK} must be an ISO 8601 date or time, such "
             f"as 2024-05-01 or 2024-05-01T14:30+02:00. Got {text!r} instead."
         ) from None
     # A time without a zone is the user's local time, as on their calendar.
@@ -217,116 +212,11 @@ def _moment(text: str | None, owner: str = _ADD_ASK) -> datetime | None:
         moment.astimezone(UTC)  # stored in UTC: the first and last hours of the calendar
     except (OverflowError, ValueError, OSError):  # are not there in every time zone
         raise InvalidParameterError(
-            f"The '--at' option of {owner} must be a moment between the years 1 and 9999 "
+            f"The '--at' option of {_ADD_ASK} must be a moment between the years 1 and 9999 "
             f"in UTC that the local time zone can place. Got {text!r} instead; give a zone, "
             "such as 2024-05-01T14:30+02:00."
         ) from None
     return moment
-
-
-# ---------------------------------------------------------------- edit, delete
-
-_EDIT = "ditf journal edit"
-
-
-@journal_app.command("edit")
-def edit_command(
-    ctx: typer.Context,
-    ask_id: Annotated[
-        str, typer.Argument(help="The ask's id (see `ditf journal list`).", metavar="ID")
-    ],
-    fallback: Annotated[
-        str | None, typer.Option(help="The real request.", metavar="NUMBER")
-    ] = None,
-    opener: Annotated[str | None, typer.Option(help="The first ask.", metavar="NUMBER")] = None,
-    direct: Annotated[
-        bool, typer.Option("--direct", help="Make it a direct ask (no opener).")
-    ] = False,
-    technique: Annotated[str | None, typer.Option(help=f"One of {', '.join(TECHNIQUES)}.")] = None,
-    domain: Annotated[str | None, typer.Option(help="What was asked for.")] = None,
-    unit: Annotated[str | None, typer.Option(help="Unit of the amounts.")] = None,
-    delay_hours: Annotated[
-        str | None, typer.Option(help="Hours from opener to fallback.", metavar="NUMBER")
-    ] = None,
-    scenario: Annotated[str | None, typer.Option(help="The scenario it came from.")] = None,
-    at: Annotated[
-        str | None,
-        typer.Option("--at", help="Back-date it: ISO 8601, local time unless given."),
-    ] = None,
-    asked_by: Annotated[str | None, typer.Option(help="me or them.")] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Correct or back-date an ask: only the options given change; a bad edit changes nothing."""
-    with reported(), _journal(ctx) as journal:
-        record = journal.update_ask(
-            _integer(ask_id, "ID", _EDIT),
-            **_changes(domain=domain, unit=unit, scenario=scenario, asked_by=asked_by,
-                       technique=technique, fallback=fallback, opener=opener, direct=direct,
-                       delay_hours=delay_hours, at=at),
-        )  # fmt: skip
-    if as_json:
-        print_json(record.to_dict())
-        return
-    first = "" if record.opener is None else f"opener {_amount(record.opener)}, then "
-    out.print(
-        f"Changed ask {record.id} to {escape(record.counterpart)}: {first}"
-        f"{_amount(record.fallback)} {escape(record.unit)} ({record.technique}), asked "
-        f"{record.asked_at:%Y-%m-%d %H:%M} UTC.",
-        soft_wrap=True,
-    )
-
-
-def _changes(
-    *, fallback: str | None, opener: str | None, direct: bool, delay_hours: str | None,
-    at: str | None, **texts: str | None,
-) -> dict[str, object]:  # fmt: skip
-    """The options given to ``ditf journal edit``, as :meth:`Journal.update_ask` takes them."""
-    changes: dict[str, object] = {k: v for k, v in texts.items() if v is not None}
-    if fallback is not None:
-        changes["fallback"] = _number(fallback, "--fallback", _EDIT)
-    if opener is not None:
-        changes["opener"] = _number(opener, "--opener", _EDIT)
-    if direct:
-        changes |= {"opener": None, "technique": "direct"}
-    if delay_hours is not None:
-        changes["delay_hours"] = _number(delay_hours, "--delay-hours", _EDIT)
-    if at is not None:
-        changes["asked_at"] = _moment(at, _EDIT)
-    return changes
-
-
-@delete_app.command("ask")
-def delete_ask_command(
-    ctx: typer.Context,
-    ask_id: Annotated[str, typer.Argument(help="The ask's id.", metavar="ID")],
-) -> None:
-    """Delete an ask and its outcome, in one transaction."""
-    with reported(), _journal(ctx) as journal:
-        gone = journal.delete_ask(_integer(ask_id, "ID", "ditf journal delete ask"))
-    with_outcome = "" if gone.outcome is None else f" and its outcome ({gone.outcome.result})"
-    out.print(f"Deleted ask {gone.id} to {escape(gone.counterpart)}{with_outcome}.")
-
-
-@delete_app.command("outcome")
-def delete_outcome_command(
-    ctx: typer.Context,
-    ask_id: Annotated[str, typer.Argument(help="The ask's id.", metavar="ID")],
-) -> None:
-    """Delete an ask's outcome: the ask is open again."""
-    with reported(), _journal(ctx) as journal:
-        gone = journal.delete_outcome(_integer(ask_id, "ID", "ditf journal delete outcome"))
-    out.print(f"Deleted the outcome of ask {gone.ask_id} ({gone.result}): it is open again.")
-
-
-@delete_app.command("counterpart")
-def delete_counterpart_command(
-    ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="The counterpart's id.")],
-) -> None:
-    """Delete a counterpart without asks (one with asks is refused)."""
-    with reported(), _journal(ctx) as journal:
-        gone = journal.delete_counterpart(key)
-    out.print(f"Deleted counterpart {escape(gone.key)}.")
 
 
 # ---------------------------------------------------------------- list, show
