@@ -88,8 +88,7 @@ def test_answers_are_read_from_your_asks_with_an_outcome():
         ask("door-in-the-face", 124000, 110000, None),  # no outcome yet
         ask("direct", None, 90000, "refused", asked_by="them"),  # their ask to you
     ]
-    lifts = {id(asks[1]): 0.7}
-    assert answers_from_asks(asks, lifts) == (
+    assert answers_from_asks(asks, lambda a: 0.7 if a is asks[1] else 0.0) == (
         Answer(108000, False),
         Answer(124000, False), Answer(110000, True, 0.7),
         Answer(124000, True),

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -43,7 +42,7 @@ from ditf.model import (
     first_offer_r,
     fit,
     fit_context,
-    load_model,
+    new_context_interval,
     predict,
     replicate,
     scenario_from_mapping,
@@ -465,7 +464,7 @@ def _fit_journal(
     if out_file is not None:
         _write_json(out_file, result.to_dict())
     rows = result.interval()
-    bundled = _bundled_context()
+    bundled = new_context_interval()
     if as_json:
         print_json({"domain": domain, "journal": url, "fit": result.to_dict(),
                     "context": rows, "bundled": bundled})  # fmt: skip
@@ -495,16 +494,6 @@ def _write_json(path: Path, payload: dict[str, Any]) -> None:
 
 def _span(med: float, lo: float, hi: float) -> str:
     return f"{med:.3g} ({lo:.3g}-{hi:.3g})"
-
-
-def _bundled_context() -> dict[str, tuple[float, float, float]]:
-    """What the bundled fit expects of a context it has not seen (the new-context draws)."""
-    p = load_model().params
-    z = np.quantile(np.random.default_rng(0).standard_normal(200_000), [0.5, 0.05, 0.95])
-    strength = tuple(float(x) for x in np.exp(p.heterogeneity * z))
-    pull = np.clip(p.anchoring / 0.9, 1e-9, 1 - 1e-9)
-    share = 0.9 / (1 + np.exp(-(np.log(pull / (1 - pull)) + p.anchor_heterogeneity * z)))
-    return {"strength": strength, "anchoring": tuple(float(x) for x in share)}  # type: ignore[dict-item]
 
 
 @app.command("compare")

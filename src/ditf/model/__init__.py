@@ -17,6 +17,7 @@ from ditf.model._context import (
     ContextAsk,
     ContextFit,
     fit_context,
+    new_context_interval,
 )
 from ditf.model._fit import FitResult, fit
 from ditf.model._meta import MetaTarget, typical_r
@@ -56,6 +57,7 @@ __all__ = [
     "fit",
     "fit_context",
     "load_model",
+    "new_context_interval",
     "predict",
     "predict_draws",
     "replicate",

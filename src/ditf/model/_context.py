@@ -25,11 +25,12 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import expit, logit, ndtr
+from scipy.special import expit, logit, ndtr, ndtri
 
 from ditf._errors import DataError, FitError, InvalidParameterError
 from ditf._types import FloatArray
 from ditf._validation import check_positive
+from ditf.model._anchoring import new_context
 from ditf.model._fit import FitResult, _covariance, _hessian, _value_and_gradient
 from ditf.model._params import ParamArrays
 from ditf.model._predict import load_model
@@ -37,7 +38,10 @@ from ditf.model._priors import ANCHORING_MAX, STUDY_BASELINE_SD, STUDY_STRENGTH_
 from ditf.model._probability import compile_two_step, evaluate_two_step
 from ditf.model._requests import Context, Request, Sequence, Step
 
-__all__ = ["CONTEXT_RESULTS", "MIN_CONTEXT_ASKS", "ContextAsk", "ContextFit", "fit_context"]
+__all__ = [
+    "CONTEXT_RESULTS", "MIN_CONTEXT_ASKS", "ContextAsk", "ContextFit", "fit_context",
+    "new_context_interval",
+]  # fmt: skip
 
 #: How an ask can end (the journal's results).
 CONTEXT_RESULTS = ("accepted-opener", "accepted-fallback", "refused", "walked-away")
@@ -187,6 +191,27 @@ class ContextFit:
             raise DataError(
                 f"Not a ditf context fit: {exc!r}. Make one with `ditf fit --journal`."
             ) from exc
+
+
+def new_context_interval(
+    model: FitResult | None = None, level: float = 0.9
+) -> dict[str, tuple[float, float, float]]:
+    """What the bundled fit expects of a context it has not seen: median and interval.
+
+    ``strength`` is the multiplier of the sequential lifts, ``exp(heterogeneity * z)``;
+    ``anchoring`` the pull share a new negotiation draws (:func:`new_context`), both at the
+    posterior mode. Both are monotone in ``z ~ N(0, 1)``, so their quantiles are exact.
+    """
+    params = (model or load_model()).params
+    tail = (1.0 - level) / 2.0
+    z = ndtri(np.array([[0.5], [tail], [1.0 - tail]]))
+    p = new_context(ParamArrays.from_matrix(params.to_array()[None, :]), z)
+    strength = np.exp(params.heterogeneity * z).ravel()
+    pull = np.ravel(p.anchoring)
+    return {
+        "strength": (float(strength[0]), float(strength[1]), float(strength[2])),
+        "anchoring": (float(pull[0]), float(pull[1]), float(pull[2])),
+    }
 
 
 class _ContextProblem:

@@ -18,9 +18,10 @@ make one refusal say little about the same counterpart's next answer to the same
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 from scipy.special import ndtr, ndtri
@@ -119,26 +120,29 @@ class AskLike(Protocol):
     def outcome(self) -> _OutcomeLike | None: ...
 
 
+Ask = TypeVar("Ask", bound=AskLike)
+
+
 def answers_from_asks(
-    asks: list[AskLike], lifts: dict[int, float] | None = None
+    asks: Sequence[Ask], lift: Callable[[Ask], float] | None = None
 ) -> tuple[Answer, ...]:
     """The counterpart's answers in your asks to them (their asks to you say nothing here).
 
     A plain ask answers once; a door-in-the-face opener refused then the fallback answers
-    twice, the second with the mechanisms' latent lift, ``lifts[id(ask)]`` (0 when not
-    given); a walk-away is a no to the opener; asks without an outcome are skipped. A
+    twice, the second with the mechanisms' latent lift, ``lift(ask)`` (0 when not given);
+    a walk-away is a no to the opener; asks without an outcome are skipped. A
     foot-in-the-door's small first ask is left out, and its target is read as a plain ask.
     """
     answers: list[Answer] = []
     for ask in asks:
-        lift = (lifts or {}).get(id(ask), 0.0)
         if ask.asked_by != "me" or ask.outcome is None:
             continue
         result = ask.outcome.result
         if ask.technique == "door-in-the-face" and ask.opener is not None:
             answers.append(Answer(ask.opener, result == "accepted-opener"))
             if result in ("accepted-fallback", "refused"):
-                answers.append(Answer(ask.fallback, result == "accepted-fallback", lift))
+                lifted = 0.0 if lift is None else lift(ask)
+                answers.append(Answer(ask.fallback, result == "accepted-fallback", lifted))
         else:
             answers.append(Answer(ask.fallback, result in ("accepted-fallback", "accepted-opener")))
     return tuple(answers)

@@ -73,13 +73,14 @@ def scenario_with_history(s: PlanScenario, asks: Sequence[_Recorded]) -> PlanSce
     True
     """
     mine = [a for a in asks if a.domain == s.domain and a.unit == s.unit]
-    lifts = {
-        id(a): retreat_lift(s, a.opener, a.fallback, a.delay_hours)
-        for a in mine
-        if a.technique == "door-in-the-face" and a.opener is not None and a.outcome is not None
-        and s.cost(a.opener) > s.cost(a.fallback) > 0
-    }  # fmt: skip
-    answers = answers_from_asks(list(mine), lifts)
+
+    def lift(ask: _Recorded) -> float:  # a retreat in this scenario's costs, else no lift
+        opener = ask.opener
+        if opener is None or not s.cost(opener) > s.cost(ask.fallback) > 0:
+            return 0.0
+        return retreat_lift(s, opener, ask.fallback, ask.delay_hours)
+
+    answers = answers_from_asks(mine, lift)
     return dataclasses.replace(s, counterpart=s.counterpart.with_answers(answers))
 
 
