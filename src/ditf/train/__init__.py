@@ -14,10 +14,11 @@ from __future__ import annotations
 from ditf.train._choice import Choice
 from ditf.train._counterpart import Answers
 from ditf.train._explain import MechanismNote, mechanism_notes
-from ditf.train._goals import GOALS, GoalResult
+from ditf.train._goals import GoalResult
 from ditf.train._pitch import Pitch, make_pitch
 from ditf.train._round import LUCK_NOTE, RoundResult, play_round
 from ditf.train._scenario import (
+    GOALS,
     LEVELS,
     TargetBrief,
     TrainerScenario,

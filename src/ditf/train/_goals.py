@@ -1,7 +1,8 @@
 """Learning goals: what each round teaches, checked against the trainee's choice.
 
-A scenario lists goal ids (data); this module holds the text and one check per id, as the
-audit does for its rules. A check returns whether the goal is met and why, in plain words.
+A scenario lists goal ids (data); :data:`ditf.train.GOALS` holds their text next to the
+scenario that validates them, and this module holds one check per id, as the audit does for its
+rules. A check returns whether the goal is met and why, in plain words.
 """
 
 from __future__ import annotations
@@ -11,36 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ditf.plan import Finding
+from ditf.train._scenario import GOALS
 
 if TYPE_CHECKING:
     from ditf.train._choice import Choice
     from ditf.train._scenario import TrainerScenario
 
-__all__ = ["GOALS", "GoalResult", "Situation", "check_goals", "restraint"]
+__all__ = ["GoalResult", "Situation", "check_goals", "restraint"]
 
-#: Goal id -> what the trainee should do.
-GOALS: dict[str, str] = {
-    "ask-big-first": "Open with a larger request than the one you need, then retreat to it.",
-    "retreat-at-once": "Retreat at once, yourself, in the same conversation as the refusal.",
-    "fallback-meets-minimum": "Never retreat below your minimum.",
-    "credible-opener": "Keep the opener within the benchmarks you could justify if asked.",
-    "calibrated-opener": (
-        "Calibrate the opener: at least 90% of the expected value of the best opener for "
-        "your fallback."
-    ),
-    "fallback-has-criterion": "Anchor the fallback to a named benchmark.",
-    "explain-concession": (
-        "Explain the concession in a sentence: what you gave up and what you still need."
-    ),
-    "honest-opener": "Only open with a request you would honour if they said yes.",
-    "no-blocking-findings": "Leave no blocking finding in the ethics audit.",
-    "spare-the-vulnerable": (
-        "Do not use the technique on a vulnerable counterpart: make a plain, fair request."
-    ),
-    "avoid-repeated-retreat": (
-        "Do not run the retreat again on someone who has seen it from you: ask directly."
-    ),
-}
 #: Share of the best opener's expected value that counts as calibrated.
 CALIBRATED_SHARE = 0.9
 #: Words an explanation needs to say both what was given up and what is still needed.

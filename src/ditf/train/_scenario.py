@@ -18,9 +18,9 @@ from ditf._types import Seed
 from ditf._validation import as_generator, check_int_range, check_option, check_type
 from ditf.data import TRAINER_LEVELS, load_trainer_data
 from ditf.plan import DOMAINS, PlanScenario, plan_scenario_from_mapping
-from ditf.train._goals import GOALS
 
 __all__ = [
+    "GOALS",
     "LEVELS",
     "TargetBrief",
     "TrainerScenario",
@@ -30,6 +30,29 @@ __all__ = [
     "trainer_scenario_from_mapping",
 ]
 
+#: Goal id -> what the trainee should do.
+GOALS: dict[str, str] = {
+    "ask-big-first": "Open with a larger request than the one you need, then retreat to it.",
+    "retreat-at-once": "Retreat at once, yourself, in the same conversation as the refusal.",
+    "fallback-meets-minimum": "Never retreat below your minimum.",
+    "credible-opener": "Keep the opener within the benchmarks you could justify if asked.",
+    "calibrated-opener": (
+        "Calibrate the opener: at least 90% of the expected value of the best opener for "
+        "your fallback."
+    ),
+    "fallback-has-criterion": "Anchor the fallback to a named benchmark.",
+    "explain-concession": (
+        "Explain the concession in a sentence: what you gave up and what you still need."
+    ),
+    "honest-opener": "Only open with a request you would honour if they said yes.",
+    "no-blocking-findings": "Leave no blocking finding in the ethics audit.",
+    "spare-the-vulnerable": (
+        "Do not use the technique on a vulnerable counterpart: make a plain, fair request."
+    ),
+    "avoid-repeated-retreat": (
+        "Do not run the retreat again on someone who has seen it from you: ask directly."
+    ),
+}
 #: The three depths of the trainer, from "ask big, then smaller" to spotting manipulation.
 LEVELS: tuple[str, ...] = TRAINER_LEVELS
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
