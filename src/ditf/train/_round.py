@@ -34,7 +34,23 @@ MAX_COST_RATIO = 1e6
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RoundResult:
+class _Evaluation:
+    """The deterministic part of a round: everything but the scenario, choice and answers."""
+
+    theatrical: bool
+    options: tuple[Option, ...]
+    p_fallback_alone: float
+    p_fallback_after: float | None
+    mechanisms: tuple[MechanismNote, ...]
+    findings: tuple[Finding, ...]
+    goals: tuple[GoalResult, ...]
+    score: Score
+    planner_script: tuple[str, ...]
+    feedback: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoundResult(_Evaluation):
     """Everything a round produced: what happened, what to expect, what helped, the score.
 
     Attributes
@@ -72,16 +88,6 @@ class RoundResult:
     scenario: TrainerScenario
     choice: Choice
     answers: Answers
-    theatrical: bool
-    options: tuple[Option, ...]
-    p_fallback_alone: float
-    p_fallback_after: float | None
-    mechanisms: tuple[MechanismNote, ...]
-    findings: tuple[Finding, ...]
-    goals: tuple[GoalResult, ...]
-    score: Score
-    planner_script: tuple[str, ...]
-    feedback: tuple[str, ...]
     luck_note: str = LUCK_NOTE
 
     @property
@@ -138,22 +144,6 @@ def finding_dict(f: Finding) -> dict[str, str]:
         "id": f.id, "severity": f.severity, "title": f.title, "message": f.message,
         "rationale": f.rationale, "source": f.source,
     }  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class _Evaluation:
-    """The deterministic part of a round: everything but the sampled answers."""
-
-    theatrical: bool
-    options: tuple[Option, ...]
-    p_fallback_alone: float
-    p_fallback_after: float | None
-    mechanisms: tuple[MechanismNote, ...]
-    findings: tuple[Finding, ...]
-    goals: tuple[GoalResult, ...]
-    score: Score
-    planner_script: tuple[str, ...]
-    feedback: tuple[str, ...]
 
 
 def play_round(scenario: TrainerScenario, choice: Choice, *, rng: Seed = None) -> RoundResult:
