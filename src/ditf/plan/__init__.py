@@ -11,7 +11,7 @@ from __future__ import annotations
 from ditf.plan._audit import CHECKS, Finding, audit, require_clean
 from ditf.plan._history import LIMIT_STABILITY, Answer
 from ditf.plan._learn import context_asks, retreat_lift, scenario_with_history
-from ditf.plan._planner import (
+from ditf.plan._plan import (
     DOOR,
     MIN_CONCESSION,
     PLAIN,
@@ -19,6 +19,8 @@ from ditf.plan._planner import (
     Estimate,
     Plan,
     TimingPoint,
+)
+from ditf.plan._planner import (
     concession_share,
     plan,
     retreat_context,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ditf._errors import PlanRejected
 from ditf.data import load_audit_rules
-from ditf.plan._planner import Plan
+from ditf.plan._plan import Plan
 
 __all__ = ["CHECKS", "Finding", "audit", "require_clean"]
 

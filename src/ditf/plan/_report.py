@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ditf.plan._audit import Finding
-from ditf.plan._planner import Estimate, Plan
+from ditf.plan._plan import Estimate, Plan
 from ditf.plan._script import amount_words, concession_script
 
 __all__ = ["headline", "plan_report"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ditf.plan._planner import Plan
+from ditf.plan._plan import Plan
 
 __all__ = ["concession_script"]
 
