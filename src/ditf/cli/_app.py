@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
 import json
 import math
 import re
 import sys
 import tomllib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 import typer
 from rich.console import Console
@@ -137,28 +141,96 @@ def print_json(payload: Any) -> None:
     typer.echo(json.dumps(payload, indent=2))
 
 
-def scenario_options(**options: Any) -> Scenario:
-    """A scenario from the CLI options that were given (defaults elsewhere)."""
-    unit = options.get("unit")
-    if unit is not None and not unit.strip():
-        # The API refuses an empty unit (ditf.web); so does the CLI.
+def check_unit(unit: str) -> str:
+    """Refuse an empty ``--unit``, as the API does (:mod:`ditf.web`).
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``unit`` is empty or blank.
+    """
+    if not unit.strip():
         raise InvalidParameterError(
             f"The '--unit' option must name the unit of the costs, such as hours or EUR. Got "
             f"{unit!r} instead."
         )
-    return Scenario(**{k: v for k, v in options.items() if v is not None})
+    return unit
 
 
-ScenarioOpener = Annotated[float | None, number("Cost of the opener [208].")]
-ScenarioTarget = Annotated[float | None, number("Cost of the target [2].")]
-ScenarioFoot = Annotated[float | None, number("Cost of the foot (FITD) [0.1].")]
-ScenarioDelay = Annotated[float | None, number("Hours before the target [0].")]
-ScenarioBaseline = Annotated[float | None, number("P(yes) to the target asked alone [0.167].")]
-ScenarioLimit = Annotated[float | None, number("Largest good-faith ask [none].")]
-ScenarioUnit = Annotated[str | None, typer.Option(help="Unit of the costs [hours].")]
-ScenarioProsocial = Annotated[
-    bool | None, typer.Option("--prosocial/--not-prosocial", help="A prosocial cause [yes].")
-]
+def option_group(
+    name: str, group: type[Any], *, omit: Collection[str] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Offer the fields of the dataclass ``group`` as options, in place of the parameter ``name``.
+
+    Typer has no option groups: the decorated command's signature, as Typer reads it, gets
+    one option per field (its ``Annotated`` type and its default) where ``name`` stood, and
+    the command receives them back as one ``group``. The fields in ``omit`` are not offered
+    and keep their defaults. Put it below ``@app.command``.
+    """
+    hints = get_type_hints(group, include_extras=True)
+    fields = [f for f in dataclasses.fields(group) if f.name not in omit]
+    offered = [
+        inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default,
+                          annotation=hints[f.name])
+        for f in fields
+    ]  # fmt: skip
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command, eval_str=True)
+        params: list[inspect.Parameter] = []
+        for param in signature.parameters.values():
+            # Keyword-only, as Typer passes them: the group's defaults may precede a required one.
+            kept = [param.replace(kind=inspect.Parameter.KEYWORD_ONLY)]
+            params += offered if param.name == name else kept
+
+        @functools.wraps(command)
+        def grouped(**options: Any) -> None:
+            values = {f.name: options.pop(f.name) for f in fields}
+            command(**options, **{name: group(**values)})
+
+        grouped.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        grouped.__annotations__ = {p.name: p.annotation for p in params}
+        return grouped
+
+    return decorate
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioOptions:
+    """The scenario options of simulate, sweep and study power, as they were given.
+
+    Each option left out (``None``) keeps the default of :class:`ditf.simulate.Scenario`.
+    """
+
+    opener: Annotated[float | None, number("Cost of the opener [208].")] = None
+    target: Annotated[float | None, number("Cost of the target [2].")] = None
+    foot: Annotated[float | None, number("Cost of the foot (FITD) [0.1].")] = None
+    delay_hours: Annotated[float | None, number("Hours before the target [0].")] = None
+    baseline: Annotated[float | None, number("P(yes) to the target asked alone [0.167].")] = None
+    plausible_max: Annotated[float | None, number("Largest good-faith ask [none].")] = None
+    unit: Annotated[str | None, typer.Option(help="Unit of the costs [hours].")] = None
+    prosocial: Annotated[
+        bool | None, typer.Option("--prosocial/--not-prosocial", help="A prosocial cause [yes].")
+    ] = None
+
+    def scenario(self) -> Scenario:
+        """The scenario: the options given, and the defaults for the others.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``--unit`` is empty, or the scenario is invalid (see :class:`Scenario`).
+        """
+        if self.unit is not None:
+            check_unit(self.unit)
+        given = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return Scenario(**{k: v for k, v in given.items() if v is not None})
+
+
+#: No scenario option given: every field keeps the default of :class:`ditf.simulate.Scenario`.
+NO_SCENARIO_OPTIONS = ScenarioOptions()
+
+
 Conditions = Annotated[
     list[str] | None,
     typer.Option("--condition", help=f"Repeat to choose; default all of {', '.join(CONDITIONS)}."),
@@ -193,20 +265,24 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
-def read_input(path: Path, limits: Settings) -> dict[str, Any]:
+def read_input(path: Path, *capped: str) -> dict[str, Any]:
     """Read a command's ``.toml`` or ``.json`` file: the one reader of every CLI command.
 
     As :func:`ditf.data.read_mapping`, and also: a UTF-8 byte order mark (as Windows editors
-    write) is skipped; every number must be finite and at most ``limits.max_amount`` in size
-    (``DITF_MAX_AMOUNT``); the nesting may be at most :data:`MAX_DEPTH` deep.
+    write) is skipped; every number must be finite and at most ``max_amount`` in size
+    (``DITF_MAX_AMOUNT``); the nesting may be at most :data:`MAX_DEPTH` deep. Each list named
+    in ``capped`` (a key of the mapping, such as ``"steps"``) is refused above its cap, as
+    :func:`check_count` does, before any work.
 
     Raises
     ------
     DataError
         If the file cannot be read, has another extension, or does not parse.
     InvalidParameterError
-        If a number is not finite or beyond ``max_amount``, or the nesting is too deep.
+        If a number is not finite or beyond ``max_amount``, the nesting is too deep, or a
+        capped list is too long.
     """
+    limits = settings()
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise DataError(
@@ -236,6 +312,9 @@ def read_input(path: Path, limits: Settings) -> dict[str, Any]:
             f"{path.name}: the top level must be a table/object, got {type(data).__name__}."
         )
     _check_values(data, path.name, limits.max_amount)
+    for key in capped:
+        value = data.get(key)
+        check_count(len(value) if isinstance(value, list) else 0, key, limits)
     return data
 
 
@@ -268,25 +347,40 @@ def _check_values(data: dict[str, Any], name: str, max_amount: float) -> None:
                 )
 
 
-def check_count(count: int, cap: int, what: str, variable: str) -> None:
-    """Refuse an input with more than ``cap`` items of a kind that drives the work.
+def check_count(count: int, items: str, limits: Settings, what: str | None = None) -> None:
+    """Refuse an input with more ``items`` than their cap, a field of ``limits``.
+
+    The cap of ``"steps"`` is ``limits.max_steps``, raised with ``DITF_MAX_STEPS``; ``what``
+    names the items in the message (default: ``items``).
 
     Raises
     ------
     InvalidParameterError
         Naming the count, the cap and the environment variable that raises it.
     """
+    cap: int = getattr(limits, f"max_{items}")
     if count > cap:
         raise InvalidParameterError(
-            f"Too many {what}: {count:,}, the limit is {cap:,} (it keeps one command to a few "
-            f"seconds). Give fewer, or raise the limit with {variable}."
+            f"Too many {what or items}: {count:,}, the limit is {cap:,} (it keeps one command to "
+            f"a few seconds). Give fewer, or raise the limit with DITF_MAX_{items.upper()}."
         )
 
 
-def count_of(data: dict[str, Any], key: str) -> int:
-    """How many items the list ``data[key]`` holds (0 when it is missing or not a list)."""
-    value = data.get(key)
-    return len(value) if isinstance(value, list) else 0
+@contextmanager
+def progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, and the ``progress(done, total)`` callback that moves it.
+
+    The bar only draws on a terminal: elsewhere it would leave a stray newline on stderr.
+    """
+    from rich.progress import Progress
+
+    with Progress(console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 def unique_conditions(conditions: list[str] | None) -> list[str] | None:

@@ -15,7 +15,6 @@ from ditf.cli._app import (
     JsonFlag,
     app,
     check_count,
-    count_of,
     err,
     out,
     pct,
@@ -74,22 +73,14 @@ def defend_command(
 
 def _read_case(file: Path) -> dict[str, Any]:
     """The case file, refused when it lists more than the caps allow (before any work)."""
-    limits = settings()
-    mapping = read_input(file, limits)
     # Recognition and pressure grow faster than linearly with the requests (10,000 asked for
     # 114 GiB), and each earlier episode is scored like a case of its own.
-    check_count(count_of(mapping, "requests"), limits.max_requests, "requests",
-                "DITF_MAX_REQUESTS")  # fmt: skip
-    check_count(count_of(mapping, "benchmarks"), limits.max_benchmarks, "benchmarks",
-                "DITF_MAX_BENCHMARKS")  # fmt: skip
-    episodes = mapping.get("episodes")
-    if isinstance(episodes, list):
-        check_count(len(episodes), limits.max_episodes, "episodes", "DITF_MAX_EPISODES")
-        for k, episode in enumerate(episodes, start=1):
-            asked = episode.get("requests") if isinstance(episode, dict) else episode
-            if isinstance(asked, list):
-                check_count(len(asked), limits.max_requests, f"requests in episode {k}",
-                            "DITF_MAX_REQUESTS")  # fmt: skip
+    mapping = read_input(file, "requests", "benchmarks", "episodes")
+    limits, episodes = settings(), mapping.get("episodes")
+    for k, episode in enumerate(episodes if isinstance(episodes, list) else [], start=1):
+        asked = episode.get("requests") if isinstance(episode, dict) else episode
+        if isinstance(asked, list):
+            check_count(len(asked), "requests", limits, f"requests in episode {k}")
     return mapping
 
 

@@ -17,8 +17,7 @@ from ditf.cli._app import (
     DbOption,
     JsonFlag,
     app,
-    check_count,
-    count_of,
+    check_unit,
     err,
     number,
     out,
@@ -26,7 +25,6 @@ from ditf.cli._app import (
     print_json,
     read_input,
     reported,
-    settings,
 )
 from ditf.model import (
     PRIORS,
@@ -184,15 +182,6 @@ def _options_scenario(
     return Sequence(tuple(steps)), context
 
 
-def _read_scenario(file: Path) -> dict[str, Any]:
-    """A predict scenario file, refused above the step cap (before any work)."""
-    limits = settings()
-    mapping = read_input(file, limits)
-    # Prediction integrates over each step's history: the work grows with every step.
-    check_count(count_of(mapping, "steps"), limits.max_steps, "steps", "DITF_MAX_STEPS")
-    return mapping
-
-
 def _prediction_json(pred: Prediction) -> dict[str, Any]:
     return dataclasses.asdict(pred)
 
@@ -287,18 +276,14 @@ def predict_command(
                     f"Give a scenario FILE or options, not both: {', '.join(given)} would be "
                     f"ignored. Edit {file.name} instead."
                 )
-            seq, context = scenario_from_mapping(_read_scenario(file))
+            # Prediction integrates over each step's history: the work grows with every step.
+            seq, context = scenario_from_mapping(read_input(file, "steps"))
         else:
-            if not unit.strip():
-                raise InvalidParameterError(
-                    f"The '--unit' option must name the unit of the costs, such as hours or "
-                    f"EUR. Got {unit!r} instead."
-                )
             seq, context = _options_scenario(
                 target, opener, foot, baseline,
                 delay_hours=delay_hours, other_requester=other_requester,
                 described_only=described_only, prosocial=prosocial,
-                prior_retreats=prior_retreats, plausible_max=plausible_max, unit=unit,
+                prior_retreats=prior_retreats, plausible_max=plausible_max, unit=check_unit(unit),
                 negotiation=negotiation,
             )  # fmt: skip
         check_int_range(seed, "--seed", "ditf predict", 0)

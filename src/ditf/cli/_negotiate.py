@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -19,13 +20,12 @@ from ditf.cli._app import (
     PlotFile,
     Seed,
     app,
-    err,
     out,
     pct,
     print_json,
+    progress,
     read_input,
     reported,
-    settings,
     write_csv,
 )
 from ditf.negotiate import (
@@ -54,33 +54,38 @@ Rounds = Annotated[
 
 
 def _load(file: Path, rounds: int | None) -> BargainingScenario:
-    scenario = scenario_from_mapping(read_input(file, settings()))
+    scenario = scenario_from_mapping(read_input(file))
     if rounds is None:
         return scenario
     return replace(scenario, problem=replace(scenario.problem, rounds=rounds))
 
 
 def _strategy(scenario: BargainingScenario, name: str) -> Strategy:
-    if name in scenario.strategies:
-        return scenario.strategies[name]
-    if name in STRATEGIES:
-        return make_strategy(name)
-    choices = sorted(set(STRATEGIES) | set(scenario.strategies))
-    raise InvalidParameterError(
-        f"Unknown strategy {name!r} for --strategy. Choose from {', '.join(choices)}, or define "
-        f"[strategies.{name}] in the scenario file."
-    )
+    return _player(name, "strategy", "strategies", scenario.strategies, STRATEGIES, make_strategy)
 
 
 def _counterpart(scenario: BargainingScenario, name: str) -> Strategy:
-    if name in scenario.counterparts:
-        return scenario.counterparts[name]
-    if name in COUNTERPARTS:
-        return make_counterpart(name)
-    choices = sorted(set(COUNTERPARTS) | set(scenario.counterparts))
+    return _player(name, "counterpart", "counterparts", scenario.counterparts, COUNTERPARTS,
+                   make_counterpart)  # fmt: skip
+
+
+def _player(
+    name: str,
+    option: str,
+    section: str,
+    defined: Mapping[str, Strategy],
+    bundled: Collection[str],
+    make: Callable[[str], Strategy],
+) -> Strategy:
+    """The player ``name`` of ``--option``: the scenario file's own, else a bundled one."""
+    if name in defined:
+        return defined[name]
+    if name in bundled:
+        return make(name)
+    choices = sorted(set(bundled) | set(defined))
     raise InvalidParameterError(
-        f"Unknown counterpart {name!r} for --counterpart. Choose from {', '.join(choices)}, or "
-        f"define [counterparts.{name}] in the scenario file."
+        f"Unknown {option} {name!r} for --{option}. Choose from {', '.join(choices)}, or define "
+        f"[{section}.{name}] in the scenario file."
     )
 
 
@@ -229,14 +234,7 @@ def _run_tournament(
     quiet: bool,
 ) -> TournamentResult:
     """Run the tournament with a progress bar on stderr (drawn on a terminal only)."""
-    from rich.progress import Progress
-
-    with Progress(console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
-        task = bar.add_task("negotiating", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with progress("negotiating", quiet=quiet) as advance:
         return tournament(scenario.problem, strategies, counterparts, n=n, episodes=episodes,
                           rng=seed, progress=advance)  # fmt: skip
 

@@ -17,15 +17,12 @@ from ditf.cli._app import (
     JsonFlag,
     PlotFile,
     app,
-    check_count,
-    count_of,
     err,
     out,
     pct,
     print_json,
     read_input,
     reported,
-    settings,
 )
 from ditf.model import ContextFit
 from ditf.plan import (
@@ -103,16 +100,12 @@ CalibrationOption = Annotated[
 def _calibration(path: Path | None) -> ContextFit | None:
     if path is None:
         return None
-    return ContextFit.from_dict(read_input(path, settings()))
+    return ContextFit.from_dict(read_input(path))
 
 
 def _load(file: Path, db: str | None, calibration: Path | None = None) -> Plan:
-    limits = settings()
-    mapping = read_input(file, limits)
     # Every benchmark in range is a fallback candidate the planner evaluates.
-    check_count(count_of(mapping, "benchmarks"), limits.max_benchmarks, "benchmarks",
-                "DITF_MAX_BENCHMARKS")  # fmt: skip
-    scenario = plan_scenario_from_mapping(mapping)
+    scenario = plan_scenario_from_mapping(read_input(file, "benchmarks"))
     retreats, scenario = _history(scenario, db)
     return plan(scenario, prior_retreats=retreats, calibration=_calibration(calibration))
 

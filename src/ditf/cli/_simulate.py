@@ -12,27 +12,21 @@ from ditf import plots
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_int_range
 from ditf.cli._app import (
+    NO_SCENARIO_OPTIONS,
     Conditions,
     CsvFile,
     JsonFlag,
     People,
     PlotFile,
-    ScenarioBaseline,
-    ScenarioDelay,
-    ScenarioFoot,
-    ScenarioLimit,
-    ScenarioOpener,
-    ScenarioProsocial,
-    ScenarioTarget,
-    ScenarioUnit,
+    ScenarioOptions,
     Seed,
     app,
-    err,
+    option_group,
     out,
     pct,
     print_json,
+    progress,
     reported,
-    scenario_options,
     unique_conditions,
     write_csv,
 )
@@ -53,18 +47,12 @@ from ditf.simulate import (
 
 
 @app.command("simulate")
+@option_group("scenario_options", ScenarioOptions)
 def simulate_command(
     condition: Conditions = None,
     people: People = 100_000,
     episodes: Annotated[int, typer.Option(help="Times the same people meet the sequence.")] = 1,
-    opener: ScenarioOpener = None,
-    target: ScenarioTarget = None,
-    foot: ScenarioFoot = None,
-    delay_hours: ScenarioDelay = None,
-    baseline: ScenarioBaseline = None,
-    plausible_max: ScenarioLimit = None,
-    unit: ScenarioUnit = None,
-    prosocial: ScenarioProsocial = None,
+    scenario_options: ScenarioOptions = NO_SCENARIO_OPTIONS,
     seed: Seed = 0,
     csv_file: CsvFile = None,
     plot: PlotFile = None,
@@ -72,10 +60,7 @@ def simulate_command(
 ) -> None:
     """Simulate a population answering the standard conditions."""
     with reported():
-        scenario = scenario_options(
-            opener=opener, target=target, foot=foot, delay_hours=delay_hours,
-            baseline=baseline, plausible_max=plausible_max, unit=unit, prosocial=prosocial,
-        )  # fmt: skip
+        scenario = scenario_options.scenario()
         check_int_range(seed, "--seed", "ditf simulate", 0)
         result = simulate(
             scenario, conditions=unique_conditions(condition), n_people=people, episodes=episodes,
@@ -103,20 +88,14 @@ def simulate_command(
 
 
 @app.command("sweep")
+@option_group("scenario_options", ScenarioOptions)
 def sweep_command(
     specs: Annotated[
         list[str], typer.Argument(help="PARAM=START:STOP:STEPS[:log], PARAM=A,B,C or PARAM=V.")
     ],
     condition: Conditions = None,
     people: People = 50_000,
-    opener: ScenarioOpener = None,
-    target: ScenarioTarget = None,
-    foot: ScenarioFoot = None,
-    delay_hours: ScenarioDelay = None,
-    baseline: ScenarioBaseline = None,
-    plausible_max: ScenarioLimit = None,
-    unit: ScenarioUnit = None,
-    prosocial: ScenarioProsocial = None,
+    scenario_options: ScenarioOptions = NO_SCENARIO_OPTIONS,
     seed: Seed = 0,
     processes: Annotated[int | None, typer.Option(help="Run on this many local processes.")] = None,
     workers: Annotated[
@@ -132,10 +111,7 @@ def sweep_command(
     """Simulate the conditions over a grid of scenario or model parameters."""
     with reported():
         axes = [SweepAxis.parse(spec) for spec in specs]
-        scenario = scenario_options(
-            opener=opener, target=target, foot=foot, delay_hours=delay_hours,
-            baseline=baseline, plausible_max=plausible_max, unit=unit, prosocial=prosocial,
-        )  # fmt: skip
+        scenario = scenario_options.scenario()
         check_int_range(seed, "--seed", "ditf sweep", 0)
         if sum(x is not None for x in (processes, workers, scheduler)) > 1:
             raise InvalidParameterError("Choose one of --processes, --workers or --scheduler.")
@@ -174,18 +150,10 @@ def _run_sweep(
     quiet: bool,
 ) -> SweepResult:
     """Run a sweep on the chosen backend with a progress bar on stderr."""
-    from rich.progress import Progress
-
     backend: Backend = SerialBackend() if processes is None else ProcessBackend(processes)
     remote = workers is not None or scheduler is not None
     dask = DaskBackend(workers=workers, scheduler=scheduler) if remote else None
-    # The bar only draws on a terminal: elsewhere it would leave a stray newline on stderr.
-    with Progress(console=err, disable=quiet or not err.is_terminal, transient=True) as bar:
-        task = bar.add_task("sweeping", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with progress("sweeping", quiet=quiet) as advance:
         try:
             return sweep(axes, scenario, conditions=conditions, n_people=people,
                          backend=dask or backend, settings=Settings.from_env(), rng=seed,

@@ -12,23 +12,18 @@ from ditf import data, plots
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_int_range, check_option, check_probability
 from ditf.cli._app import (
+    NO_SCENARIO_OPTIONS,
     JsonFlag,
     PlotFile,
-    ScenarioBaseline,
-    ScenarioDelay,
-    ScenarioLimit,
-    ScenarioOpener,
-    ScenarioProsocial,
-    ScenarioTarget,
+    ScenarioOptions,
     Seed,
     app,
+    option_group,
     out,
     pct,
     print_json,
     read_input,
     reported,
-    scenario_options,
-    settings,
 )
 from ditf.simulate import (
     DaskBackend,
@@ -115,6 +110,8 @@ def study_analyze_command(
 
 
 @study_app.command("power")
+# The three arms ask no foot, and power has no unit.
+@option_group("scenario_options", ScenarioOptions, omit=("foot", "unit"))
 def study_power_command(
     n: Annotated[
         list[int] | None,
@@ -135,12 +132,7 @@ def study_power_command(
     ] = "fisher",
     behavioral: Annotated[bool, typer.Option(help="Outcome is carried out, not verbal.")] = False,
     uncertainty: Annotated[bool, typer.Option(help="Draw parameters from the posterior.")] = False,
-    opener: ScenarioOpener = None,
-    target: ScenarioTarget = None,
-    delay_hours: ScenarioDelay = None,
-    baseline: ScenarioBaseline = None,
-    plausible_max: ScenarioLimit = None,
-    prosocial: ScenarioProsocial = None,
+    scenario_options: ScenarioOptions = NO_SCENARIO_OPTIONS,
     p_treatment: Annotated[
         float | None, typer.Option(help="Two arms, analytic: P(yes) with the technique.")
     ] = None,
@@ -168,10 +160,7 @@ def study_power_command(
             check_probability(target_power, "--target-power", owner, open_interval=True)
         for size in n or []:
             check_int_range(size, "--n", owner, 2, 10_000_000)
-        scenario = scenario_options(
-            opener=opener, target=target, delay_hours=delay_hours, baseline=baseline,
-            plausible_max=plausible_max, prosocial=prosocial,
-        )  # fmt: skip
+        scenario = scenario_options.scenario()
         options: dict[str, Any] = {
             "n_studies": studies, "alpha": alpha, "rng": seed, "test": test,
             "alternative": "larger" if one_sided else "two-sided",
@@ -344,7 +333,7 @@ def study_export_otree_command(
 ) -> None:
     """Write an oTree project for the three-arm design (random assignment, bots included)."""
     with reported():
-        design = otree_design_from_mapping(read_input(design_file, settings()))
+        design = otree_design_from_mapping(read_input(design_file))
         paths = data.write_files(render_otree_app(design), outdir, overwrite=overwrite)
     out.print(f"wrote {len(paths)} files to {outdir}")
     out.print(
