@@ -210,13 +210,7 @@ target (a retreat). Got opener=10.0 and target=20.0: swap them, or use foot_in_t
                 "foot_in_the_door."
             )
         first = Request(cost=opener, unit=unit, prosocial=prosocial, described_only=described_only)
-        second = Request(
-            cost=target,
-            unit=unit,
-            prosocial=prosocial,
-            requester="other requester" if other_requester else "requester",
-        )
-        return cls((Step(request=first), Step(request=second, delay_hours=delay_hours)))
+        return cls._then(first, target, delay_hours, other_requester)
 
     @classmethod
     def foot_in_the_door(
@@ -265,10 +259,17 @@ target (a retreat). Got opener=10.0 and target=20.0: swap them, or use foot_in_t
                 f"Got foot={foot!r} and target={target!r}: swap them, or use door_in_the_face."
             )
         first = Request(cost=foot, unit=unit, prosocial=prosocial, performed=performed)
+        return cls._then(first, target, delay_hours, other_requester)
+
+    @classmethod
+    def _then(
+        cls, first: Request, target: float, delay_hours: float, other_requester: bool
+    ) -> Sequence:
+        """``first``, then the target in the same unit and cause, from the same requester or not."""
         second = Request(
             cost=target,
-            unit=unit,
-            prosocial=prosocial,
+            unit=first.unit,
+            prosocial=first.prosocial,
             requester="other requester" if other_requester else "requester",
         )
         return cls((Step(request=first), Step(request=second, delay_hours=delay_hours)))
