@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
@@ -15,6 +16,8 @@ from ditf.store import AskRecord, Journal
 from ditf.web._cache import ExpiringCache, ResultCache
 from ditf.web._schemas import PredictionPublic, PredictRequest
 from ditf.web._work import Worker
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,12 @@ class AppState:
     plans: ResultCache[tuple[str, int, tuple[tuple[int, str], ...]], CachedPlan]
     retreats: ExpiringCache[str, tuple[int, tuple[AskRecord, ...]]]
     templates: Jinja2Templates
+
+    async def write(self, change: Callable[[], T]) -> T:
+        """Run a journal write in the journal's thread; the histories read before are stale."""
+        done = await self.io.run(change)
+        self.retreats.clear()
+        return done
 
 
 def get_state(request: Request) -> AppState:

@@ -84,6 +84,17 @@ JOURNAL_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+class FormInvalid(InvalidParameterError):
+    """A form or file that does not validate: its field errors, for the page to show.
+
+    Its message lists them (``field: why; ...``), for a page that shows one sentence.
+    """
+
+    def __init__(self, errors: Sequence[FieldErrorPublic]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = list(errors)
+
+
 def status_for(exc: BaseException) -> int:
     """The HTTP status for an exception (500 for anything ditf did not raise on purpose)."""
     return next((status for kind, status in STATUSES if isinstance(exc, kind)), 500)
@@ -166,9 +177,8 @@ def log_error(request: Request, exc: BaseException) -> None:
 async def handle_validation(request: Request, exc: Exception) -> Response:
     """422 with one readable sentence and the invalid fields."""
     assert isinstance(exc, RequestValidationError)
-    errors = field_errors(exc.errors())
-    listed = "; ".join(f"{e.field}: {e.message}" for e in errors)
-    return error_response(request, 422, f"Invalid request. {listed}.", errors)
+    invalid = FormInvalid(field_errors(exc.errors()))
+    return error_response(request, 422, f"Invalid request. {invalid}.", invalid.errors)
 
 
 async def handle_http(request: Request, exc: Exception) -> Response:

@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 
 from ditf._errors import DataError
 from ditf.web._deps import get_state
-from ditf.web._errors import field_errors
+from ditf.web._errors import FormInvalid, field_errors
 from ditf.web._schemas import FieldErrorPublic
 from ditf.web._security import CSRF_FIELD
 
@@ -137,10 +137,14 @@ def csrf_token(request: Request) -> str:
 def render(
     request: Request, template: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    """Render a page with the context every page needs (CSRF token, active tab, settings)."""
+    """Render a page with the context every page needs (CSRF token, active tab, settings).
+
+    A page has no ``errors`` (fields to fix) and no ``error`` (a refusal) unless given.
+    """
     state = get_state(request)
     section = "/" + request.url.path.strip("/").split("/")[0]
-    base = {"csrf_token": csrf_token(request), "active": section, "settings": state.settings}
+    base = {"csrf_token": csrf_token(request), "active": section, "settings": state.settings,
+            "errors": [], "error": None}  # fmt: skip
     response = state.templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
     )
@@ -311,13 +315,16 @@ def read_numbers(
     return out, errors
 
 
-def validate_form(
-    model: type[M], values: Mapping[str, Any]
-) -> tuple[M | None, list[FieldErrorPublic]]:
+def parse_form(model: type[M], values: Mapping[str, Any]) -> M:
     """Validate form values against a request schema; empty fields take their defaults.
 
     Numbers are read as people type them (:func:`parse_number`); a field that is no number
     gets that rule's message instead of the schema's.
+
+    Raises
+    ------
+    FormInvalid
+        With every field at fault.
     """
     data = {k: v for k, v in values.items() if k in model.model_fields and v != ""}
     data, typed = read_numbers(model, data)
@@ -326,20 +333,24 @@ def validate_form(
     except ValidationError as exc:
         mine = {e.field for e in typed}
         rest = [e for e in field_errors(exc.errors()) if e.field not in mine]
-        return None, typed + rest
+        raise FormInvalid(typed + rest) from None
     if typed:  # pragma: no cover - a field that is no number never validates
-        return None, typed
-    return body, []
+        raise FormInvalid(typed)
+    return body
 
 
-def validate_mapping(
-    model: type[M], data: Mapping[str, Any]
-) -> tuple[M | None, list[FieldErrorPublic]]:
-    """Validate a parsed file against a request schema as it is (unknown fields are errors)."""
+def parse_mapping(model: type[M], data: Mapping[str, Any]) -> M:
+    """Validate a parsed file against a request schema as it is (unknown fields are errors).
+
+    Raises
+    ------
+    FormInvalid
+        With every field at fault.
+    """
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data)
     except ValidationError as exc:
-        return None, field_errors(exc.errors())
+        raise FormInvalid(field_errors(exc.errors())) from None
 
 
 def defaults(model: type[BaseModel]) -> dict[str, Any]:

@@ -8,26 +8,20 @@ earlier asks in the journal count as earlier episodes, as in ``ditf defend --db`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import Response
 
-from ditf._errors import DitfError
 from ditf.defend import Episode, defence_report, defend, defend_case_from_mapping
 from ditf.plan import DOMAINS
 from ditf.store import Journal
 from ditf.web._charts import mechanisms_chart
 from ditf.web._deps import AppState, JournalDep, StateDep
-from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, message_for, status_for
-from ditf.web._pages import (
-    Upload,
-    form_values,
-    read_upload,
-    render,
-    validate_form,
-    validate_mapping,
-)
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, FormInvalid
+from ditf.web._pages import Upload, form_values, parse_form, parse_mapping, read_upload
+from ditf.web._routes._shape import Api, Show, Work, answer, page
 from ditf.web._schemas import (
     DefencePublic,
     DefendRequest,
@@ -109,11 +103,8 @@ async def run_defend(state: AppState, journal: Journal, body: DefendRequest) -> 
     return DefencePublic.from_report(report, read)
 
 
-@router.post(
-    "/api/defend",
-    tags=["defend"],
-    summary="Recognise door-in-the-face used on you, and keep your minimum",
-    responses=API_ERRORS | JOURNAL_ERRORS,
+@Api(router, "defend", API_ERRORS | JOURNAL_ERRORS).route(
+    "POST", "/api/defend", "Recognise door-in-the-face used on you, and keep your minimum"
 )
 async def defend_api(body: DefendRequest, state: StateDep, journal: JournalDep) -> DefencePublic:
     """The pattern with its evidence, the model's pressure estimate, advice and a reply.
@@ -188,60 +179,57 @@ def quick_errors(values: dict[str, Any], errors: list[FieldErrorPublic]) -> list
     return [e.model_copy(update={"field": rename.get(e.field, e.field)}) for e in errors]
 
 
-def _page(values: dict[str, Any], **context: Any) -> dict[str, Any]:
-    page: dict[str, Any] = {
-        "quick": QUICK_DEFAULTS,
-        "form": "case",
-        "domains": tuple(DOMAINS),
-        "values": values,
-        "errors": [],
-        "error": None,
-        "result": None,
-        "chart": None,
-        "depth": values.get("depth") or "practitioner",
-        "depths": DEPTHS,
-    }
-    return page | context
+def _page(request: Request, values: dict[str, Any], form: str = "case", **quick: Any) -> Show:
+    """The defend page with the typed case (``values``), or the short ``form``'s values."""
+    depth = values.get("depth") or "practitioner"
+    lists = {"domains": tuple(DOMAINS), "depths": DEPTHS}
+    context = {"quick": QUICK_DEFAULTS, "result": None, "chart": None} | quick
+    return page(request, "defend.html", values=values, form=form, depth=depth, **lists, **context)
+
+
+def _answer(state: AppState, journal: Journal, body: Callable[[], DefendRequest]) -> Work:
+    """The defence of the case ``body()`` parses, and the chart of its mechanisms."""
+
+    async def work() -> dict[str, Any]:
+        result = await run_defend(state, journal, body())
+        points = {m.mechanism: m.points / 100 for m in result.mechanisms}
+        chart = mechanisms_chart(points, "Points of your P(yes) each mechanism adds")
+        return {"result": result, "chart": chart}
+
+    return work
 
 
 @router.get("/defend", include_in_schema=False)
-async def defend_page(request: Request) -> HTMLResponse:
+async def defend_page(request: Request) -> Response:
     """The case form, with an example to edit."""
-    return render(request, "defend.html", **_page({"case": EXAMPLE, "depth": "practitioner"}))
+    return await _page(request, {"case": EXAMPLE, "depth": "practitioner"})()
 
 
 @router.post("/defend/quick", include_in_schema=False)
-async def defend_quick(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+async def defend_quick(request: Request, state: StateDep, journal: JournalDep) -> Response:
     """The defence of the short form's case (requests, limit, alternative, usual range)."""
     quick, _ = await form_values(request, multi=QUICK_ROWS)
-    depth = quick.get("depth") if quick.get("depth") in DEPTHS else "practitioner"
-    quick["depth"] = depth
-    values = {"case": EXAMPLE, "depth": depth}
-    body, errors = validate_form(DefendRequest, quick_case(quick))
-    if body is None:
-        page = _page(values, quick=quick, errors=quick_errors(quick, errors), form="quick")
-        return render(request, "defend.html", status_code=422, **page)
-    try:
-        result = await run_defend(state, journal, body)
-    except DitfError as exc:
-        page = _page(values, quick=quick, error=message_for(exc), form="quick")
-        return render(request, "defend.html", status_code=status_for(exc), **page)
-    page = _page(values, quick=quick, result=result, chart=_chart(result), form="quick")
-    return render(request, "defend.html", **page)
+    quick["depth"] = quick.get("depth") if quick.get("depth") in DEPTHS else "practitioner"
 
+    def body() -> DefendRequest:
+        try:
+            return parse_form(DefendRequest, quick_case(quick))
+        except FormInvalid as exc:
+            raise FormInvalid(quick_errors(quick, exc.errors)) from None
 
-def _chart(result: DefencePublic) -> dict[str, Any]:
-    points = {m.mechanism: m.points / 100 for m in result.mechanisms}
-    return mechanisms_chart(points, "Points of your P(yes) each mechanism adds")
+    values = {"case": EXAMPLE, "depth": quick["depth"]}
+    show = _page(request, values, "quick", quick=quick)
+    return await answer(show, _answer(state, journal, body))
 
 
 @router.post("/defend", include_in_schema=False)
-async def defend_form(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+async def defend_form(request: Request, state: StateDep, journal: JournalDep) -> Response:
     """The defence of the typed (or uploaded) case, at the chosen depth."""
     values, uploads = await form_values(request)
     upload = uploads.get("file")
     values["depth"] = values.get("depth") if values.get("depth") in DEPTHS else "practitioner"
-    try:
+
+    def body() -> DefendRequest:
         if upload is not None and upload.filename:
             mapping = read_upload(upload, "case")
             values["case"] = upload.content.decode("utf-8-sig")
@@ -249,11 +237,6 @@ async def defend_form(request: Request, state: StateDep, journal: JournalDep) ->
             text = str(values.get("case", ""))
             name = "case.json" if text.lstrip().startswith("{") else "case.toml"
             mapping = read_upload(Upload(name, text.encode()), "case")
-        body, errors = validate_mapping(DefendRequest, mapping)
-        if body is None:
-            return render(request, "defend.html", status_code=422, **_page(values, errors=errors))
-        result = await run_defend(state, journal, body)
-    except DitfError as exc:
-        page = _page(values, error=message_for(exc))
-        return render(request, "defend.html", status_code=status_for(exc), **page)
-    return render(request, "defend.html", **_page(values, result=result, chart=_chart(result)))
+        return parse_mapping(DefendRequest, mapping)
+
+    return await answer(_page(request, values), _answer(state, journal, body))

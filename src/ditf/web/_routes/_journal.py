@@ -8,7 +8,9 @@ and what is stored stays as it was. Forms answer with a redirect to the journal 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -20,9 +22,10 @@ from ditf._errors import DitfError, InvalidParameterError
 from ditf.plan import DOMAINS
 from ditf.store import RESULTS, TECHNIQUES, AskRecord, CounterpartHistory, Journal
 from ditf.web._deps import AppState, JournalDep, StateDep
-from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, message_for, status_for
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, FormInvalid, message_for, status_for
 from ditf.web._estimate import counterpart_estimate, default_range, usual_context
-from ditf.web._pages import form_values, render, shown, validate_form
+from ditf.web._pages import form_values, parse_form, render, shown
+from ditf.web._routes._shape import Api, answer
 from ditf.web._schemas import (
     AskPublic,
     AskRequest,
@@ -41,7 +44,7 @@ from ditf.web._schemas._base import ErrorPublic, FieldErrorPublic
 from ditf.web._schemas._journal import KEY_PATTERN
 
 router = APIRouter()
-ERRORS = API_ERRORS | JOURNAL_ERRORS
+api = Api(router, "journal", API_ERRORS | JOURNAL_ERRORS)
 CounterpartQuery = Annotated[
     str | None,
     Query(
@@ -50,6 +53,7 @@ CounterpartQuery = Annotated[
         description="Only this counterpart's asks (an unknown one has none).",
     ),
 ]
+AskId = Annotated[int, Path(ge=1, le=2**53, description="The ask's id.")]
 #: Most asks the page lists (the newest); the export has them all.
 PAGE_ASKS = 200
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -90,40 +94,35 @@ async def _estimate(
     return estimate, f"/plan?{urlencode(link)}"
 
 
-@router.get(
-    "/api/journal/counterparts",
-    tags=["journal"],
-    summary="The journal's counterparts",
-    responses=ERRORS,
-)
+def _add_counterpart(journal: Journal, body: CounterpartRequest) -> Any:
+    return journal.add_counterpart(body.key, name=body.name, notes=body.notes)
+
+
+def _add_outcome(journal: Journal, body: OutcomeRequest) -> Any:
+    return journal.add_outcome(body.ask_id, result=body.result, value=body.value, notes=body.notes)
+
+
+@api.route("GET", "/api/journal/counterparts", "The journal's counterparts")
 async def counterparts_api(state: StateDep, journal: JournalDep) -> list[CounterpartPublic]:
     """Every counterpart, by key."""
     found = await state.io.run(journal.counterparts)
     return [CounterpartPublic.from_core(c) for c in found]
 
 
-@router.post(
-    "/api/journal/counterparts",
-    tags=["journal"],
-    summary="Add a counterpart",
-    status_code=status.HTTP_201_CREATED,
-    responses=ERRORS,
-)
+@api.route("POST", "/api/journal/counterparts", "Add a counterpart", status_code=201)
 async def add_counterpart_api(
     body: CounterpartRequest, state: StateDep, journal: JournalDep
 ) -> CounterpartPublic:
     """Add a counterpart (422 if the key is taken or not a valid id)."""
-    added = await state.io.run(
-        lambda: journal.add_counterpart(body.key, name=body.name, notes=body.notes)
-    )
+    added = await state.write(lambda: _add_counterpart(journal, body))
     return CounterpartPublic.from_core(added)
 
 
-@router.get(
+@api.route(
+    "GET",
     "/api/journal/counterparts/{key:path}",
-    tags=["journal"],
-    summary="A counterpart: their history and the estimate of their limit",
-    responses=ERRORS | NOT_FOUND,
+    "A counterpart: their history and the estimate of their limit",
+    responses=NOT_FOUND,
 )
 async def counterpart_api(
     key: str,
@@ -149,12 +148,7 @@ async def counterpart_api(
     )
 
 
-@router.get(
-    "/api/journal/asks",
-    tags=["journal"],
-    summary="Asks with their outcomes",
-    responses=ERRORS,
-)
+@api.route("GET", "/api/journal/asks", "Asks with their outcomes")
 async def asks_api(
     state: StateDep, journal: JournalDep, counterpart: CounterpartQuery = None
 ) -> list[AskPublic]:
@@ -163,53 +157,26 @@ async def asks_api(
     return [AskPublic.from_core(a) for a in found]
 
 
-@router.post(
-    "/api/journal/asks",
-    tags=["journal"],
-    summary="Record an ask",
-    status_code=status.HTTP_201_CREATED,
-    responses=ERRORS,
-)
+@api.route("POST", "/api/journal/asks", "Record an ask", status_code=status.HTTP_201_CREATED)
 async def add_ask_api(body: AskRequest, state: StateDep, journal: JournalDep) -> AskPublic:
     """Record an ask (its counterpart is added when new).
 
     ``technique`` defaults to door-in-the-face with an opener and direct without one. An
     opener may lie below the fallback (a buyer opens low).
     """
-    added = await state.io.run(lambda: journal.add_ask(body.counterpart, **body.arguments()))
-    state.retreats.clear()
+    added = await state.write(lambda: journal.add_ask(body.counterpart, **body.arguments()))
     return AskPublic.from_core(added)
 
 
-@router.post(
-    "/api/journal/outcomes",
-    tags=["journal"],
-    summary="Record how an ask ended",
-    status_code=status.HTTP_201_CREATED,
-    responses=ERRORS,
-)
+@api.route("POST", "/api/journal/outcomes", "Record how an ask ended", status_code=201)
 async def add_outcome_api(
     body: OutcomeRequest, state: StateDep, journal: JournalDep
 ) -> OutcomePublic:
     """Record an ask's outcome; an ask has one (a second is refused with 422)."""
-    added = await state.io.run(
-        lambda: journal.add_outcome(
-            body.ask_id, result=body.result, value=body.value, notes=body.notes
-        )
-    )
-    state.retreats.clear()
-    return OutcomePublic.from_core(added)
+    return OutcomePublic.from_core(await state.write(lambda: _add_outcome(journal, body)))
 
 
-AskId = Annotated[int, Path(ge=1, le=2**53, description="The ask's id.")]
-
-
-@router.patch(
-    "/api/journal/asks/{ask_id}",
-    tags=["journal"],
-    summary="Correct or back-date an ask",
-    responses=ERRORS,
-)
+@api.route("PATCH", "/api/journal/asks/{ask_id}", "Correct or back-date an ask")
 async def update_ask_api(
     ask_id: AskId, body: AskUpdateRequest, state: StateDep, journal: JournalDep
 ) -> AskPublic:
@@ -218,76 +185,59 @@ async def update_ask_api(
     A bad change is refused (422) and the ask stays as it was. Its counterpart and outcome
     stay.
     """
-    changed = await state.io.run(lambda: journal.update_ask(ask_id, **body.changes()))
-    state.retreats.clear()
+    changed = await state.write(lambda: journal.update_ask(ask_id, **body.changes()))
     return AskPublic.from_core(changed)
 
 
-@router.delete(
-    "/api/journal/asks/{ask_id}",
-    tags=["journal"],
-    summary="Delete an ask and its outcome",
-    responses=ERRORS,
-)
+@api.route("DELETE", "/api/journal/asks/{ask_id}", "Delete an ask and its outcome")
 async def delete_ask_api(ask_id: AskId, state: StateDep, journal: JournalDep) -> AskPublic:
     """Delete the ask and its outcome in one transaction; answers the deleted ask."""
-    gone = await state.io.run(lambda: journal.delete_ask(ask_id))
-    state.retreats.clear()
-    return AskPublic.from_core(gone)
+    return AskPublic.from_core(await state.write(lambda: journal.delete_ask(ask_id)))
 
 
-@router.delete(
+@api.route(
+    "DELETE",
     "/api/journal/asks/{ask_id}/outcome",
-    tags=["journal"],
-    summary="Delete an ask's outcome (the ask is open again)",
-    responses=ERRORS,
+    "Delete an ask's outcome (the ask is open again)",
 )
 async def delete_outcome_api(ask_id: AskId, state: StateDep, journal: JournalDep) -> OutcomePublic:
     """Delete the ask's outcome, to record it anew; answers the deleted outcome."""
-    gone = await state.io.run(lambda: journal.delete_outcome(ask_id))
-    state.retreats.clear()
-    return OutcomePublic.from_core(gone)
+    return OutcomePublic.from_core(await state.write(lambda: journal.delete_outcome(ask_id)))
 
 
-@router.patch(
+@api.route(
+    "PATCH",
     "/api/journal/counterparts/{key:path}",
-    tags=["journal"],
-    summary="Change a counterpart's name or notes",
-    responses=ERRORS | NOT_FOUND,
+    "Change a counterpart's name or notes",
+    responses=NOT_FOUND,
 )
 async def update_counterpart_api(
     key: str, body: CounterpartUpdateRequest, state: StateDep, journal: JournalDep
 ) -> CounterpartPublic:
     """Change the name or the notes sent; the key stays (404 for an unknown counterpart)."""
     await _history(state, journal, key)
-    changed = await state.io.run(
+    changed = await state.write(
         lambda: journal.update_counterpart(key, name=body.name, notes=body.notes)
     )
     return CounterpartPublic.from_core(changed)
 
 
-@router.delete(
+@api.route(
+    "DELETE",
     "/api/journal/counterparts/{key:path}",
-    tags=["journal"],
-    summary="Delete a counterpart without asks",
-    responses=ERRORS | NOT_FOUND,
+    "Delete a counterpart without asks",
+    responses=NOT_FOUND,
 )
 async def delete_counterpart_api(
     key: str, state: StateDep, journal: JournalDep
 ) -> CounterpartPublic:
     """Delete the counterpart; one with asks is refused (422): delete its asks first."""
     await _history(state, journal, key)
-    gone = await state.io.run(lambda: journal.delete_counterpart(key))
-    state.retreats.clear()
-    return CounterpartPublic.from_core(gone)
+    return CounterpartPublic.from_core(await state.write(lambda: journal.delete_counterpart(key)))
 
 
-@router.get(
-    "/api/journal/export",
-    tags=["journal"],
-    summary="Everything in the journal",
-    response_model=JournalExportPublic,
-    responses=ERRORS,
+@api.route(
+    "GET", "/api/journal/export", "Everything in the journal", response_model=JournalExportPublic
 )
 async def export_api(state: StateDep, journal: JournalDep) -> Response:
     """Counterparts, asks, outcomes and training rounds, read in one snapshot (a backup)."""
@@ -365,8 +315,6 @@ async def _page(
         "open_asks": data["open"],
         "notice": notice(request),
         "form": "",
-        "errors": [],
-        "error": None,
         "counterpart_values": {"key": "", "name": "", "notes": ""},
         "ask_values": ASK_DEFAULTS | {"counterpart": chosen or ""},
         "outcome_values": {"ask_id": "", "result": "accepted-fallback", "value": "", "notes": ""},
@@ -396,20 +344,14 @@ async def journal_page(request: Request, state: StateDep, journal: JournalDep) -
 async def add_counterpart_form(request: Request, state: StateDep, journal: JournalDep) -> Response:
     """Add a counterpart from the form; back to the journal page."""
     values, _ = await form_values(request)
-    body, errors = validate_form(CounterpartRequest, values)
-    failed = {"form": "counterpart", "counterpart_values": values}
-    if body is None:
-        return await _page(request, state, journal, status_code=422, errors=errors, **failed)
-    try:
-        await state.io.run(
-            lambda: journal.add_counterpart(body.key, name=body.name, notes=body.notes)
-        )
-    except DitfError as exc:
-        code = status_for(exc)
-        return await _page(
-            request, state, journal, status_code=code, error=message_for(exc), **failed
-        )
-    return _back(body.key, "counterpart")
+
+    async def work() -> Response:
+        body = parse_form(CounterpartRequest, values)
+        await state.write(lambda: _add_counterpart(journal, body))
+        return _back(body.key, "counterpart")
+
+    show = partial(_page, request, state, journal, form="counterpart", counterpart_values=values)
+    return await answer(show, work)
 
 
 def moment(text: str, keep: datetime | None = None) -> datetime | None:
@@ -417,17 +359,16 @@ def moment(text: str, keep: datetime | None = None) -> datetime | None:
 
     Raises
     ------
-    InvalidParameterError
-        If ``text`` is not such a date.
+    FormInvalid
+        If ``text`` is not such a date (the error names the ``asked_on`` field).
     """
     if not text:
         return keep
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise InvalidParameterError(
-            f"'asked_on' must be a date written YYYY-MM-DD, e.g. 2024-05-01. Got {text!r}."
-        ) from None
+        message = f"'asked_on' must be a date written YYYY-MM-DD, e.g. 2024-05-01. Got {text!r}."
+        raise FormInvalid([FieldErrorPublic(field="asked_on", message=message)]) from None
     if keep is not None and keep.date() == day:
         return keep
     return datetime.combine(day, time(12), tzinfo=UTC)
@@ -452,61 +393,43 @@ async def add_ask_form(request: Request, state: StateDep, journal: JournalDep) -
     """
     values, _ = await form_values(request, booleans=("confirm_new",))
     confirmed = values.pop("confirm_new")
-    data = {k: v for k, v in values.items() if v != "" and k != "asked_on"}
-    failed = {"form": "ask", "ask_values": ASK_DEFAULTS | values}
-    try:
+    show = partial(_page, request, state, journal, form="ask", ask_values=ASK_DEFAULTS | values)
+
+    async def work() -> Response:
         asked_at = moment(values.get("asked_on", ""))
-    except DitfError as exc:
-        errors = [FieldErrorPublic(field="asked_on", message=message_for(exc))]
-        return await _page(request, state, journal, status_code=422, errors=errors, **failed)
-    body, errors = validate_form(AskRequest, data)
-    if body is None:
-        return await _page(request, state, journal, status_code=422, errors=errors, **failed)
-    arguments = body.arguments() | ({"asked_at": asked_at} if asked_at else {})
+        body = parse_form(AskRequest, {k: v for k, v in values.items() if k != "asked_on"})
+        arguments = body.arguments() | ({"asked_at": asked_at} if asked_at else {})
 
-    def add() -> Any:
-        if not confirmed and journal.get_counterpart(body.counterpart) is None:
-            known = [c.key for c in journal.counterparts()]
-            return unknown_counterpart(body.counterpart, known)
-        return journal.add_ask(body.counterpart, **arguments)
+        def add() -> AskRecord | str:
+            if not confirmed and journal.get_counterpart(body.counterpart) is None:
+                known = [c.key for c in journal.counterparts()]
+                return unknown_counterpart(body.counterpart, known)
+            return journal.add_ask(body.counterpart, **arguments)
 
-    try:
-        added = await state.io.run(add)
-        state.retreats.clear()
-    except DitfError as exc:
-        code = status_for(exc)
-        return await _page(
-            request, state, journal, status_code=code, error=message_for(exc), **failed
-        )
-    if isinstance(added, str):
-        return await _page(
-            request, state, journal, status_code=422, error=added, confirm_new=True, **failed
-        )
-    return _back(body.counterpart, "ask", added.id)
+        added = await state.write(add)
+        if isinstance(added, str):
+            return await show(status_code=422, error=added, confirm_new=True)
+        return _back(body.counterpart, "ask", added.id)
+
+    return await answer(show, work)
 
 
 @router.post("/journal/outcomes", include_in_schema=False)
 async def add_outcome_form(request: Request, state: StateDep, journal: JournalDep) -> Response:
     """Record an outcome from the form; back to the ask's counterpart."""
     values, _ = await form_values(request)
-    body, errors = validate_form(OutcomeRequest, values)
-    failed = {"form": "outcome", "outcome_values": values}
-    if body is None:
-        return await _page(request, state, journal, status_code=422, errors=errors, **failed)
 
-    def add() -> str:
-        journal.add_outcome(body.ask_id, result=body.result, value=body.value, notes=body.notes)
-        return next(a.counterpart for a in journal.asks() if a.id == body.ask_id)
+    async def work() -> Response:
+        body = parse_form(OutcomeRequest, values)
 
-    try:
-        counterpart = await state.io.run(add)
-        state.retreats.clear()
-    except DitfError as exc:
-        code = status_for(exc)
-        return await _page(
-            request, state, journal, status_code=code, error=message_for(exc), **failed
-        )
-    return _back(counterpart, "outcome", body.ask_id)
+        def add() -> str:
+            _add_outcome(journal, body)
+            return next(a.counterpart for a in journal.asks() if a.id == body.ask_id)
+
+        return _back(await state.write(add), "outcome", body.ask_id)
+
+    show = partial(_page, request, state, journal, form="outcome", outcome_values=values)
+    return await answer(show, work)
 
 
 @router.get("/journal/counterparts/{key:path}", include_in_schema=False)
@@ -526,31 +449,27 @@ async def _counterpart_view(
     """The counterpart page; ``error`` is a refused edit or deletion of the counterpart."""
     history = await _history(state, journal, key)
     values = {k: v.strip() for k, v in request.query_params.items()} if not error else {}
-    query, errors = validate_form(CounterpartEstimateRequest, values)
     page: dict[str, Any] = {"history": history, "asks": list(reversed(history.asks)),
-                            "errors": errors, "error": None, "estimate": None,
-                            "plan_url": "", "domains": tuple(DOMAINS),
-                            "manage_error": "", "submitted": bool(values)}  # fmt: skip
+                            "estimate": None, "plan_url": "", "domains": tuple(DOMAINS),
+                            "manage_error": error, "submitted": bool(values)}  # fmt: skip
     code = 200
-    if query is None:
-        code = 422
-    else:
-        try:
-            page["estimate"], page["plan_url"] = await _estimate(state, history, query)
-        except DitfError as exc:
-            code, page["error"] = status_for(exc), message_for(exc)
-    shown_values = values
+    try:
+        query = parse_form(CounterpartEstimateRequest, values)
+        page["estimate"], page["plan_url"] = await _estimate(state, history, query)
+    except FormInvalid as exc:
+        code, page["errors"] = 422, exc.errors
+    except DitfError as exc:
+        code, page["error"] = status_for(exc), message_for(exc)
     if page["estimate"] is not None:
         e = page["estimate"]
-        shown_values = {"domain": e["domain"], "unit": e["unit"],
-                        "accepts_low": shown(e["prior"][0]), "accepts_high": shown(e["prior"][1]),
-                        "distribution": values.get("distribution", "normal")}  # fmt: skip
-    if error:  # a refused edit or deletion (the counterpart's forms)
-        code, page["manage_error"] = 422, error
-    return render(request, "counterpart.html", status_code=code, values=shown_values, **page)
+        values = {"domain": e["domain"], "unit": e["unit"],
+                  "accepts_low": shown(e["prior"][0]), "accepts_high": shown(e["prior"][1]),
+                  "distribution": values.get("distribution", "normal")}  # fmt: skip
+    code = 422 if error else code  # a refused edit or deletion (the counterpart's forms)
+    return render(request, "counterpart.html", status_code=code, values=values, **page)
 
 
-# Editing and deleting ----------------------------------------------------------------------
+# Editing and deleting: one route shape for the forms of an ask's and a counterpart's page ----
 
 
 def _ask_form_values(ask: AskRecord) -> dict[str, Any]:
@@ -568,12 +487,11 @@ async def _ask_or_404(state: AppState, journal: Journal, ask_id: int) -> AskReco
     return found[0]
 
 
-def _edit_page(
+async def _edit_page(
     request: Request, ask: AskRecord, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    page: dict[str, Any] = {"ask": ask, "values": _ask_form_values(ask), "errors": [],
-                            "error": None, "form": "", "domains": tuple(DOMAINS),
-                            "techniques": TECHNIQUES}  # fmt: skip
+    page: dict[str, Any] = {"ask": ask, "values": _ask_form_values(ask), "form": "",
+                            "domains": tuple(DOMAINS), "techniques": TECHNIQUES}  # fmt: skip
     return render(request, "ask_edit.html", status_code=status_code, **(page | context))
 
 
@@ -582,99 +500,103 @@ async def edit_ask_page(
     ask_id: AskId, request: Request, state: StateDep, journal: JournalDep
 ) -> HTMLResponse:
     """The form to correct or back-date an ask, delete its outcome, or delete it."""
-    return _edit_page(request, await _ask_or_404(state, journal, ask_id))
+    return await _edit_page(request, await _ask_or_404(state, journal, ask_id))
 
 
-@router.post("/journal/asks/{ask_id}/edit", include_in_schema=False)
-async def edit_ask_form(
-    ask_id: AskId, request: Request, state: StateDep, journal: JournalDep
-) -> Response:
+def _edit_ask(journal: Journal, ask: AskRecord, values: dict[str, Any]) -> object:
     """Change the ask as the form says; a bad edit shows what to fix and changes nothing."""
-    ask = await _ask_or_404(state, journal, ask_id)
-    values, _ = await form_values(request)
-    failed = {"form": "edit", "values": _ask_form_values(ask) | values}
-    data = {k: v for k, v in values.items() if v != "" and k != "asked_on"}
-    body, errors = validate_form(AskUpdateRequest, data)
-    if body is None:
-        return _edit_page(request, ask, status_code=422, errors=errors, **failed)
+    body = parse_form(AskUpdateRequest, {k: v for k, v in values.items() if k != "asked_on"})
     changes = body.changes()
     if values.get("opener", "") == "":
         changes["opener"] = None  # an emptied opener: a direct ask
-    try:
-        changes["asked_at"] = moment(values.get("asked_on", ""), ask.asked_at)
-        await state.io.run(lambda: journal.update_ask(ask_id, **changes))
-        state.retreats.clear()
-    except DitfError as exc:
-        code = status_for(exc)
-        return _edit_page(request, ask, status_code=code, error=message_for(exc), **failed)
-    return _back(ask.counterpart, "ask-changed", ask_id)
+    changes["asked_at"] = moment(values.get("asked_on", ""), ask.asked_at)
+    return journal.update_ask(ask.id, **changes)
 
 
-@router.post("/journal/asks/{ask_id}/delete", include_in_schema=False)
-async def delete_ask_form(
-    ask_id: AskId, request: Request, state: StateDep, journal: JournalDep
-) -> Response:
+def _delete_ask(journal: Journal, ask: AskRecord, values: dict[str, Any]) -> object:
     """Delete the ask and its outcome, once the form's box confirms it."""
-    ask = await _ask_or_404(state, journal, ask_id)
-    values, _ = await form_values(request, booleans=("confirm",))
     if not values["confirm"]:
-        error = f'Tick "Yes, delete ask {ask_id}" to delete it: nothing was deleted.'
-        return _edit_page(request, ask, status_code=422, error=error, form="delete")
-    try:
-        await state.io.run(lambda: journal.delete_ask(ask_id))
-        state.retreats.clear()
-    except DitfError as exc:
-        code = status_for(exc)
-        return _edit_page(request, ask, status_code=code, error=message_for(exc), form="delete")
-    return _back(ask.counterpart, "ask-deleted", ask_id)
-
-
-@router.post("/journal/asks/{ask_id}/outcome/delete", include_in_schema=False)
-async def delete_outcome_form(
-    ask_id: AskId, request: Request, state: StateDep, journal: JournalDep
-) -> Response:
-    """Delete the ask's outcome (the ask is open again, to record it anew)."""
-    ask = await _ask_or_404(state, journal, ask_id)
-    try:
-        await state.io.run(lambda: journal.delete_outcome(ask_id))
-        state.retreats.clear()
-    except DitfError as exc:
-        code = status_for(exc)
-        return _edit_page(request, ask, status_code=code, error=message_for(exc), form="outcome")
-    return _back(ask.counterpart, "outcome-deleted", ask_id)
-
-
-@router.post("/journal/counterparts/{key:path}/edit", include_in_schema=False)
-async def edit_counterpart_form(
-    key: str, request: Request, state: StateDep, journal: JournalDep
-) -> Response:
-    """Change the counterpart's name and notes; back to the journal."""
-    await _history(state, journal, key)
-    values, _ = await form_values(request)
-    body, errors = validate_form(CounterpartUpdateRequest, values)
-    try:
-        if body is None:
-            raise InvalidParameterError("; ".join(f"{e.field}: {e.message}" for e in errors))
-        await state.io.run(
-            lambda: journal.update_counterpart(key, name=body.name or "", notes=body.notes or "")
+        raise InvalidParameterError(
+            f'Tick "Yes, delete ask {ask.id}" to delete it: nothing was deleted.'
         )
-    except DitfError as exc:
-        return await _counterpart_view(key, request, state, journal, message_for(exc))
-    return _back(key, "counterpart-changed")
+    return journal.delete_ask(ask.id)
 
 
-@router.post("/journal/counterparts/{key:path}/delete", include_in_schema=False)
-async def delete_counterpart_form(
-    key: str, request: Request, state: StateDep, journal: JournalDep
-) -> Response:
+def _delete_outcome(journal: Journal, ask: AskRecord, values: dict[str, Any]) -> object:
+    """Delete the ask's outcome (the ask is open again, to record it anew)."""
+    return journal.delete_outcome(ask.id)
+
+
+#: The ask page's forms: the path after ``/journal/asks/{id}/``, the form's name on the page,
+#: the change, and the notice on the journal page after it.
+ASK_FORMS = (
+    ("edit", "edit", _edit_ask, "ask-changed"),
+    ("delete", "delete", _delete_ask, "ask-deleted"),
+    ("outcome/delete", "outcome", _delete_outcome, "outcome-deleted"),
+)
+
+
+def _ask_form(form: str, change: Callable[..., object], added: str) -> Callable[..., Any]:
+    """The route of one of an ask's forms: change the ask, or show the form with what to fix."""
+
+    async def route(
+        ask_id: AskId, request: Request, state: StateDep, journal: JournalDep
+    ) -> Response:
+        ask = await _ask_or_404(state, journal, ask_id)
+        values, _ = await form_values(request, booleans=("confirm",))
+
+        async def work() -> Response:
+            await state.write(lambda: change(journal, ask, values))
+            return _back(ask.counterpart, added, ask_id)
+
+        failed: dict[str, Any] = (
+            {"values": _ask_form_values(ask) | values} if form == "edit" else {}
+        )
+        return await answer(partial(_edit_page, request, ask, form=form, **failed), work)
+
+    route.__doc__ = change.__doc__
+    return route
+
+
+for _path, _form, _change, _added in ASK_FORMS:
+    router.post(f"/journal/asks/{{ask_id}}/{_path}", include_in_schema=False)(
+        _ask_form(_form, _change, _added)
+    )
+
+
+def _edit_counterpart(journal: Journal, key: str, values: dict[str, Any]) -> object:
+    """Change the counterpart's name and notes; back to the journal."""
+    body = parse_form(CounterpartUpdateRequest, values)
+    return journal.update_counterpart(key, name=body.name or "", notes=body.notes or "")
+
+
+def _delete_counterpart(journal: Journal, key: str, values: dict[str, Any]) -> object:
     """Delete a counterpart without asks (one with asks is refused, and stays)."""
-    await _history(state, journal, key)
-    try:
-        await state.io.run(lambda: journal.delete_counterpart(key))
-        state.retreats.clear()
-    except DitfError as exc:
-        return await _counterpart_view(key, request, state, journal, message_for(exc))
-    return RedirectResponse(
-        f"/journal?{urlencode({'added': 'counterpart-deleted', 'counterpart': key})}",
-        status_code=303,
+    return journal.delete_counterpart(key)
+
+
+def _counterpart_form(change: Callable[..., object], added: str) -> Callable[..., Any]:
+    """The route of one of a counterpart's forms: change it, or show why it was refused."""
+
+    async def route(key: str, request: Request, state: StateDep, journal: JournalDep) -> Response:
+        await _history(state, journal, key)
+        values, _ = await form_values(request)
+        try:
+            await state.write(lambda: change(journal, key, values))
+        except DitfError as exc:
+            return await _counterpart_view(key, request, state, journal, message_for(exc))
+        return _back(key, added)
+
+    route.__doc__ = change.__doc__
+    return route
+
+
+#: The counterpart page's forms: the path after ``/journal/counterparts/{key}/``, the change,
+#: and the notice on the journal page after it.
+for _path, _write, _added in (
+    ("edit", _edit_counterpart, "counterpart-changed"),
+    ("delete", _delete_counterpart, "counterpart-deleted"),
+):
+    router.post(f"/journal/counterparts/{{key:path}}/{_path}", include_in_schema=False)(
+        _counterpart_form(_write, _added)
     )

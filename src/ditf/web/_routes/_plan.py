@@ -11,7 +11,7 @@ from itertools import zip_longest
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from ditf._errors import DitfError
 from ditf.plan import (
@@ -28,15 +28,9 @@ from ditf.store import AskRecord, Journal
 from ditf.train import load_trainer_scenarios, trainer_scenario
 from ditf.web._charts import mechanisms_chart, plan_charts
 from ditf.web._deps import AppState, CachedPlan, JournalDep, StateDep
-from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, REFUSED, message_for, status_for
-from ditf.web._pages import (
-    form_values,
-    read_upload,
-    render,
-    shown,
-    validate_form,
-    validate_mapping,
-)
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, REFUSED
+from ditf.web._pages import form_values, parse_form, parse_mapping, read_upload, shown
+from ditf.web._routes._shape import Api, Show, answer, page
 from ditf.web._schemas import (
     DEPTHS,
     AuditPublic,
@@ -47,6 +41,7 @@ from ditf.web._schemas import (
 )
 
 router = APIRouter()
+api = Api(router, "plan", API_ERRORS | REFUSED | JOURNAL_ERRORS)
 
 #: The scenario's top-level fields as the form names them.
 SCALARS = (
@@ -132,12 +127,27 @@ async def cached_plan(state: AppState, journal: Journal, body: PlanScenarioReque
     )
 
 
-@router.post(
+async def checked_plan(
+    state: AppState, journal: Journal, body: PlanRequest | AuditRequest
+) -> CachedPlan:
+    """The scenario's plan; in ``strict`` mode refused when an audit finding blocks it.
+
+    Raises
+    ------
+    PlanRejected
+        In strict mode, if a finding blocks the plan.
+    """
+    cached = await cached_plan(state, journal, body)
+    if body.strict:
+        require_clean(cached.plan)
+    return cached
+
+
+@api.route(
+    "POST",
     "/api/plan",
-    tags=["plan"],
-    summary="Plan a door-in-the-face: opener, fallbacks, odds, script and audit",
+    "Plan a door-in-the-face: opener, fallbacks, odds, script and audit",
     response_model=PlanPublic,
-    responses=API_ERRORS | REFUSED | JOURNAL_ERRORS,
 )
 async def plan_api(body: PlanRequest, state: StateDep, journal: JournalDep) -> Response:
     """The plan for a scenario, as ``ditf plan --json`` prints it.
@@ -147,35 +157,20 @@ async def plan_api(body: PlanRequest, state: StateDep, journal: JournalDep) -> R
     refuses the plan (409) when an audit finding blocks it; ``depth`` leaves out what that
     depth does not show (null fields).
     """
-    cached = await cached_plan(state, journal, body)
-    if body.strict:
-        require_clean(cached.plan)
+    cached = await checked_plan(state, journal, body)
     return Response(cached.json[body.depth], media_type="application/json")
 
 
-@router.post(
-    "/api/audit",
-    tags=["plan"],
-    summary="Audit a plan against the ethics and effectiveness rules",
-    responses=API_ERRORS | REFUSED | JOURNAL_ERRORS,
-)
+@api.route("POST", "/api/audit", "Audit a plan against the ethics and effectiveness rules")
 async def audit_api(body: AuditRequest, state: StateDep, journal: JournalDep) -> AuditPublic:
     """The audit's findings (with their rationale and source) for the scenario's plan.
 
     The plan is the recommended one, or the scenario's own ``opener`` and ``fallback``.
     ``strict`` refuses (409) when a finding blocks the plan.
     """
-    cached = await cached_plan(state, journal, body)
-    if body.strict:
-        require_clean(cached.plan)
-    r = cached.report
-    return AuditPublic(
-        opener=r["opener"],
-        fallback=r["fallback"],
-        second_fallback=r["second_fallback"],
-        blocking=r["blocking"],
-        findings=r["findings"],
-    )
+    r = (await checked_plan(state, journal, body)).report
+    keys = ("opener", "fallback", "second_fallback", "blocking", "findings")
+    return AuditPublic.model_validate({k: r[k] for k in keys})
 
 
 # Pages ----------------------------------------------------------------------------------------
@@ -257,26 +252,30 @@ def _depth(request: Request, values: dict[str, Any]) -> str:
     return depth if depth in DEPTHS else PAGE_DEPTH
 
 
-def _page(values: dict[str, Any], **context: Any) -> dict[str, Any]:
-    page: dict[str, Any] = {
-        "values": values,
-        "bench_rows": bench_rows(values),
-        "errors": [],
-        "error": None,
-        "form": "plan",
-        "report": None,
-        "charts": None,
-        "mechanisms": None,
-        "depth": values.get("depth") or PAGE_DEPTH,
-        "depths": DEPTHS,
-        "domains": tuple(DOMAINS),
-        "kinds": BENCHMARK_KINDS,
-        "examples": load_trainer_scenarios(),
-        "example": "",
-        "unknown_counterpart": False,
-        "save": None,
-    }
-    return page | context
+def _page(request: Request, values: dict[str, Any], **context: Any) -> Show:
+    """The plan page showing ``values`` in its form, and what ``context`` adds."""
+    lists: dict[str, Any] = {"depths": DEPTHS, "domains": tuple(DOMAINS), "kinds": BENCHMARK_KINDS}
+    lists |= {"examples": load_trainer_scenarios(), "bench_rows": bench_rows(values)}
+    results = {"report": None, "charts": None, "mechanisms": None, "save": None}
+    base = {"form": "plan", "example": "", "depth": values.get("depth") or PAGE_DEPTH}
+    context = base | results | {"unknown_counterpart": False} | context
+    return page(request, "plan.html", values=values, **lists, **context)
+
+
+async def _planner_curve(
+    state: AppState, journal: Journal, body: PlanRequest
+) -> dict[str, Any] | None:
+    """With your own opener, the plan of the same scenario with the planner's (else None).
+
+    Your opener alone is one point: the charts draw the planner's curve with it marked.
+    """
+    if body.opener is None:
+        return None
+    try:
+        mine = body.model_copy(update={"opener": None, "listed": False})
+        return (await cached_plan(state, journal, mine)).report
+    except DitfError:
+        return None
 
 
 async def _answer(
@@ -285,44 +284,35 @@ async def _answer(
     journal: Journal,
     values: dict[str, Any],
     data: dict[str, Any] | None = None,
-) -> HTMLResponse:
+) -> Response:
     """Plan the form's scenario (or ``data``, an uploaded file's) and render it, or the errors.
 
     The form shows ``values`` either way.
     """
     depth = _depth(request, values)
     values = values | {"depth": depth}
+
+    async def work() -> dict[str, Any]:
+        if data is None:
+            body = parse_form(PlanRequest, scenario_data(values))
+        else:
+            body = parse_mapping(PlanRequest, data)
+        report = (await cached_plan(state, journal, body)).report
+        key = body.counterpart.id
+        known = not key or await state.io.run(lambda: journal.get_counterpart(key) is not None)
+        charts = None
+        if depth != "beginner":
+            charts = plan_charts(report, await _planner_curve(state, journal, body))
+        title = "Points of P(yes) to the fallback each mechanism adds after the opener"
+        mechanisms = None
+        if depth == "advanced":
+            mechanisms = mechanisms_chart(report["contributions"], title)
+        save = save_values(values, report)
+        results = {"report": report, "charts": charts, "mechanisms": mechanisms, "save": save}
+        return results | {"unknown_counterpart": not known}
+
     form = "plan" if data is None else "upload"
-    if data is None:
-        body, errors = validate_form(PlanRequest, scenario_data(values))
-    else:
-        body, errors = validate_mapping(PlanRequest, data)
-    if body is None:
-        page = _page(values, errors=errors, form=form)
-        return render(request, "plan.html", status_code=422, **page)
-    try:
-        cached = await cached_plan(state, journal, body)
-    except DitfError as exc:
-        page = _page(values, error=message_for(exc), form=form)
-        return render(request, "plan.html", status_code=status_for(exc), **page)
-    report = cached.report
-    key = body.counterpart.id
-    known = not key or await state.io.run(lambda: journal.get_counterpart(key) is not None)
-    charts = None
-    if depth != "beginner":
-        free = None
-        if body.opener is not None:  # your opener alone is one point: draw the planner's curve
-            try:
-                mine = body.model_copy(update={"opener": None, "listed": False})
-                free = (await cached_plan(state, journal, mine)).report
-            except DitfError:
-                free = None
-        charts = plan_charts(report, free)
-    title = "Points of P(yes) to the fallback each mechanism adds after the opener"
-    mechanisms = mechanisms_chart(report["contributions"], title) if depth == "advanced" else None
-    page = _page(values, report=report, depth=depth, charts=charts, mechanisms=mechanisms,
-                 unknown_counterpart=not known, save=save_values(values, report))  # fmt: skip
-    return render(request, "plan.html", **page)
+    return await answer(_page(request, values, form=form), work)
 
 
 def save_values(values: dict[str, Any], report: dict[str, Any]) -> dict[str, str]:
@@ -345,54 +335,51 @@ PREFILL = ("counterpart_id", "domain", "unit", "accepts_low", "accepts_high", "d
 
 
 @router.get("/plan", include_in_schema=False)
-async def plan_page(request: Request, example: str = "") -> HTMLResponse:
+async def plan_page(request: Request, example: str = "") -> Response:
     """The scenario form, with a salary example or a bundled practice scenario's numbers.
 
     ``?counterpart_id=KEY&accepts_low=..&accepts_high=..`` (and ``domain``, ``unit``,
     ``distribution``) prefill the counterpart, as the counterpart page's link does.
     """
-    if not example:
-        query = request.query_params
-        prefill = {k: query[k].strip()[:200] for k in PREFILL if k in query}
-        return render(request, "plan.html", **_page(dict(FORM_DEFAULTS) | prefill))
-    try:
+    query = request.query_params
+    prefill = {k: query[k].strip()[:200] for k in PREFILL if k in query and not example}
+    show = _page(request, dict(FORM_DEFAULTS) | prefill)
+
+    async def work() -> Response:
         values = form_from_mapping(example_mapping(example)) | {"depth": PAGE_DEPTH}
-    except DitfError as exc:
-        page = _page(dict(FORM_DEFAULTS), error=message_for(exc))
-        return render(request, "plan.html", status_code=status_for(exc), **page)
-    return render(request, "plan.html", **_page(values, example=example))
+        return await _page(request, values, example=example)()
+
+    return await answer(show, work) if example else await show()
 
 
 @router.post("/plan", include_in_schema=False)
-async def plan_form(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+async def plan_form(request: Request, state: StateDep, journal: JournalDep) -> Response:
     """The form's plan at the chosen depth, or what to fix."""
     values, _ = await form_values(request, booleans=HONESTY, multi=BENCH)
     return await _answer(request, state, journal, values)
 
 
 @router.post("/plan/upload", include_in_schema=False)
-async def plan_upload(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+async def plan_upload(request: Request, state: StateDep, journal: JournalDep) -> Response:
     """Plan an uploaded scenario file; the form is filled with it, to edit and plan again."""
     options, uploads = await form_values(request)
-    try:
+
+    async def work() -> Response:
         mapping = read_upload(uploads.get("file"), "scenario")
-    except DitfError as exc:
-        page = _page(dict(FORM_DEFAULTS), error=message_for(exc), form="upload")
-        return render(request, "plan.html", status_code=status_for(exc), **page)
-    values = form_from_mapping(mapping) | {"depth": options.get("depth", PAGE_DEPTH)}
-    # The file is validated as it is (types, unknown fields), not as the form re-reads it.
-    data = mapping | {"depth": _depth(request, values)}
-    return await _answer(request, state, journal, values, data)
+        values = form_from_mapping(mapping) | {"depth": options.get("depth", PAGE_DEPTH)}
+        # The file is validated as it is (types, unknown fields), not as the form re-reads it.
+        data = mapping | {"depth": _depth(request, values)}
+        return await _answer(request, state, journal, values, data)
+
+    return await answer(_page(request, dict(FORM_DEFAULTS), form="upload"), work)
 
 
 @router.post("/plan/sheet", include_in_schema=False)
 async def plan_sheet(request: Request, state: StateDep, journal: JournalDep) -> Response:
     """The form's plan as the Markdown prep sheet, to download (or the form with what to fix)."""
     values, _ = await form_values(request, booleans=HONESTY, multi=BENCH)
-    body, _ = validate_form(PlanRequest, scenario_data(values))
-    if body is None:
-        return await _answer(request, state, journal, values)
     try:
+        body = parse_form(PlanRequest, scenario_data(values))
         cached = await cached_plan(state, journal, body)
     except DitfError:
         return await _answer(request, state, journal, values)

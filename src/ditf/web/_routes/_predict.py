@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
-from ditf._errors import DitfError
 from ditf.model import predict
 from ditf.web._charts import contributions_chart
 from ditf.web._deps import AppState, CachedPrediction, StateDep
-from ditf.web._errors import API_ERRORS, message_for, status_for
-from ditf.web._pages import defaults, form_values, render, validate_form
+from ditf.web._errors import API_ERRORS
+from ditf.web._pages import defaults, form_values, parse_form
+from ditf.web._routes._shape import Api, Show, answer, page
 from ditf.web._schemas import WEB_DRAWS, PredictionPublic, PredictRequest
 
 router = APIRouter()
@@ -38,12 +38,11 @@ async def run_predict(state: AppState, body: PredictRequest) -> PredictionPublic
     return (await cached_predict(state, body)).public
 
 
-@router.post(
+@Api(router, "predict", API_ERRORS).route(
+    "POST",
     "/api/predict",
-    tags=["predict"],
-    summary="P(yes) after a door-in-the-face sequence",
+    "P(yes) after a door-in-the-face sequence",
     response_model=PredictionPublic,
-    responses=API_ERRORS,
 )
 async def predict_api(body: PredictRequest, state: StateDep) -> Response:
     """P(yes) to the target after a refused opener, against asking it alone.
@@ -55,27 +54,23 @@ async def predict_api(body: PredictRequest, state: StateDep) -> Response:
     return Response((await cached_predict(state, body)).json, media_type="application/json")
 
 
-def _page(values: dict[str, Any], **context: Any) -> dict[str, Any]:
-    return {"values": values, "errors": [], "error": None, "result": None, "chart": None} | context
+def _page(request: Request, values: dict[str, Any]) -> Show:
+    return page(request, "predict.html", values=values, result=None, chart=None)
 
 
 @router.get("/predict", include_in_schema=False)
-async def predict_page(request: Request) -> HTMLResponse:
+async def predict_page(request: Request) -> Response:
     """The prediction form, filled with Cialdini et al.'s (1975) classic request."""
-    return render(request, "predict.html", **_page(defaults(PredictRequest)))
+    return await _page(request, defaults(PredictRequest))()
 
 
 @router.post("/predict", include_in_schema=False)
-async def predict_form(request: Request, state: StateDep) -> HTMLResponse:
+async def predict_form(request: Request, state: StateDep) -> Response:
     """The form's answer: the prediction and a chart of the mechanisms, or what to fix."""
     values, _ = await form_values(request, booleans=BOOLEANS)
-    body, errors = validate_form(PredictRequest, values)
-    if body is None:
-        return render(request, "predict.html", status_code=422, **_page(values, errors=errors))
-    try:
-        result = await run_predict(state, body)
-    except DitfError as exc:
-        page = _page(values, error=message_for(exc))
-        return render(request, "predict.html", status_code=status_for(exc), **page)
-    page = _page(values, result=result, chart=contributions_chart(result))
-    return render(request, "predict.html", **page)
+
+    async def work() -> dict[str, Any]:
+        result = await run_predict(state, parse_form(PredictRequest, values))
+        return {"result": result, "chart": contributions_chart(result)}
+
+    return await answer(_page(request, values), work)

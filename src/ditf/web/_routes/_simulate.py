@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import Response
 
-from ditf._errors import DitfError
 from ditf.simulate import CONDITIONS, SWEEPABLE, simulate, sweep
 from ditf.web._charts import simulation_chart, sweep_chart
 from ditf.web._deps import AppState, StateDep
-from ditf.web._errors import API_ERRORS, message_for, status_for
+from ditf.web._errors import API_ERRORS
 from ditf.web._limits import check_cap, check_sweep
-from ditf.web._pages import defaults, form_values, render, validate_form
+from ditf.web._pages import defaults, form_values, parse_form
+from ditf.web._routes._shape import Api, Show, answer, page
 from ditf.web._schemas import SimulateRequest, SimulationPublic, SweepPublic, SweepRequest
 
 router = APIRouter()
+api = Api(router, "simulate", API_ERRORS)
 #: The sweep part of the page's form, with its first values.
 SWEEP_DEFAULTS = {
     "sweep_name": "opener",
@@ -67,12 +68,7 @@ async def run_sweep(state: AppState, body: SweepRequest) -> SweepPublic:
     return await state.worker.run(compute)
 
 
-@router.post(
-    "/api/simulate",
-    tags=["simulate"],
-    summary="Simulate a population answering the standard conditions",
-    responses=API_ERRORS,
-)
+@api.route("POST", "/api/simulate", "Simulate a population answering the standard conditions")
 async def simulate_api(body: SimulateRequest, state: StateDep) -> SimulationPublic:
     """Rates per condition, episode and step with 95% Wilson intervals (Monte Carlo only).
 
@@ -81,12 +77,7 @@ async def simulate_api(body: SimulateRequest, state: StateDep) -> SimulationPubl
     return await run_simulate(state, body)
 
 
-@router.post(
-    "/api/sweep",
-    tags=["simulate"],
-    summary="Simulate the conditions over a grid of parameters",
-    responses=API_ERRORS,
-)
+@api.route("POST", "/api/sweep", "Simulate the conditions over a grid of parameters")
 async def sweep_api(body: SweepRequest, state: StateDep) -> SweepPublic:
     """One row per grid point and condition.
 
@@ -101,18 +92,10 @@ async def sweep_api(body: SweepRequest, state: StateDep) -> SweepPublic:
 BOOLEANS = ("prosocial", "sweep_log")
 
 
-def _page(values: dict[str, Any], **context: Any) -> dict[str, Any]:
-    page: dict[str, Any] = {
-        "values": values,
-        "errors": [],
-        "error": None,
-        "simulation": None,
-        "sweep": None,
-        "chart": None,
-        "conditions": CONDITIONS,
-        "sweepable": SWEEPABLE,
-    }
-    return page | context
+def _page(request: Request, values: dict[str, Any]) -> Show:
+    lists = {"conditions": CONDITIONS, "sweepable": SWEEPABLE}
+    results = {"simulation": None, "sweep": None, "chart": None}
+    return page(request, "simulate.html", values=values, **lists, **results)
 
 
 def _sweep_data(values: dict[str, Any]) -> dict[str, Any]:
@@ -125,39 +108,30 @@ def _sweep_data(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/simulate", include_in_schema=False)
-async def simulate_page(request: Request) -> HTMLResponse:
+async def simulate_page(request: Request) -> Response:
     """The simulation and sweep form."""
-    values = defaults(SimulateRequest) | SWEEP_DEFAULTS
-    return render(request, "simulate.html", **_page(values))
+    return await _page(request, defaults(SimulateRequest) | SWEEP_DEFAULTS)()
 
 
 @router.post("/simulate", include_in_schema=False)
-async def simulate_form(request: Request, state: StateDep) -> HTMLResponse:
+async def simulate_form(request: Request, state: StateDep) -> Response:
     """Simulate the conditions the form chose; table and chart."""
     values, _ = await form_values(request, booleans=BOOLEANS, multi=("conditions",))
-    body, errors = validate_form(SimulateRequest, values)
-    if body is None:
-        return render(request, "simulate.html", status_code=422, **_page(values, errors=errors))
-    try:
-        result = await run_simulate(state, body)
-    except DitfError as exc:
-        page = _page(values, error=message_for(exc))
-        return render(request, "simulate.html", status_code=status_for(exc), **page)
-    page = _page(values, simulation=result, chart=simulation_chart(result))
-    return render(request, "simulate.html", **page)
+
+    async def work() -> dict[str, Any]:
+        result = await run_simulate(state, parse_form(SimulateRequest, values))
+        return {"simulation": result, "chart": simulation_chart(result)}
+
+    return await answer(_page(request, values), work)
 
 
 @router.post("/simulate/sweep", include_in_schema=False)
-async def sweep_form(request: Request, state: StateDep) -> HTMLResponse:
+async def sweep_form(request: Request, state: StateDep) -> Response:
     """Sweep one parameter over a range; table and chart."""
     values, _ = await form_values(request, booleans=BOOLEANS, multi=("conditions",))
-    body, errors = validate_form(SweepRequest, _sweep_data(values))
-    if body is None:
-        return render(request, "simulate.html", status_code=422, **_page(values, errors=errors))
-    try:
-        result = await run_sweep(state, body)
-    except DitfError as exc:
-        page = _page(values, error=message_for(exc))
-        return render(request, "simulate.html", status_code=status_for(exc), **page)
-    page = _page(values, sweep=result, chart=sweep_chart(result))
-    return render(request, "simulate.html", **page)
+
+    async def work() -> dict[str, Any]:
+        result = await run_sweep(state, parse_form(SweepRequest, _sweep_data(values)))
+        return {"sweep": result, "chart": sweep_chart(result)}
+
+    return await answer(_page(request, values), work)

@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import Response
 
-from ditf._errors import DataError, DitfError
+from ditf._errors import DataError
 from ditf.data import parse_trials
 from ditf.study import analyze, power_curve, sample_size_three_arm
 from ditf.web._charts import power_chart, rates_chart
 from ditf.web._deps import AppState, StateDep
-from ditf.web._errors import API_ERRORS, message_for, status_for
+from ditf.web._errors import API_ERRORS
 from ditf.web._limits import check_cap
-from ditf.web._pages import Upload, defaults, form_values, render, split_list, validate_form
+from ditf.web._pages import Upload, defaults, form_values, parse_form, split_list
+from ditf.web._routes._shape import Api, Show, answer, page
 from ditf.web._schemas import AnalysisPublic, AnalyzeRequest, PowerPublic, PowerRequest
 
 router = APIRouter()
+api = Api(router, "study", API_ERRORS)
 
 
 async def run_power(state: AppState, body: PowerRequest) -> PowerPublic:
@@ -51,12 +53,7 @@ async def run_analyze(state: AppState, body: AnalyzeRequest, name: str = "csv") 
     return await state.worker.run(compute)
 
 
-@router.post(
-    "/api/study/power",
-    tags=["study"],
-    summary="Simulated power of the three-arm door-in-the-face design",
-    responses=API_ERRORS,
-)
+@api.route("POST", "/api/study/power", "Simulated power of the three-arm door-in-the-face design")
 async def power_api(body: PowerRequest, state: StateDep) -> PowerPublic:
     """Power per sample size of the planned contrasts, simulated from the fitted model.
 
@@ -67,12 +64,7 @@ async def power_api(body: PowerRequest, state: StateDep) -> PowerPublic:
     return await run_power(state, body)
 
 
-@router.post(
-    "/api/study/analyze",
-    tags=["study"],
-    summary="Compliance rates, contrasts and tests of a k-arm study",
-    responses=API_ERRORS,
-)
+@api.route("POST", "/api/study/analyze", "Compliance rates, contrasts and tests of a k-arm study")
 async def analyze_api(body: AnalyzeRequest, state: StateDep) -> AnalysisPublic:
     """Rates with Wilson intervals per arm, and per planned contrast.
 
@@ -87,47 +79,34 @@ async def analyze_api(body: AnalyzeRequest, state: StateDep) -> AnalysisPublic:
 POWER_BOOLEANS = ("prosocial", "one_sided", "behavioral", "uncertainty")
 
 
-def _page(**context: Any) -> dict[str, Any]:
+def _page(request: Request, form: str = "", **values: dict[str, Any]) -> Show:
+    """The study page, showing the values the ``form`` (``power`` or ``analyze``) was sent."""
     power = defaults(PowerRequest)
     power["n_per_arm"] = ", ".join(str(n) for n in power["n_per_arm"])
-    page: dict[str, Any] = {
-        "power_values": power,
-        "analyze_values": {"test": "fisher", "one_sided": False, "reference": ""},
-        "errors": [],
-        "error": None,
-        "power": None,
-        "analysis": None,
-        "chart": None,
-        "form": "",
-    }
-    return page | context
+    analyze = {"test": "fisher", "one_sided": False, "reference": ""}
+    forms = {"power_values": power, "analyze_values": analyze}
+    results = {"power": None, "analysis": None, "chart": None}
+    return page(request, "study.html", form=form, **results, **(forms | values))
 
 
 @router.get("/study", include_in_schema=False)
-async def study_page(request: Request) -> HTMLResponse:
+async def study_page(request: Request) -> Response:
     """The power calculator and the upload form."""
-    return render(request, "study.html", **_page())
+    return await _page(request)()
 
 
 @router.post("/study/power", include_in_schema=False)
-async def power_form(request: Request, state: StateDep) -> HTMLResponse:
+async def power_form(request: Request, state: StateDep) -> Response:
     """A power curve from the form; table and chart."""
     values, _ = await form_values(request, booleans=POWER_BOOLEANS)
-    data = dict(values)
-    if values.get("n_per_arm"):
-        data["n_per_arm"] = split_list(values["n_per_arm"])
-    body, errors = validate_form(PowerRequest, data)
-    if body is None:
-        page = _page(power_values=values, form="power", errors=errors)
-        return render(request, "study.html", status_code=422, **page)
-    try:
+
+    async def work() -> dict[str, Any]:
+        listed = {"n_per_arm": split_list(values["n_per_arm"])} if values.get("n_per_arm") else {}
+        body = parse_form(PowerRequest, values | listed)
         result = await run_power(state, body)
-    except DitfError as exc:
-        page = _page(power_values=values, form="power", error=message_for(exc))
-        return render(request, "study.html", status_code=status_for(exc), **page)
-    chart = power_chart(result, body.target_power)
-    page = _page(power_values=values, form="power", power=result, chart=chart)
-    return render(request, "study.html", **page)
+        return {"power": result, "chart": power_chart(result, body.target_power)}
+
+    return await answer(_page(request, "power", power_values=values), work)
 
 
 def _upload_text(upload: Upload | None) -> tuple[str, str]:
@@ -143,18 +122,13 @@ def _upload_text(upload: Upload | None) -> tuple[str, str]:
 
 
 @router.post("/study/analyze", include_in_schema=False)
-async def analyze_form(request: Request, state: StateDep) -> HTMLResponse:
+async def analyze_form(request: Request, state: StateDep) -> Response:
     """Analyse the uploaded CSV; rates, contrasts, tests and a chart."""
     values, uploads = await form_values(request, booleans=("one_sided",))
-    try:
+
+    async def work() -> dict[str, Any]:
         name, text = _upload_text(uploads.get("file"))
-        body, errors = validate_form(AnalyzeRequest, values | {"csv": text})
-        if body is None:
-            page = _page(analyze_values=values, form="analyze", errors=errors)
-            return render(request, "study.html", status_code=422, **page)
-        result = await run_analyze(state, body, name)
-    except DitfError as exc:
-        page = _page(analyze_values=values, form="analyze", error=message_for(exc))
-        return render(request, "study.html", status_code=status_for(exc), **page)
-    page = _page(analyze_values=values, form="analyze", analysis=result, chart=rates_chart(result))
-    return render(request, "study.html", **page)
+        result = await run_analyze(state, parse_form(AnalyzeRequest, values | {"csv": text}), name)
+        return {"analysis": result, "chart": rates_chart(result)}
+
+    return await answer(_page(request, "analyze", analyze_values=values), work)

@@ -10,6 +10,7 @@ seed in the form, so the same pitch is rebuilt to score the answer with
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, unquote, urlencode
 
@@ -36,8 +37,9 @@ from ditf.train import (
 )
 from ditf.web._charts import mechanisms_chart
 from ditf.web._deps import AppState, JournalDep, StateDep
-from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, message_for, status_for
-from ditf.web._pages import form_values, render, validate_form
+from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS
+from ditf.web._pages import form_values, parse_form, render
+from ditf.web._routes._shape import Api, Show, answer, page
 from ditf.web._schemas import (
     ClassPublic,
     PickRequest,
@@ -56,7 +58,7 @@ from ditf.web._schemas._plan import DomainName
 from ditf.web._schemas._train import PITCHES_HONEST, Level, Pitches
 
 router = APIRouter()
-ERRORS = API_ERRORS | JOURNAL_ERRORS
+api = Api(router, "train", API_ERRORS)
 #: The cookie that remembers the trainee's name (a convenience, not an identity).
 TRAINEE_COOKIE = "ditf_trainee"
 TRAINEE_DAYS = 365
@@ -147,12 +149,7 @@ async def progress(state: AppState, journal: Journal, trainee: str) -> ProgressP
     return ProgressPublic.from_rounds(trainee, [r.to_dict() for r in rounds])
 
 
-@router.get(
-    "/api/train/scenarios",
-    tags=["train"],
-    summary="The bundled trainer scenarios",
-    responses=API_ERRORS,
-)
+@api.route("GET", "/api/train/scenarios", "The bundled trainer scenarios")
 async def scenarios_api(
     domain: Annotated[DomainName | None, Query(description="One of the planner's domains.")] = None,
     level: Annotated[Level | None, Query(description="beginner, practitioner or advanced.")] = None,
@@ -162,13 +159,13 @@ async def scenarios_api(
     return [TrainerScenarioPublic.model_validate(s.to_dict()) for s in found]
 
 
-@router.post(
+@api.route(
+    "POST",
     "/api/train/round",
-    tags=["train"],
-    summary="Play a round as the requester",
+    "Play a round as the requester",
     status_code=status.HTTP_201_CREATED,
     response_model=RoundPublic,
-    responses=ERRORS,
+    responses=JOURNAL_ERRORS,
 )
 async def round_api(body: RoundRequest, state: StateDep, journal: JournalDep) -> RoundPublic:
     """A counterpart drawn from the model answers your opener and fallback; the feedback.
@@ -183,12 +180,7 @@ async def round_api(body: RoundRequest, state: StateDep, journal: JournalDep) ->
     )
 
 
-@router.post(
-    "/api/train/pitch",
-    tags=["train"],
-    summary="Be the one asked: the counterpart's pitch",
-    responses=API_ERRORS,
-)
+@api.route("POST", "/api/train/pitch", "Be the one asked: the counterpart's pitch")
 async def pitch_api(body: PitchRequest) -> PitchPublic:
     """A simulated counterpart's opener and retreat, without whether it is honest.
 
@@ -202,13 +194,13 @@ async def pitch_api(body: PitchRequest) -> PitchPublic:
     )
 
 
-@router.post(
+@api.route(
+    "POST",
     "/api/train/target",
-    tags=["train"],
-    summary="Answer a pitch as the target",
+    "Answer a pitch as the target",
     status_code=status.HTTP_201_CREATED,
     response_model=TargetPublic,
-    responses=ERRORS,
+    responses=JOURNAL_ERRORS,
 )
 async def target_api(body: TargetRequest, state: StateDep, journal: JournalDep) -> TargetPublic:
     """Score your answer: keeping your limit, and spotting a theatrical opener.
@@ -222,12 +214,7 @@ async def target_api(body: TargetRequest, state: StateDep, journal: JournalDep) 
     )
 
 
-@router.get(
-    "/api/train/progress",
-    tags=["train"],
-    summary="A trainee's rounds and scores",
-    responses=ERRORS,
-)
+@api.route("GET", "/api/train/progress", "A trainee's rounds and scores", responses=JOURNAL_ERRORS)
 async def progress_api(
     trainee: TraineeQuery, state: StateDep, journal: JournalDep
 ) -> ProgressPublic:
@@ -280,8 +267,6 @@ async def _setup(
     shown = await progress(state, journal, trainee) if trainee else None
     page: dict[str, Any] = {
         "values": values,
-        "errors": [],
-        "error": None,
         "domains": tuple(DOMAINS),
         "levels": LEVELS,
         "progress": shown,
@@ -298,51 +283,32 @@ async def train_page(request: Request, state: StateDep, journal: JournalDep) -> 
 
 
 def _round_page(
-    request: Request,
-    play: PlayRequest,
-    scenario: TrainerScenario,
-    seed: int,
-    *,
-    status_code: int = 200,
-    **context: Any,
-) -> HTMLResponse:
+    request: Request, play: PlayRequest, scenario: TrainerScenario, seed: int, **context: Any
+) -> Show:
     """The round's page: the briefing and the choices, or the pitch and the answer."""
-    page: dict[str, Any] = {
-        "play": play,
-        "scenario": scenario.to_dict(),
-        "seed": seed,
-        "pitch": None,
-        "values": {"delay_hours": "0", "honour_opener": True},
-        "errors": [],
-        "error": None,
-    }
+    pitch = None
     if play.role == "target":
         honest = PITCHES_HONEST[play.pitches]
-        page["pitch"] = make_pitch(scenario, honest=honest, rng=seed).to_dict(reveal=False)
-    return render(request, "train_round.html", status_code=status_code, **(page | context))
+        pitch = make_pitch(scenario, honest=honest, rng=seed).to_dict(reveal=False)
+    values = {"delay_hours": "0", "honour_opener": True}
+    round_ = {"play": play, "scenario": scenario.to_dict(), "seed": seed, "pitch": pitch}
+    return page(request, "train_round.html", **(round_ | {"values": values} | context))
 
 
 @router.get("/train/play", include_in_schema=False)
 async def play_page(request: Request, state: StateDep, journal: JournalDep) -> Response:
     """A new round: a scenario for the chosen domain and level, and a fresh seed."""
     values = dict(request.query_params)
-    play, errors = validate_form(PlayRequest, values)
-    if play is None:
-        return await _setup(request, state, journal, values, status_code=422, errors=errors)
-    wanted = {"scenario": play.scenario or None, "domain": play.domain or None}
-    pick, errors = validate_form(PickRequest, wanted | {"level": play.level})
-    if pick is None:
-        return await _setup(request, state, journal, values, status_code=422, errors=errors)
-    seed = fresh_seed()
-    try:
-        scenario = choose(pick, seed)
-    except DitfError as exc:
-        code = status_for(exc)
-        return await _setup(
-            request, state, journal, values, status_code=code, error=message_for(exc)
-        )
-    page = _round_page(request, play, scenario, seed)
-    return remember(page, request, play.trainee)
+
+    async def work() -> Response:
+        play = parse_form(PlayRequest, values)
+        wanted = {"scenario": play.scenario or None, "domain": play.domain or None}
+        pick = parse_form(PickRequest, wanted | {"level": play.level})
+        seed = fresh_seed()
+        shown = await _round_page(request, play, choose(pick, seed), seed)()
+        return remember(shown, request, play.trainee)
+
+    return await answer(partial(_setup, request, state, journal, values), work)
 
 
 def _result_url(trainee: str, round_id: int) -> str:
@@ -363,27 +329,19 @@ async def _answer_form(request: Request, state: AppState, journal: Journal, role
         raise HTTPException(404, "This round is unknown: start a new one on /train.") from None
     play = PlayRequest.model_construct(**hidden, role=role)
     data = values | {"seed": seed}
-    body: RoundRequest | TargetRequest | None
-    if role == "requester":
-        body, errors = validate_form(RoundRequest, data)
-    else:
-        body, errors = validate_form(TargetRequest, data)
-    if body is None:
-        return _round_page(
-            request, play, scenario, seed, status_code=422, values=values, errors=errors
-        )
-    try:
-        if isinstance(body, RoundRequest):
+
+    async def work() -> Response:
+        if role == "requester":
+            body = parse_form(RoundRequest, data)
             round_id = (await run_round(state, journal, body))[0]
         else:
-            round_id = (await run_target(state, journal, body))[0]
-    except DitfError as exc:
-        code = status_for(exc)
-        return _round_page(
-            request, play, scenario, seed, status_code=code, values=values, error=message_for(exc)
-        )
-    answer = RedirectResponse(_result_url(body.trainee, round_id), status_code=303)
-    return remember(answer, request, body.trainee)
+            target = parse_form(TargetRequest, data)
+            round_id = (await run_target(state, journal, target))[0]
+        trainee = str(values.get("trainee", ""))
+        found = RedirectResponse(_result_url(trainee, round_id), status_code=303)
+        return remember(found, request, trainee)
+
+    return await answer(_round_page(request, play, scenario, seed, values=values), work)
 
 
 @router.post("/train/round", include_in_schema=False)
@@ -442,11 +400,11 @@ async def class_view(state: AppState, journal: Journal) -> ClassPublic:
     return ClassPublic.from_rounds([r.to_dict() for r in rounds])
 
 
-@router.get(
+@api.route(
+    "GET",
     "/api/train/class",
-    tags=["train"],
-    summary="The class: every trainee's rounds and averages",
-    responses=ERRORS,
+    "The class: every trainee's rounds and averages",
+    responses=JOURNAL_ERRORS,
 )
 async def class_api(state: StateDep, journal: JournalDep) -> ClassPublic:
     """Per trainee: rounds (as requester and as target), average score, and per level."""
