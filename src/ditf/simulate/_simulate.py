@@ -45,7 +45,25 @@ def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
 
 @dataclass(frozen=True, slots=True)
 class SimulationRow:
-    """One step of one condition in one episode: counts, rates and 95% intervals."""
+    """One step of one condition in one episode: counts, rates and 95% intervals.
+
+    Attributes
+    ----------
+    condition : str
+        A name from :data:`CONDITIONS`.
+    episode, step : int
+        The episode (from 1) and the step of the sequence (from 1).
+    cost : float
+        What the step asks, in the scenario's unit.
+    is_target : bool
+        Whether the step is the condition's target (its last step).
+    asked, yes, kept : int
+        People the step reached, people who said yes, and people who carried it out.
+    p_yes, p_yes_lo, p_yes_hi : float
+        ``yes / asked`` with its 95% Wilson interval.
+    p_kept, p_kept_lo, p_kept_hi : float
+        ``kept / asked`` with its 95% Wilson interval.
+    """
 
     condition: str
     episode: int
@@ -69,6 +87,15 @@ class SimulationResult:
 
     ``expected_value`` is what the requester obtains per person, in cost units: the summed
     cost of every request said yes to (verbal) or carried out (behavioural).
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario simulated.
+    n_people : int
+        People per condition.
+    rows : tuple of SimulationRow
+        One per condition, episode and step.
     """
 
     scenario: Scenario

@@ -1,13 +1,31 @@
-"""Shared pieces of the schemas: base classes, common field types, errors."""
+"""Shared pieces of the schemas: base classes, common field types, errors.
+
+Response models are derived from the core's frozen dataclasses by :func:`public_model`: the
+fields, their order and their docs come from the core (written once there), the web adds only
+what is its own (a field the route computes, a narrower type, a rename).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
+import re
+import types
 import typing
-from typing import Annotated, Any, Literal, TypeAlias
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
 
 from ditf.settings import Settings
 
@@ -16,6 +34,7 @@ __all__ = [
     "Baseline",
     "Cost",
     "Delay",
+    "Derived",
     "ErrorPublic",
     "FieldErrorPublic",
     "HealthPublic",
@@ -24,7 +43,9 @@ __all__ = [
     "Request",
     "Seed",
     "Unit",
+    "derived",
     "one_of",
+    "public_model",
 ]
 
 #: The shared input limits (one set for the CLI, the journal and the web), read from the
@@ -107,6 +128,18 @@ class Public(BaseModel):
     model_config = ConfigDict(frozen=True, from_attributes=True)
 
 
+class Derived(Public):
+    """Base of the response models derived from a core dataclass (see :func:`derived`).
+
+    Their fields are added when the model is derived, so a type checker reads them as
+    ``Any``; the core dataclass's annotations are where they are typed.
+    """
+
+    if TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any: ...
+
+
 class FieldErrorPublic(Public):
     """One invalid field of a request."""
 
@@ -125,3 +158,128 @@ class HealthPublic(Public):
     """The app is up."""
 
     status: Literal["ok"] = "ok"
+
+
+#: A numpydoc entry: ``name[, name...] : type`` and its indented description.
+_ENTRY = re.compile(r"^(\w+(?:, \w+)*) : [^\n]*\n((?:[ \t]+\S[^\n]*\n?)*)", re.MULTILINE)
+#: The numpydoc sections that document a dataclass's fields, up to the next section.
+_SECTION = re.compile(r"^(?:Attributes|Parameters)\n-+\n(.*?)(?=^\w[^\n]*\n-+\n|\Z)", re.S | re.M)
+
+
+@functools.cache
+def field_docs(core: type) -> dict[str, str]:
+    """The description of each field and property of ``core``, by name.
+
+    A field's comes from the numpydoc ``Attributes`` (or ``Parameters``) section of the class
+    docstring, a property's from its own docstring.
+    """
+    doc = inspect.cleandoc(core.__doc__ or "")
+    docs = {
+        name: " ".join(text.split())
+        for section in _SECTION.findall(doc)
+        for names, text in _ENTRY.findall(section)
+        for name in names.split(", ")
+    }
+    for name, value in vars(core).items():
+        if isinstance(value, property) and value.__doc__:
+            docs.setdefault(name, " ".join(value.__doc__.split()))
+    return docs
+
+
+#: The model derived for each core dataclass, which a field of that type is shown as.
+_DERIVED: dict[type, type[Derived]] = {}
+D = TypeVar("D", bound=Derived)
+
+
+def _web_type(annotation: Any) -> Any:
+    """A core annotation as the web carries it.
+
+    Tuples become lists, datetimes ISO 8601 text (as the core's ``to_dict`` gives them), and a
+    nested dataclass its derived model.
+    """
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+        return _DERIVED.get(annotation) or public_model(annotation)
+    if annotation is datetime:
+        return str
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is tuple:
+        return list[_web_type(args[0])]  # type: ignore[misc]
+    if origin in (list, dict):
+        return origin[tuple(_web_type(a) for a in args)]
+    if origin in (typing.Union, types.UnionType):
+        return typing.Union[tuple(_web_type(a) for a in args)]  # noqa: UP007
+    return annotation
+
+
+def public_model(
+    core: type,
+    name: str | None = None,
+    *,
+    base: type[D] = Derived,  # type: ignore[assignment]
+    exclude: Collection[str] = (),
+    properties: Collection[str] = (),
+    fields: Mapping[str, Any] | None = None,
+    after: Mapping[str, str] | None = None,
+    doc: str | None = None,
+) -> type[D]:
+    """The response model of the dataclass ``core``: its fields in order, with their docs.
+
+    Every field is required (a response always carries it) and typed by :func:`_web_type`.
+
+    Parameters
+    ----------
+    core : type
+        A dataclass of the core.
+    name : str, optional
+        The model's name; default ``core``'s name + ``Public``.
+    base : type of Derived, default Derived
+        The model's base; its fields come first.
+    exclude : collection of str
+        Fields of ``core`` the web does not show.
+    properties : collection of str
+        Properties of ``core`` the web shows as fields (typed by their return annotation).
+    fields : mapping of str to type or (type, default)
+        The web's own fields, or other types for ``core``'s; a default makes one optional.
+    after : mapping of str to str
+        Fields placed after the named one (``""``: first).
+    doc : str, optional
+        The model's description; default the first paragraph of ``core``'s docstring.
+    """
+    fields = fields or {}
+    hints = typing.get_type_hints(core)
+    hints |= {p: typing.get_type_hints(getattr(core, p).fget)["return"] for p in properties}
+    names = [f.name for f in dataclasses.fields(core) if f.name not in exclude]
+    names += [n for n in (*properties, *fields) if n not in names]
+    for field, previous in (after or {}).items():
+        names.remove(field)
+        names.insert(names.index(previous) + 1 if previous else 0, field)
+    docs = field_docs(core)
+    definitions: dict[str, Any] = {}
+    for field in names:
+        spec = fields[field] if field in fields else _web_type(hints[field])
+        annotation, default = spec if isinstance(spec, tuple) else (spec, ...)
+        if field in docs:  # a description the web gives (in ``default``) comes first
+            annotation = Annotated[annotation, Field(description=docs[field])]
+        definitions[field] = (annotation, default)
+    summary = inspect.cleandoc(core.__doc__ or "").split("\n\n")[0]
+    model = create_model(
+        name or f"{core.__name__}Public",
+        __base__=base,
+        __doc__=doc or " ".join(summary.split()),
+        __module__=base.__module__,
+        **definitions,
+    )
+    _DERIVED.setdefault(core, model)
+    return model
+
+
+def derived(core: type, **options: Any) -> typing.Callable[[type[D]], type[D]]:
+    """Derive the decorated class's fields from ``core`` (as :func:`public_model` does).
+
+    The class gives the name, the docstring, the base fields and the methods (``from_core``).
+    """
+
+    def derive(cls: type[D]) -> type[D]:
+        return public_model(core, cls.__name__, base=cls, doc=cls.__doc__, **options)
+
+    return derive

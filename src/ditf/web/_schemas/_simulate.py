@@ -6,17 +6,27 @@ from typing import Annotated, TypeAlias
 
 from pydantic import ConfigDict, Field, WithJsonSchema, model_validator
 
-from ditf.simulate import CONDITIONS, SWEEPABLE, Scenario, SimulationResult, SweepAxis, SweepResult
+from ditf.simulate import (
+    CONDITIONS,
+    SWEEPABLE,
+    Scenario,
+    SimulationResult,
+    SimulationRow,
+    SweepAxis,
+    SweepResult,
+)
 from ditf.web._schemas._base import (
     Baseline,
     Cost,
     Delay,
+    Derived,
     PlausibleMax,
-    Public,
     Request,
     Seed,
     Unit,
+    derived,
     one_of,
+    public_model,
 )
 
 ConditionName: TypeAlias = Annotated[
@@ -50,19 +60,6 @@ class ScenarioRequest(Request):
         return Scenario(**self.model_dump(include=set(Scenario.fields())))
 
 
-class ScenarioPublic(Public):
-    """The scenario a simulation ran."""
-
-    opener: float
-    target: float
-    foot: float
-    unit: str
-    delay_hours: float
-    baseline: float
-    plausible_max: float | None
-    prosocial: bool
-
-
 Conditions: TypeAlias = Annotated[
     list[ConditionName] | None,
     Field(min_length=1, max_length=len(CONDITIONS), description="Default: all conditions."),
@@ -80,48 +77,28 @@ class SimulateRequest(ScenarioRequest):
     seed: Seed = 0
 
 
-class SimulationRowPublic(Public):
-    """One step of one condition in one episode (rates with 95% Wilson intervals).
-
-    ``expected_value`` (and ``_kept``) are on target rows only: cost units obtained per
-    person, said yes to (or carried out).
-    """
-
-    condition: str
-    episode: int
-    step: int
-    cost: float
-    is_target: bool
-    asked: int
-    yes: int
-    kept: int
-    p_yes: float
-    p_yes_lo: float
-    p_yes_hi: float
-    p_kept: float
-    p_kept_lo: float
-    p_kept_hi: float
-    expected_value: float | None = None
-    expected_value_kept: float | None = None
+#: The expected values of a target row: cost units obtained per person (a simulation has
+#: them on its target rows only).
+_EXPECTED = {
+    "expected_value": "Cost units obtained per person, said yes to.",
+    "expected_value_kept": "Cost units obtained per person, carried out.",
+}
+public_model(
+    SimulationRow,
+    fields={k: (float | None, Field(default=None, description=v)) for k, v in _EXPECTED.items()},
+)
 
 
-class SimulationPublic(Public):
+@derived(SimulationResult, fields={"episodes": int}, after={"episodes": "n_people"})
+class SimulationPublic(Derived):
     """Tidy simulation output: one row per condition, episode and step."""
-
-    scenario: ScenarioPublic
-    n_people: int
-    episodes: int
-    rows: list[SimulationRowPublic]
 
     @classmethod
     def from_core(cls, result: SimulationResult, episodes: int) -> SimulationPublic:
         """Wrap a :class:`ditf.simulate.SimulationResult`."""
-        return cls(
-            scenario=ScenarioPublic.model_validate(result.scenario),
-            n_people=result.n_people,
-            episodes=episodes,
-            rows=[SimulationRowPublic(**r) for r in result.records()],
-        )
+        rows = result.records()
+        return cls.model_validate({"scenario": result.scenario, "n_people": result.n_people,
+                                   "episodes": episodes, "rows": rows})  # fmt: skip
 
 
 class SweepAxisRequest(Request):
@@ -188,44 +165,28 @@ class SweepRequest(ScenarioRequest):
     seed: Seed = 0
 
 
-class SweepAxisPublic(Public):
-    """A swept parameter and its values."""
-
-    name: str
-    values: list[float]
-
-
-class SweepRowPublic(Public):
+@derived(
+    SimulationRow,
+    exclude=("episode", "step", "cost", "is_target", "kept"),
+    fields={"run": int, "values": dict[str, float]}
+    | {k: (float, Field(description=v)) for k, v in _EXPECTED.items()},
+    after={"run": "", "values": "run", "asked": "p_kept_hi", "yes": "asked"},
+)
+class SweepRowPublic(Derived):
     """One run (grid point) and condition; ``values`` holds the swept parameters' values."""
 
-    run: int
-    values: dict[str, float]
-    condition: str
-    p_yes: float
-    p_yes_lo: float
-    p_yes_hi: float
-    p_kept: float
-    p_kept_lo: float
-    p_kept_hi: float
-    asked: int
-    yes: int
-    expected_value: float
-    expected_value_kept: float
 
-
-class SweepPublic(Public):
+@derived(SweepResult, fields={"rows": list[SweepRowPublic]})
+class SweepPublic(Derived):
     """Tidy sweep output."""
-
-    axes: list[SweepAxisPublic]
-    rows: list[SweepRowPublic]
 
     @classmethod
     def from_core(cls, result: SweepResult) -> SweepPublic:
         """Wrap a :class:`ditf.simulate.SweepResult`."""
         names = [a.name for a in result.axes]
-        rows = []
-        for row in result.rows:
-            rest = {k: v for k, v in row.items() if k not in names}
-            rows.append(SweepRowPublic(**rest, values={n: row[n] for n in names}))
-        axes = [SweepAxisPublic(name=a.name, values=list(a.values)) for a in result.axes]
-        return cls(axes=axes, rows=rows)
+        rows = [
+            {k: v for k, v in row.items() if k not in names}
+            | {"values": {n: row[n] for n in names}}
+            for row in result.rows
+        ]
+        return cls.model_validate({"axes": result.axes, "rows": rows})

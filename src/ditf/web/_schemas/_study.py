@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from ditf.study import ComplianceReport, PowerResult
-from ditf.web._schemas._base import Public, Request, Seed
+from ditf.web._schemas._base import Derived, Public, Request, Seed, derived
 from ditf.web._schemas._simulate import ScenarioRequest
 
 #: Most sample sizes in one power curve.
@@ -53,33 +53,9 @@ class PowerRequest(ScenarioRequest):
         }
 
 
-class ContrastPowerPublic(Public):
-    """Power of one planned contrast."""
-
-    treatment: str
-    control: str
-    power: float
-    power_unadjusted: float
-    mean_difference: float
-
-
-class PowerPointPublic(Public):
+@derived(PowerResult, properties=("mc_se",), after={"test": "heterogeneity"})
+class PowerPointPublic(Derived):
     """Simulated power at one sample size."""
-
-    n_per_arm: int
-    n_studies: int
-    alpha: float
-    alternative: str
-    measure: str
-    uncertainty: bool
-    heterogeneity: bool
-    test: str = Field(description="The test the power is computed for.")
-    arms: list[str]
-    mean_rates: list[float]
-    contrasts: list[ContrastPowerPublic]
-    power_all: float
-    power_any: float
-    mc_se: float
 
 
 class PowerPublic(Public):
@@ -140,51 +116,9 @@ class AnalyzeRequest(Request):
         return self
 
 
-class ArmRatePublic(Public):
-    """Compliance in one arm with its Wilson interval."""
-
-    name: str
-    n: int
-    yes: int
-    rate: float
-    lo: float
-    hi: float
-
-
-class ComparisonPublic(Public):
-    """One planned contrast: difference, odds and risk ratios, tests."""
-
-    treatment: str
-    control: str
-    difference: float
-    difference_lo: float
-    difference_hi: float
-    odds_ratio: float
-    odds_ratio_lo: float
-    odds_ratio_hi: float
-    risk_ratio: float
-    risk_ratio_lo: float
-    risk_ratio_hi: float
-    corrected: bool
-    chi2: float
-    p_chi2: float
-    p_fisher: float
-    p_holm: float
-
-
-class AnalysisPublic(Public):
+@derived(ComplianceReport)
+class AnalysisPublic(Derived):
     """Rates per arm, the planned contrasts and the test that all arms comply alike."""
-
-    arms: list[ArmRatePublic]
-    comparisons: list[ComparisonPublic]
-    chi2: float
-    df: int
-    p_chi2: float
-    reference: str
-    level: float
-    test: str
-    alternative: str
-    notes: list[str]
 
     @classmethod
     def from_core(cls, report: ComplianceReport) -> AnalysisPublic:
