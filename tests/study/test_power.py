@@ -430,9 +430,10 @@ def test_sizes_and_targets_are_validated(call, match):
 
 
 def test_the_setup_validates_once_and_keeps_the_arm_order():
-    setup = _setup("f", None, [("exposure_control", "target_only"),
-                               ("door_in_the_face", "exposure_control")],
-                   0.05, "larger", "verbal", False, True, None, None, None, "fisher")  # fmt: skip
+    contrasts = [("exposure_control", "target_only"), ("door_in_the_face", "exposure_control")]
+    setup = _setup("f", None, contrasts=contrasts, alpha=0.05, alternative="larger",
+                   measure="verbal", uncertainty=False, heterogeneity=True,
+                   test="fisher").setup  # fmt: skip
     assert setup.arms == ("exposure_control", "target_only", "door_in_the_face")
     assert setup.pairs == ((0, 1), (2, 0))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 from scipy.optimize import brentq
@@ -26,6 +26,9 @@ from ditf.model.mechanisms import TwoStepDesign, compile_two_step, evaluate_two_
 from ditf.simulate import CONDITIONS, Backend, Scenario, SerialBackend
 from ditf.study._compliance import THREE_ARM_CONTRASTS, holm
 
+if TYPE_CHECKING:
+    from typing import Unpack
+
 __all__ = [
     "MAX_EXACT_N",
     "MEASURES",
@@ -33,6 +36,7 @@ __all__ = [
     "TEST_NAMES",
     "ContrastPower",
     "PowerCurve",
+    "PowerOptions",
     "PowerResult",
     "power_curve",
     "power_three_arm",
@@ -546,6 +550,62 @@ class PowerCurve:
         return {"points": [p.to_dict() for p in self.points]}
 
 
+class PowerOptions(TypedDict, total=False):
+    """The design, the model and how to run the studies: the simulated power's options.
+
+    Keyword arguments of :func:`power_three_arm`, :func:`power_curve` and
+    :func:`sample_size_three_arm`, written once.
+
+    Attributes
+    ----------
+    n_studies : int, default 10000
+        Simulated studies (10 to 10,000,000); the Monte Carlo SE of a power is at most
+        ``0.5 / sqrt(n_studies)``.
+    alpha : float, default 0.05
+        Family-wise level, in (0, 1).
+    alternative : {"two-sided", "larger"}, default "two-sided"
+        ``"larger"``: one-sided tests that the treatment arm complies more.
+    test : {"fisher", "chi2"}, default "fisher"
+        The test each simulated study runs on each contrast, as :func:`ditf.study.analyze`
+        runs it (Fisher's exact test by default; ``"chi2"``: Pearson's chi-square).
+    measure : {"verbal", "behavioral"}, default "verbal"
+        Count verbal yeses, or targets carried out.
+    contrasts : sequence of (str, str), default THREE_ARM_CONTRASTS
+        Planned (treatment, control) pairs, arms from :data:`ditf.simulate.CONDITIONS`;
+        default door-in-the-face against target-only and against exposure control.
+    uncertainty : bool, default False
+        Draw each study's parameters from the fit's (Laplace) posterior instead of using
+        fixed parameters.
+    heterogeneity : bool, default True
+        Draw each study's strength; ``False`` fixes it at 1 (the median context).
+    mechanisms : Mechanisms, optional
+        Switches; default all on.
+    model : FitResult, optional
+        Default: the shipped fit (:func:`ditf.model.load_model`).
+    params : ModelParams, optional
+        Fixed parameters; default the model's posterior mode. Not with ``uncertainty``.
+    backend : Backend, optional
+        Where to run the chunks of studies; default serial. Results are identical on
+        every backend.
+    rng : int or None
+        Seed (>= 0).
+    """
+
+    n_studies: int
+    alpha: float
+    alternative: str
+    test: str
+    measure: str
+    contrasts: Sequence[tuple[str, str]]
+    uncertainty: bool
+    heterogeneity: bool
+    mechanisms: Mechanisms | None
+    model: FitResult | None
+    params: ModelParams | None
+    backend: Backend | None
+    rng: int | None
+
+
 @dataclass(frozen=True, slots=True)
 class _Setup:
     """Everything a worker needs besides the sample size and its seed; picklable."""
@@ -664,21 +724,35 @@ def _run_chunk(task: _Task) -> _Sums:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """The validated options: the compiled design and how to run its studies."""
+
+    setup: _Setup
+    n_studies: int
+    root: np.random.SeedSequence
+    backend: Backend | None
+
+
 def _setup(
     owner: str,
     scenario: Any,
-    contrasts: Any,
-    alpha: Any,
-    alternative: Any,
-    measure: Any,
-    uncertainty: Any,
-    heterogeneity: Any,
-    mechanisms: Any,
-    model: Any,
-    params: Any,
-    test: Any,
-) -> _Setup:
-    """Validate the design options once and compile the arms."""
+    *,
+    n_studies: Any = 10_000,
+    alpha: Any = 0.05,
+    alternative: Any = "two-sided",
+    test: Any = "fisher",
+    measure: Any = "verbal",
+    contrasts: Any = THREE_ARM_CONTRASTS,
+    uncertainty: Any = False,
+    heterogeneity: Any = True,
+    mechanisms: Any = None,
+    model: Any = None,
+    params: Any = None,
+    backend: Any = None,
+    rng: Any = None,
+) -> _Run:
+    """Validate the options (:class:`PowerOptions`) once and compile the arms."""
     scenario = Scenario() if scenario is None else scenario
     check_type(scenario, "scenario", owner, Scenario, "a Scenario or None")
     a = check_probability(alpha, "alpha", owner, open_interval=True)
@@ -720,8 +794,11 @@ def _setup(
             )
         pairs.append((str(pair[0]), str(pair[1])))
         arms.extend(a for a in pair if a not in arms)
+    studies = check_int_range(n_studies, "n_studies", owner, 10, _MAX_N)
+    if rng is not None:
+        check_int_range(rng, "rng", owner, 0)
     sequences, context = scenario.sequences(), scenario.context()
-    return _Setup(
+    setup = _Setup(
         design=compile_two_step([(sequences[arm], context) for arm in arms]),
         arms=tuple(arms),
         pairs=tuple((arms.index(t), arms.index(c)) for t, c in pairs),
@@ -736,27 +813,16 @@ def _setup(
         measure=measure,
         test=test,
     )
+    return _Run(setup, studies, np.random.SeedSequence(rng), backend)
 
 
-def _root(rng: Any, owner: str) -> np.random.SeedSequence:
-    if rng is not None:
-        check_int_range(rng, "rng", owner, 0)
-    return np.random.SeedSequence(rng)
-
-
-def _simulate(
-    setup: _Setup,
-    n_per_arm: int,
-    n_studies: int,
-    root: np.random.SeedSequence,
-    backend: Backend | None,
-    progress: Progress | None,
-) -> PowerResult:
-    """One sample size; the chunks' seeds depend only on ``root``, not on earlier calls."""
+def _simulate(run: _Run, n_per_arm: int, progress: Progress | None = None) -> PowerResult:
+    """One sample size; the chunks' seeds depend only on the run's root, not on earlier calls."""
+    setup, n_studies, root = run.setup, run.n_studies, run.root
     sizes = [min(CHUNK, n_studies - start) for start in range(0, n_studies, CHUNK)]
     seeds = np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key).spawn(len(sizes))
     tasks = [_Task(setup, n_per_arm, m, s) for m, s in zip(sizes, seeds, strict=True)]
-    sums = (backend or SerialBackend()).map(_run_chunk, tasks, progress)
+    sums = (run.backend or SerialBackend()).map(_run_chunk, tasks, progress)
     significant = np.sum([s.significant for s in sums], axis=0) / n_studies
     raw = np.sum([s.significant_raw for s in sums], axis=0) / n_studies
     differences = np.sum([s.differences for s in sums], axis=0) / n_studies
@@ -788,20 +854,8 @@ def power_three_arm(
     n_per_arm: int,
     scenario: Scenario | None = None,
     *,
-    n_studies: int = 10_000,
-    alpha: float = 0.05,
-    alternative: str = "two-sided",
-    test: str = "fisher",
-    measure: str = "verbal",
-    contrasts: Sequence[tuple[str, str]] = THREE_ARM_CONTRASTS,
-    uncertainty: bool = False,
-    heterogeneity: bool = True,
-    mechanisms: Mechanisms | None = None,
-    model: FitResult | None = None,
-    params: ModelParams | None = None,
-    backend: Backend | None = None,
-    rng: int | None = None,
     progress: Progress | None = None,
+    **options: Unpack[PowerOptions],
 ) -> PowerResult:
     """Simulated power of the three-arm door-in-the-face design, driven by the fitted model.
 
@@ -822,39 +876,13 @@ def power_three_arm(
     scenario : Scenario, optional
         Requests and the target's baseline P(yes); default ``Scenario()`` (Cialdini et al.,
         1975: 208-hour opener, 2-hour target, baseline 0.167).
-    n_studies : int, default 10000
-        Simulated studies (10 to 10,000,000); the Monte Carlo SE of a power is at most
-        ``0.5 / sqrt(n_studies)``.
-    alpha : float, default 0.05
-        Family-wise level, in (0, 1).
-    alternative : {"two-sided", "larger"}, default "two-sided"
-        ``"larger"``: one-sided tests that the treatment arm complies more.
-    test : {"fisher", "chi2"}, default "fisher"
-        The test each simulated study runs on each contrast, as :func:`ditf.study.analyze`
-        runs it (Fisher's exact test by default; ``"chi2"``: Pearson's chi-square).
-    measure : {"verbal", "behavioral"}, default "verbal"
-        Count verbal yeses, or targets carried out.
-    contrasts : sequence of (str, str), default THREE_ARM_CONTRASTS
-        Planned (treatment, control) pairs, arms from :data:`ditf.simulate.CONDITIONS`;
-        default door-in-the-face against target-only and against exposure control.
-    uncertainty : bool, default False
-        Draw each study's parameters from the fit's (Laplace) posterior instead of using
-        fixed parameters.
-    heterogeneity : bool, default True
-        Draw each study's strength; ``False`` fixes it at 1 (the median context).
-    mechanisms : Mechanisms, optional
-        Switches; default all on.
-    model : FitResult, optional
-        Default: the shipped fit (:func:`ditf.model.load_model`).
-    params : ModelParams, optional
-        Fixed parameters; default the model's posterior mode. Not with ``uncertainty``.
-    backend : Backend, optional
-        Where to run the chunks of studies; default serial. Results are identical on
-        every backend.
-    rng : int or None
-        Seed (>= 0).
     progress : callable, optional
         Called as ``progress(done, total)`` as chunks of 2,000 studies finish.
+    **options
+        The design, the model and how to run the studies (``n_studies``, ``alpha``,
+        ``alternative``, ``test``, ``measure``, ``contrasts``, ``uncertainty``,
+        ``heterogeneity``, ``mechanisms``, ``model``, ``params``, ``backend``, ``rng``), as
+        :class:`PowerOptions` describes them.
 
     Returns
     -------
@@ -875,47 +903,28 @@ def power_three_arm(
     True
     """
     owner = "power_three_arm"
-    setup = _setup(owner, scenario, contrasts, alpha, alternative, measure, uncertainty,
-                   heterogeneity, mechanisms, model, params, test)  # fmt: skip
-    n = check_int_range(n_per_arm, "n_per_arm", owner, 2, _MAX_N)
-    studies = check_int_range(n_studies, "n_studies", owner, 10, _MAX_N)
-    return _simulate(setup, n, studies, _root(rng, owner), backend, progress)
+    run = _setup(owner, scenario, **options)
+    return _simulate(run, check_int_range(n_per_arm, "n_per_arm", owner, 2, _MAX_N), progress)
 
 
 def power_curve(
     n_per_arm: Iterable[int],
     scenario: Scenario | None = None,
-    *,
-    n_studies: int = 10_000,
-    alpha: float = 0.05,
-    alternative: str = "two-sided",
-    test: str = "fisher",
-    measure: str = "verbal",
-    contrasts: Sequence[tuple[str, str]] = THREE_ARM_CONTRASTS,
-    uncertainty: bool = False,
-    heterogeneity: bool = True,
-    mechanisms: Mechanisms | None = None,
-    model: FitResult | None = None,
-    params: ModelParams | None = None,
-    backend: Backend | None = None,
-    rng: int | None = None,
+    **options: Unpack[PowerOptions],
 ) -> PowerCurve:
     """Simulated power at each sample size, with common random numbers across sizes.
 
     Every sample size reuses the same studies (strengths, parameters) and the same uniform
     draws behind the binomial counts, so differences between sizes are not Monte Carlo noise.
-    Parameters are those of :func:`power_three_arm`.
 
     Parameters
     ----------
     n_per_arm : iterable of int
         Sample sizes per arm (1 to 200 of them).
-    scenario, n_studies, alpha, alternative, test, measure, contrasts, uncertainty
+    scenario : Scenario, optional
         As in :func:`power_three_arm`.
-    heterogeneity
-        As in :func:`power_three_arm`.
-    mechanisms, model, params, backend, rng
-        As in :func:`power_three_arm`.
+    **options
+        As in :func:`power_three_arm` (:class:`PowerOptions`).
 
     Returns
     -------
@@ -933,14 +942,11 @@ def power_curve(
     True
     """
     owner = "power_curve"
-    setup = _setup(owner, scenario, contrasts, alpha, alternative, measure, uncertainty,
-                   heterogeneity, mechanisms, model, params, test)  # fmt: skip
+    run = _setup(owner, scenario, **options)
     sizes = list(n_per_arm) if not isinstance(n_per_arm, (str, bytes)) else [n_per_arm]
     check_int_range(len(sizes), "number of sample sizes", owner, 1, 200)
     sizes = [check_int_range(n, "n_per_arm", owner, 2, _MAX_N) for n in sizes]
-    studies = check_int_range(n_studies, "n_studies", owner, 10, _MAX_N)
-    root = _root(rng, owner)
-    return PowerCurve(tuple(_simulate(setup, n, studies, root, backend, None) for n in sizes))
+    return PowerCurve(tuple(_simulate(run, n) for n in sizes))
 
 
 def sample_size_three_arm(
@@ -949,19 +955,7 @@ def sample_size_three_arm(
     *,
     criterion: str = "all",
     n_max: int = 100_000,
-    n_studies: int = 10_000,
-    alpha: float = 0.05,
-    alternative: str = "two-sided",
-    test: str = "fisher",
-    measure: str = "verbal",
-    contrasts: Sequence[tuple[str, str]] = THREE_ARM_CONTRASTS,
-    uncertainty: bool = False,
-    heterogeneity: bool = True,
-    mechanisms: Mechanisms | None = None,
-    model: FitResult | None = None,
-    params: ModelParams | None = None,
-    backend: Backend | None = None,
-    rng: int | None = None,
+    **options: Unpack[PowerOptions],
 ) -> PowerResult:
     """The smallest people per arm whose simulated power reaches ``target_power``.
 
@@ -980,10 +974,8 @@ def sample_size_three_arm(
         Whether every planned contrast must be significant (after Holm), or at least one.
     n_max : int, default 100000
         Largest size tried (2 to 10,000,000).
-    n_studies, alpha, alternative, test, measure, contrasts, uncertainty, heterogeneity
-        As in :func:`power_three_arm`.
-    mechanisms, model, params, backend, rng
-        As in :func:`power_three_arm`.
+    **options
+        As in :func:`power_three_arm` (:class:`PowerOptions`).
 
     Returns
     -------
@@ -1002,18 +994,15 @@ def sample_size_three_arm(
     True
     """
     owner = "sample_size_three_arm"
-    setup = _setup(owner, scenario, contrasts, alpha, alternative, measure, uncertainty,
-                   heterogeneity, mechanisms, model, params, test)  # fmt: skip
+    run = _setup(owner, scenario, **options)
     target = check_probability(target_power, "target_power", owner, open_interval=True)
     check_option(criterion, "criterion", owner, CRITERIA)
     top = check_int_range(n_max, "n_max", owner, 2, _MAX_N)
-    studies = check_int_range(n_studies, "n_studies", owner, 10, _MAX_N)
-    root = _root(rng, owner)
     cache: dict[int, PowerResult] = {}
 
     def at(n: int) -> PowerResult:
         if n not in cache:
-            cache[n] = _simulate(setup, n, studies, root, backend, None)
+            cache[n] = _simulate(run, n)
         return cache[n]
 
     def reaches(n: int) -> bool:
