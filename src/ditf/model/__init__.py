@@ -20,6 +20,7 @@ from ditf.model._context import (
     new_context_interval,
 )
 from ditf.model._fit import FitResult, fit
+from ditf.model._interval import central_interval
 from ditf.model._meta import MetaTarget, typical_r
 from ditf.model._params import MECHANISMS, Mechanisms, ModelParams, ParamArrays
 from ditf.model._predict import OutcomeDraws, Prediction, load_model, predict, predict_draws
@@ -52,6 +53,7 @@ __all__ = [
     "Sequence",
     "Step",
     "bundled_anchoring_targets",
+    "central_interval",
     "compare",
     "first_offer_r",
     "fit",

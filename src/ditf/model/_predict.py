@@ -17,6 +17,7 @@ from ditf.data import load_fitted
 from ditf.model._anchoring import new_context
 from ditf.model._fast import compile_cells, evaluate_many, posterior
 from ditf.model._fit import FitResult
+from ditf.model._interval import central_interval
 from ditf.model._params import MECHANISMS, Mechanisms, ParamArrays
 from ditf.model._probability import (
     Outcome,
@@ -230,11 +231,8 @@ def predict(
     }
     contributions["selection"] = float(np.mean(bare.verbal)) - context.baseline
 
-    tail = (1.0 - level) / 2.0
     lift = verbal - context.baseline
-    # One call for both rows: the same order statistics as four calls, with a quarter of the
-    # overhead.
-    (lo, lift_lo), (hi, lift_hi) = np.quantile(np.stack([verbal, lift]), [tail, 1 - tail], axis=1)
+    (lo, lift_lo), (hi, lift_hi) = central_interval(np.column_stack([verbal, lift]), level)
     p_sequence = float(np.mean(verbal))
     alone = Sequence((Step(request=sequence.target),))
     kept = _evaluator(alone, context, p, strength, seed, engine=engine)([mech])[0].behavioral

@@ -18,7 +18,23 @@ __all__ = ["CHECKS", "Finding", "audit", "require_clean"]
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A broken rule: what it is, how severe, why it matters and where that comes from."""
+    """A broken rule: what it is, how severe, why it matters and where that comes from.
+
+    Attributes
+    ----------
+    id : str
+        The rule, e.g. ``"theatrical-opener"``.
+    severity : str
+        ``"blocking"`` (the plan should not be used as it is) or ``"warning"``.
+    title : str
+        The rule in a few words.
+    message : str
+        What is wrong with this plan, and the fix.
+    rationale : str
+        Why the rule matters.
+    source : str
+        Where the rule comes from (the research, or the ethics it rests on).
+    """
 
     id: str
     severity: str

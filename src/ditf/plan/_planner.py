@@ -20,6 +20,7 @@ from ditf.model import (
     ContextFit,
     FitResult,
     Sequence,
+    central_interval,
     load_model,
     predict,
     predict_draws,
@@ -114,9 +115,9 @@ class _Setup:
 
     def estimates(self, p_yes: FloatArray, value: FloatArray) -> list[Estimate]:
         """One estimate per column of ``(n_draws, n)`` draws."""
-        tail = (1.0 - self.level) / 2.0
-        p_lo, p_hi = np.quantile(p_yes, [tail, 1.0 - tail], axis=0)
-        v_lo, v_hi = np.quantile(value, [tail, 1.0 - tail], axis=0)
+        n = p_yes.shape[1]
+        lo, hi = central_interval(np.hstack([p_yes, value]), self.level)
+        p_lo, p_hi, v_lo, v_hi = lo[:n], hi[:n], lo[n:], hi[n:]
         columns = zip(p_yes.mean(0), p_lo, p_hi, value.mean(0), v_lo, v_hi, strict=True)
         return [Estimate(*map(float, c)) for c in columns]
 
