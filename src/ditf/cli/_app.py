@@ -124,13 +124,13 @@ DbOption = Annotated[
 
 
 @contextmanager
-def reported() -> Iterator[None]:
-    """Turn a ditf error into a clear message and exit code 2 (never a traceback)."""
+def reported(exit_code: int = 2) -> Iterator[None]:
+    """Turn a ditf error into a clear message and ``exit_code`` (never a traceback)."""
     try:
         yield
     except DitfError as exc:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exit_code) from None
 
 
 def pct(p: float) -> str:
@@ -237,11 +237,38 @@ Conditions = Annotated[
 ]
 People = Annotated[int, typer.Option("--people", help="People per condition (and run).")]
 Seed = Annotated[int, typer.Option(help="Random seed.")]
-CsvFile = Annotated[Path | None, typer.Option("--csv", help="Write the tidy rows as CSV here.")]
 PlotFile = Annotated[Path | None, typer.Option(help="Save a chart (.png, .svg, .pdf).")]
 
 
-def write_csv(records: list[dict[str, Any]], path: Path) -> None:
+@dataclass(frozen=True, slots=True)
+class OutputOptions:
+    """Where the tidy rows of simulate, sweep and tournament go: --csv, --plot and --json."""
+
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="Write the tidy rows as CSV here.")
+    ] = None
+    plot: PlotFile = None
+    as_json: JsonFlag = False
+
+    def save(self, records: list[dict[str, Any]], draw: Callable[[Path], None]) -> None:
+        """Write ``records`` to the ``--csv`` file and ``draw`` the chart to ``--plot``, if given.
+
+        Raises
+        ------
+        InvalidParameterError
+            If a file cannot be written.
+        """
+        if self.csv_file is not None:
+            _write_csv(records, self.csv_file)
+        if self.plot is not None:
+            draw(self.plot)
+
+
+#: No output option given: tables on the terminal, no files.
+NO_OUTPUT_OPTIONS = OutputOptions()
+
+
+def _write_csv(records: list[dict[str, Any]], path: Path) -> None:
     import csv
 
     columns = list(dict.fromkeys(k for r in records for k in r))

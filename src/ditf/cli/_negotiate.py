@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -15,18 +16,19 @@ from ditf import plots
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_int_range
 from ditf.cli._app import (
-    CsvFile,
+    NO_OUTPUT_OPTIONS,
     JsonFlag,
+    OutputOptions,
     PlotFile,
     Seed,
     app,
+    option_group,
     out,
     pct,
     print_json,
     progress,
     read_input,
     reported,
-    write_csv,
 )
 from ditf.negotiate import (
     COUNTERPARTS,
@@ -182,6 +184,7 @@ def _render_negotiation(result: Negotiation) -> None:
 
 
 @app.command("tournament")
+@option_group("output_options", OutputOptions)
 def tournament_command(
     file: ScenarioFile,
     strategy: Annotated[
@@ -198,9 +201,7 @@ def tournament_command(
     episodes: Annotated[int, typer.Option(help="Times the same counterparts meet you.")] = 1,
     rounds: Rounds = None,
     seed: Seed = 0,
-    csv_file: CsvFile = None,
-    plot: PlotFile = None,
-    as_json: JsonFlag = False,
+    output_options: OutputOptions = NO_OUTPUT_OPTIONS,
 ) -> None:
     """Every strategy against every counterpart population, many negotiations each."""
     with reported():
@@ -211,13 +212,10 @@ def tournament_command(
         chosen = counterpart or list(scenario.counterparts)
         counterparts = {name: _counterpart(scenario, name) for name in chosen}
         result = _run_tournament(scenario, strategies, counterparts, negotiations, episodes,
-                                 seed, quiet=as_json)  # fmt: skip
+                                 seed, quiet=output_options.as_json)  # fmt: skip
         records = result.records()
-        if csv_file is not None:
-            write_csv(records, csv_file)
-        if plot is not None:
-            plots.plot_tournament(result, plot)
-    if as_json:
+        output_options.save(records, partial(plots.plot_tournament, result))
+    if output_options.as_json:
         print_json({"n": result.n, "episodes": result.episodes, "rows": records})
         return
     _render_tournament(result)

@@ -11,7 +11,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from ditf import plots
-from ditf._errors import PlanRejected
 from ditf.cli._app import (
     DbOption,
     JsonFlag,
@@ -249,11 +248,8 @@ def plan_command(
 
 
 def _refuse_if_blocked(result: Plan) -> None:
-    try:
+    with reported(exit_code=1):
         require_clean(result)
-    except PlanRejected as exc:
-        err.print(f"error: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
 
 
 @app.command("audit")

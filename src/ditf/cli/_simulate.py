@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -12,12 +13,11 @@ from ditf import plots
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_int_range
 from ditf.cli._app import (
+    NO_OUTPUT_OPTIONS,
     NO_SCENARIO_OPTIONS,
     Conditions,
-    CsvFile,
-    JsonFlag,
+    OutputOptions,
     People,
-    PlotFile,
     ScenarioOptions,
     Seed,
     app,
@@ -28,7 +28,6 @@ from ditf.cli._app import (
     progress,
     reported,
     unique_conditions,
-    write_csv,
 )
 from ditf.settings import Settings
 from ditf.simulate import (
@@ -48,15 +47,14 @@ from ditf.simulate import (
 
 @app.command("simulate")
 @option_group("scenario_options", ScenarioOptions)
+@option_group("output_options", OutputOptions)
 def simulate_command(
     condition: Conditions = None,
     people: People = 100_000,
     episodes: Annotated[int, typer.Option(help="Times the same people meet the sequence.")] = 1,
     scenario_options: ScenarioOptions = NO_SCENARIO_OPTIONS,
     seed: Seed = 0,
-    csv_file: CsvFile = None,
-    plot: PlotFile = None,
-    as_json: JsonFlag = False,
+    output_options: OutputOptions = NO_OUTPUT_OPTIONS,
 ) -> None:
     """Simulate a population answering the standard conditions."""
     with reported():
@@ -67,11 +65,8 @@ def simulate_command(
             settings=Settings.from_env(), rng=seed,
         )  # fmt: skip
         records = result.records()
-        if csv_file is not None:
-            write_csv(records, csv_file)
-        if plot is not None:
-            plots.plot_simulation(result, plot)
-    if as_json:
+        output_options.save(records, partial(plots.plot_simulation, result))
+    if output_options.as_json:
         print_json({"scenario": dataclasses.asdict(scenario), "n_people": people,
                      "rows": records})  # fmt: skip
         return
@@ -89,6 +84,7 @@ def simulate_command(
 
 @app.command("sweep")
 @option_group("scenario_options", ScenarioOptions)
+@option_group("output_options", OutputOptions)
 def sweep_command(
     specs: Annotated[
         list[str], typer.Argument(help="PARAM=START:STOP:STEPS[:log], PARAM=A,B,C or PARAM=V.")
@@ -104,9 +100,7 @@ def sweep_command(
     scheduler: Annotated[
         str | None, typer.Option(help="Run on an existing Dask scheduler, tcp://HOST:PORT.")
     ] = None,
-    csv_file: CsvFile = None,
-    plot: PlotFile = None,
-    as_json: JsonFlag = False,
+    output_options: OutputOptions = NO_OUTPUT_OPTIONS,
 ) -> None:
     """Simulate the conditions over a grid of scenario or model parameters."""
     with reported():
@@ -117,13 +111,10 @@ def sweep_command(
             raise InvalidParameterError("Choose one of --processes, --workers or --scheduler.")
         conditions = unique_conditions(condition)
         result = _run_sweep(axes, scenario, conditions, people, seed, processes, workers,
-                            scheduler, quiet=as_json)  # fmt: skip
+                            scheduler, quiet=output_options.as_json)  # fmt: skip
         records = list(result.rows)
-        if csv_file is not None:
-            write_csv(records, csv_file)
-        if plot is not None:
-            plots.plot_sweep(result, plot)
-    if as_json:
+        output_options.save(records, partial(plots.plot_sweep, result))
+    if output_options.as_json:
         print_json({"axes": [dataclasses.asdict(a) for a in axes], "rows": records})
         return
     table = Table(title="Sweep: P(yes) to the target", title_justify="left")
