@@ -22,14 +22,7 @@ from ditf._validation import as_generator, check_int_range
 from ditf.negotiate._counterpart import BELIEF_LEVELS, HumanCounterpart
 from ditf.negotiate._seat import IntArray, Seat, seats
 from ditf.negotiate._space import Problem
-from ditf.negotiate._strategies import (
-    CONCESSION_EXPONENTS,
-    Agent,
-    Strategy,
-    TimeBased,
-    TitForTat,
-    make_strategy,
-)
+from ditf.negotiate._strategies import AUTOMATED, Agent, Strategy, by_name, make_strategy
 from ditf.negotiate._welfare import RETREAT_KINDS, Welfare, assess
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,14 +37,8 @@ MAX_NEGOTIATIONS = 10_000_000
 #: integrative counter-offers score) so memory stays bounded.
 BLOCK_CELLS = 1 << 22
 
-#: Counterparts by name: the human-like one and NegMAS-style automated ones.
-COUNTERPARTS: dict[str, Any] = {
-    "boulware": lambda: TimeBased(exponent=CONCESSION_EXPONENTS["boulware"]),
-    "conceder": lambda: TimeBased(exponent=CONCESSION_EXPONENTS["conceder"]),
-    "human": HumanCounterpart,
-    "linear": lambda: TimeBased(exponent=CONCESSION_EXPONENTS["linear"]),
-    "tit_for_tat": TitForTat,
-}
+#: Counterparts by name: the human-like one and NegMAS-style automated ones (alphabetical).
+COUNTERPARTS: dict[str, Any] = dict(sorted({**AUTOMATED, "human": HumanCounterpart}.items()))
 
 
 def make_counterpart(name: str | Strategy, owner: str = "make_counterpart") -> Strategy:
@@ -67,16 +54,7 @@ def make_counterpart(name: str | Strategy, owner: str = "make_counterpart") -> S
     >>> make_counterpart("human").label
     'human'
     """
-    if isinstance(name, Strategy):
-        return name
-    if name not in COUNTERPARTS:
-        choices = ", ".join(repr(c) for c in sorted(COUNTERPARTS))
-        raise InvalidParameterError(
-            f"The 'counterpart' parameter of {owner} must be one of {choices}. Got {name!r} "
-            "instead."
-        )
-    counterpart: Strategy = COUNTERPARTS[name]()
-    return counterpart
+    return by_name(name, COUNTERPARTS, "counterpart", owner)
 
 
 class Turn(NamedTuple):

@@ -25,6 +25,7 @@ Mohammad, Y., Nakadai, S., & Greenwald, A. (2021). NegMAS: A platform for automa
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple, Protocol
 
@@ -116,6 +117,20 @@ def _check_selector(strategy: str, selector: str, seat: Seat) -> None:
             f"{strategy}(selector='pareto') needs the counterpart's utilities, which this "
             "negotiation does not provide. Use selector='own' or pass the ditf Problem."
         )
+
+
+def _real_request(
+    strategy: str, name: str, value: float | None, selector: str, seat: Seat
+) -> float:
+    """Own utility of the real request: the strategy's ``value``, else the problem's target."""
+    _check_selector(strategy, selector, seat)
+    level = value if value is not None else seat.target
+    if level is None:
+        raise InvalidParameterError(
+            f"{strategy} needs a {name} (the real request): pass {name}=<utility> or play it as "
+            "the requester of a Problem, whose target is the real request."
+        )
+    return level
 
 
 # ---------------------------------------------------------------- time-based concession
@@ -243,13 +258,7 @@ class DoorInTheFace(Strategy):
         InvalidParameterError
             If the fallback is unknown, or the opener is worth less than the fallback.
         """
-        _check_selector("DoorInTheFace", self.selector, seat)
-        fallback = self.fallback if self.fallback is not None else seat.target
-        if fallback is None:
-            raise InvalidParameterError(
-                "DoorInTheFace needs a fallback (the real request): pass fallback=<utility> or "
-                "play it as the requester of a Problem, whose target is the fallback."
-            )
+        fallback = _real_request("DoorInTheFace", "fallback", self.fallback, self.selector, seat)
         opener = seat.u_max if self.opener is None else self.opener
         if opener < fallback:
             raise InvalidParameterError(
@@ -353,13 +362,7 @@ class DirectAsk(Strategy):
         InvalidParameterError
             If the target is unknown.
         """
-        _check_selector("DirectAsk", self.selector, seat)
-        target = self.target if self.target is not None else seat.target
-        if target is None:
-            raise InvalidParameterError(
-                "DirectAsk needs a target: pass target=<utility> or play it as the requester "
-                "of a Problem."
-            )
+        target = _real_request("DirectAsk", "target", self.target, self.selector, seat)
         return _DirectAgent(seat, _select(seat, np.full(seat.n, target), self.selector))
 
 
@@ -421,15 +424,34 @@ class _TitForTatAgent:
 
 # ---------------------------------------------------------------- registry
 
-#: Requester strategies by name; each entry builds the strategy with its default parameters.
-STRATEGIES: dict[str, Any] = {
+#: Strategies either side may play, by name: NegMAS-style time-based concession and
+#: tit-for-tat. Each entry builds the strategy with its default parameters.
+AUTOMATED: dict[str, Any] = {
     "boulware": lambda: TimeBased(exponent=CONCESSION_EXPONENTS["boulware"]),
     "conceder": lambda: TimeBased(exponent=CONCESSION_EXPONENTS["conceder"]),
-    "direct_ask": DirectAsk,
-    "door_in_the_face": DoorInTheFace,
     "linear": lambda: TimeBased(exponent=CONCESSION_EXPONENTS["linear"]),
     "tit_for_tat": TitForTat,
 }
+#: Requester strategies by name: the automated ones, asking directly and the retreat
+#: (alphabetical: the order of a tournament's rows).
+STRATEGIES: dict[str, Any] = dict(
+    sorted({**AUTOMATED, "direct_ask": DirectAsk, "door_in_the_face": DoorInTheFace}.items())
+)
+
+
+def by_name(name: str | Strategy, registry: Mapping[str, Any], kind: str, owner: str) -> Strategy:
+    """``name`` built from ``registry``; a :class:`Strategy` is returned as is.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the ``kind`` parameter of ``owner``, if the name is not in ``registry``.
+    """
+    if isinstance(name, Strategy):
+        return name
+    check_option(name, kind, owner, registry)
+    strategy: Strategy = registry[name]()
+    return strategy
 
 
 def make_strategy(name: str | Strategy, owner: str = "make_strategy") -> Strategy:
@@ -451,8 +473,4 @@ def make_strategy(name: str | Strategy, owner: str = "make_strategy") -> Strateg
 'boulware', 'conceder', 'direct_ask', 'door_in_the_face', 'linear', 'tit_for_tat'. Got 'haggle' \
 instead.
     """
-    if isinstance(name, Strategy):
-        return name
-    check_option(name, "strategy", owner, STRATEGIES)
-    strategy: Strategy = STRATEGIES[name]()
-    return strategy
+    return by_name(name, STRATEGIES, "strategy", owner)
