@@ -16,6 +16,7 @@ from ditf._validation import check_int_range, check_positive, check_probability
 from ditf.cli._app import (
     DbOption,
     JsonFlag,
+    Seed,
     app,
     check_unit,
     err,
@@ -107,7 +108,7 @@ def _render_replication(rep: Replication) -> None:
 def replicate_command(
     study: Annotated[str, typer.Argument(help=f"One of: {', '.join(study_names())}.")],
     sims: Annotated[int, typer.Option(help="Simulated reruns (posterior draws).")] = 4000,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Seed = 0,
     plot: Annotated[
         Path | None, typer.Option(help="Save a chart of observed vs fitted (.png, .svg, .pdf).")
     ] = None,

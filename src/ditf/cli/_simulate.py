@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from contextlib import nullcontext
 from functools import partial
 from typing import Annotated
 
@@ -141,14 +142,10 @@ def _run_sweep(
     quiet: bool,
 ) -> SweepResult:
     """Run a sweep on the chosen backend with a progress bar on stderr."""
-    backend: Backend = SerialBackend() if processes is None else ProcessBackend(processes)
+    local: Backend = SerialBackend() if processes is None else ProcessBackend(processes)
     remote = workers is not None or scheduler is not None
     dask = DaskBackend(workers=workers, scheduler=scheduler) if remote else None
-    with progress("sweeping", quiet=quiet) as advance:
-        try:
-            return sweep(axes, scenario, conditions=conditions, n_people=people,
-                         backend=dask or backend, settings=Settings.from_env(), rng=seed,
-                         progress=advance)  # fmt: skip
-        finally:
-            if dask is not None:
-                dask.close()
+    with dask or nullcontext(), progress("sweeping", quiet=quiet) as advance:
+        return sweep(axes, scenario, conditions=conditions, n_people=people,
+                     backend=dask or local, settings=Settings.from_env(), rng=seed,
+                     progress=advance)  # fmt: skip

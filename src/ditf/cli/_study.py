@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -166,8 +167,7 @@ def study_power_command(
             "alternative": "larger" if one_sided else "two-sided",
             "measure": "behavioral" if behavioral else "verbal", "uncertainty": uncertainty,
         }  # fmt: skip
-        dask = DaskBackend(workers=workers) if workers is not None else None
-        try:
+        with DaskBackend(workers=workers) if workers is not None else nullcontext() as dask:
             if target_power is not None:
                 points: tuple[PowerResult, ...] = (
                     sample_size_three_arm(target_power, scenario, backend=dask, **options),
@@ -178,9 +178,6 @@ def study_power_command(
                 points = curve.points
                 if plot is not None:
                     plots.plot_power_curve(curve, plot)
-        finally:
-            if dask is not None:
-                dask.close()
     if as_json:
         print_json({"points": [p.to_dict() for p in points]})
         return
