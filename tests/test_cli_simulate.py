@@ -357,3 +357,26 @@ def test_repeated_conditions_are_refused():
 @pytest.mark.parametrize("value", ["1__0", "nan", "inf"])
 def test_odd_numbers_are_refused(value):
     assert_rejected(invoke("simulate", *SMALL, "--opener", value), "Invalid value for '--opener'")
+
+
+def test_the_scenario_options_are_the_scenarios_fields():
+    """One declaration: every field of Scenario is an option, and nothing else is."""
+    from ditf.cli._app import ScenarioOptions
+
+    options = {f.name for f in dataclasses.fields(ScenarioOptions)}
+    assert options == {f.name for f in dataclasses.fields(Scenario)}
+    assert ScenarioOptions(baseline=0.3, unit="EUR").scenario() == Scenario(
+        baseline=0.3, unit="EUR"
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "offered"),
+    [(["simulate"], True), (["sweep"], True), (["study", "power"], False)],
+)
+def test_the_scenario_options_are_offered_where_they_apply(command, offered):
+    text = invoke(*command, "--help", env={"COLUMNS": "200"}).stdout
+    assert "--baseline" in text and "--plausible-max" in text
+    # The three arms of study power ask no foot, and its results have no unit.
+    assert ("--foot" in text) == offered
+    assert ("--unit" in text) == offered
