@@ -10,12 +10,13 @@ seed in the form, so the same pitch is rebuilt to score the answer with
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, unquote, urlencode
 
 import numpy as np
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from starlette.exceptions import HTTPException
@@ -58,7 +59,11 @@ from ditf.web._schemas._plan import DomainName
 from ditf.web._schemas._train import PITCHES_HONEST, Level, Pitches
 
 router = APIRouter()
-api = Api(router, "train", API_ERRORS)
+#: The operations that store rounds or read them, and those that only ask the model.
+api = Api(router, "train", API_ERRORS | JOURNAL_ERRORS)
+model_api = Api(router, "train", API_ERRORS)
+#: A played round's feedback, with its id in the journal, the trainee and the seed.
+Played = dict[str, Any]
 #: The cookie that remembers the trainee's name (a convenience, not an identity).
 TRAINEE_COOKIE = "ditf_trainee"
 TRAINEE_DAYS = 365
@@ -89,28 +94,8 @@ def choose(body: PickRequest, seed: int) -> TrainerScenario:
     return pick_scenario(domain=body.domain, level=body.level, rng=gen)
 
 
-async def store_round(
-    state: AppState, journal: Journal, trainee: str, scenario: TrainerScenario, result: Any
-) -> int:
-    """Store a played round (a ``RoundResult`` or ``TargetResult``); its id in the journal."""
-    details = result.to_dict()
-    stored = await state.io.run(
-        lambda: journal.add_training_round(
-            trainee,
-            domain=scenario.domain,
-            level=scenario.level,
-            role=result.role,
-            score=result.points,
-            details=details,
-        )
-    )
-    return stored.id
-
-
-async def run_round(
-    state: AppState, journal: Journal, body: RoundRequest
-) -> tuple[int, int, dict[str, Any]]:
-    """Play and store a round as the requester: (round id, seed, result as data)."""
+def _requester(body: RoundRequest) -> tuple[TrainerScenario, int, Callable[[], Any]]:
+    """The scenario, the seed and the play of a round as the requester."""
     seed = fresh_seed() if body.seed is None else body.seed
     scenario = choose(body, seed)
     choice = Choice(
@@ -120,27 +105,42 @@ async def run_round(
         explanation=body.explanation,
         honour_opener=body.honour_opener,
     )
-    result = await state.worker.run(lambda: play_round(scenario, choice, rng=seed))
-    round_id = await store_round(state, journal, body.trainee, scenario, result)
-    return round_id, seed, result.to_dict()
+    return scenario, seed, lambda: play_round(scenario, choice, rng=seed)
 
 
-async def run_target(
-    state: AppState, journal: Journal, body: TargetRequest
-) -> tuple[int, dict[str, Any]]:
-    """Rebuild the pitch from its scenario and seed, score the answer, store it."""
+def _target(body: TargetRequest) -> tuple[TrainerScenario, int, Callable[[], Any]]:
+    """The scenario, the seed and the scoring of an answer to the pitch they rebuild."""
     scenario = trainer_scenario(body.scenario)
     response = TargetResponse(
         decision=body.decision, counter=body.counter, flag_theatrical=body.flag_theatrical
     )
 
-    def compute() -> Any:
+    def score() -> Any:
         pitch = make_pitch(scenario, honest=PITCHES_HONEST[body.pitches], rng=body.seed)
         return score_target(pitch, response)
 
+    return scenario, body.seed, score
+
+
+async def play(state: AppState, journal: Journal, body: RoundRequest | TargetRequest) -> Played:
+    """Play a round as the requester, or score an answer as the target; store it.
+
+    Returns the feedback as data, with the stored round's id, the trainee and the seed.
+    """
+    scenario, seed, compute = _requester(body) if isinstance(body, RoundRequest) else _target(body)
     result = await state.worker.run(compute)
-    round_id = await store_round(state, journal, body.trainee, scenario, result)
-    return round_id, result.to_dict()
+    details: dict[str, Any] = result.to_dict()
+    stored = await state.io.run(
+        lambda: journal.add_training_round(
+            body.trainee,
+            domain=scenario.domain,
+            level=scenario.level,
+            role=result.role,
+            score=result.points,
+            details=details,
+        )
+    )
+    return details | {"round_id": stored.id, "trainee": body.trainee, "seed": seed}
 
 
 async def progress(state: AppState, journal: Journal, trainee: str) -> ProgressPublic:
@@ -149,7 +149,7 @@ async def progress(state: AppState, journal: Journal, trainee: str) -> ProgressP
     return ProgressPublic.from_rounds(trainee, [r.to_dict() for r in rounds])
 
 
-@api.route("GET", "/api/train/scenarios", "The bundled trainer scenarios")
+@model_api.route("GET", "/api/train/scenarios", "The bundled trainer scenarios")
 async def scenarios_api(
     domain: Annotated[DomainName | None, Query(description="One of the planner's domains.")] = None,
     level: Annotated[Level | None, Query(description="beginner, practitioner or advanced.")] = None,
@@ -159,14 +159,7 @@ async def scenarios_api(
     return [TrainerScenarioPublic.model_validate(s.to_dict()) for s in found]
 
 
-@api.route(
-    "POST",
-    "/api/train/round",
-    "Play a round as the requester",
-    status_code=status.HTTP_201_CREATED,
-    response_model=RoundPublic,
-    responses=JOURNAL_ERRORS,
-)
+@api.route("POST", "/api/train/round", "Play a round as the requester", status_code=201)
 async def round_api(body: RoundRequest, state: StateDep, journal: JournalDep) -> RoundPublic:
     """A counterpart drawn from the model answers your opener and fallback; the feedback.
 
@@ -174,13 +167,10 @@ async def round_api(body: RoundRequest, state: StateDep, journal: JournalDep) ->
     ``level`` with the seed. The round is stored in the journal under ``trainee``. The same
     seed replays the same round.
     """
-    round_id, seed, result = await run_round(state, journal, body)
-    return RoundPublic.model_validate(
-        result | {"round_id": round_id, "trainee": body.trainee, "seed": seed}
-    )
+    return RoundPublic.model_validate(await play(state, journal, body))
 
 
-@api.route("POST", "/api/train/pitch", "Be the one asked: the counterpart's pitch")
+@model_api.route("POST", "/api/train/pitch", "Be the one asked: the counterpart's pitch")
 async def pitch_api(body: PitchRequest) -> PitchPublic:
     """A simulated counterpart's opener and retreat, without whether it is honest.
 
@@ -194,27 +184,17 @@ async def pitch_api(body: PitchRequest) -> PitchPublic:
     )
 
 
-@api.route(
-    "POST",
-    "/api/train/target",
-    "Answer a pitch as the target",
-    status_code=status.HTTP_201_CREATED,
-    response_model=TargetPublic,
-    responses=JOURNAL_ERRORS,
-)
+@api.route("POST", "/api/train/target", "Answer a pitch as the target", status_code=201)
 async def target_api(body: TargetRequest, state: StateDep, journal: JournalDep) -> TargetPublic:
     """Score your answer: keeping your limit, and spotting a theatrical opener.
 
     The feedback gives the model's estimate of the pressure the sequence put on you. The
     round is stored in the journal under ``trainee``.
     """
-    round_id, result = await run_target(state, journal, body)
-    return TargetPublic.model_validate(
-        result | {"round_id": round_id, "trainee": body.trainee, "seed": body.seed}
-    )
+    return TargetPublic.model_validate(await play(state, journal, body))
 
 
-@api.route("GET", "/api/train/progress", "A trainee's rounds and scores", responses=JOURNAL_ERRORS)
+@api.route("GET", "/api/train/progress", "A trainee's rounds and scores")
 async def progress_api(
     trainee: TraineeQuery, state: StateDep, journal: JournalDep
 ) -> ProgressPublic:
@@ -327,21 +307,20 @@ async def _answer_form(request: Request, state: AppState, journal: Journal, role
         scenario = trainer_scenario(str(values.get("scenario", "")))
     except (ValueError, DitfError):
         raise HTTPException(404, "This round is unknown: start a new one on /train.") from None
-    play = PlayRequest.model_construct(**hidden, role=role)
+    chosen = PlayRequest.model_construct(**hidden, role=role)
     data = values | {"seed": seed}
 
     async def work() -> Response:
+        body: RoundRequest | TargetRequest
         if role == "requester":
             body = parse_form(RoundRequest, data)
-            round_id = (await run_round(state, journal, body))[0]
         else:
-            target = parse_form(TargetRequest, data)
-            round_id = (await run_target(state, journal, target))[0]
-        trainee = str(values.get("trainee", ""))
-        found = RedirectResponse(_result_url(trainee, round_id), status_code=303)
-        return remember(found, request, trainee)
+            body = parse_form(TargetRequest, data)
+        played = await play(state, journal, body)
+        found = RedirectResponse(_result_url(played["trainee"], played["round_id"]), 303)
+        return remember(found, request, played["trainee"])
 
-    return await answer(_round_page(request, play, scenario, seed, values=values), work)
+    return await answer(_round_page(request, chosen, scenario, seed, values=values), work)
 
 
 @router.post("/train/round", include_in_schema=False)
@@ -400,12 +379,7 @@ async def class_view(state: AppState, journal: Journal) -> ClassPublic:
     return ClassPublic.from_rounds([r.to_dict() for r in rounds])
 
 
-@api.route(
-    "GET",
-    "/api/train/class",
-    "The class: every trainee's rounds and averages",
-    responses=JOURNAL_ERRORS,
-)
+@api.route("GET", "/api/train/class", "The class: every trainee's rounds and averages")
 async def class_api(state: StateDep, journal: JournalDep) -> ClassPublic:
     """Per trainee: rounds (as requester and as target), average score, and per level."""
     return await class_view(state, journal)
