@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import typing
 
 import pandas as pd
 import pytest
@@ -368,6 +370,23 @@ def test_the_scenario_options_are_the_scenarios_fields():
     assert ScenarioOptions(baseline=0.3, unit="EUR").scenario() == Scenario(
         baseline=0.3, unit="EUR"
     )
+
+
+def test_the_scenario_options_show_the_scenarios_defaults():
+    """The help's [default] of each option is the one Scenario takes when it is left out."""
+    from ditf.cli._app import ScenarioOptions
+
+    hints = typing.get_type_hints(ScenarioOptions, include_extras=True)
+    for name, default in dataclasses.asdict(Scenario()).items():
+        shown = re.search(r"\[(.+)\]", hints[name].__metadata__[0].help).group(1)
+        if default is None:
+            assert shown == "none"
+        elif isinstance(default, bool):
+            assert shown == ("yes" if default else "no")
+        elif isinstance(default, float):
+            assert float(shown) == default
+        else:
+            assert shown == default
 
 
 @pytest.mark.parametrize(

@@ -223,7 +223,7 @@ class ScenarioOptions:
         """
         if self.unit is not None:
             check_unit(self.unit)
-        given = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        given = dataclasses.asdict(self)
         return Scenario(**{k: v for k, v in given.items() if v is not None})
 
 
