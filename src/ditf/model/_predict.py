@@ -309,21 +309,14 @@ def predict_draws(
     ----------
     cells : list of (Sequence, Context)
         Sequences of one or two steps, each with its own context.
-    model : FitResult, optional
-        Default: the shipped fit.
     n_draws : int, default 400
         Posterior draws (10 to 100000).
-    rng : int, Generator or None, default 0
-        Randomness for the draws.
     first_baselines : list of float, optional
         P(yes) to each cell's first request asked alone, when known from outside the model
         (the planner's estimate of the counterpart). Default: implied by the cost ratio and
         the model's cost sensitivity.
-    engine : {"fast", "reference"}, default "fast"
+    model, rng, engine, calibration
         As in :func:`predict`.
-    calibration : ContextFit, optional
-        A context calibrated from your own asks (``ditf fit --journal``): its lift strength
-        and pull replace a new context's draws.
 
     Returns
     -------

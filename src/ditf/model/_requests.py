@@ -230,16 +230,10 @@ target (a retreat). Got opener=10.0 and target=20.0: swap them, or use foot_in_t
         ----------
         foot, target : float
             Costs of the small first request and of the target; the foot must be smaller.
-        unit : str, default "units"
-            Unit of both costs.
-        delay_hours : float, default 0.0
-            Hours between the first and the second request.
-        other_requester : bool, default False
-            The target is asked by someone else.
         performed : bool, default True
             A yes to the small request is carried out (False: agreement only).
-        prosocial : bool, default True
-            Whether the requests serve a prosocial cause.
+        unit, delay_hours, other_requester, prosocial
+            As in :meth:`door_in_the_face` (the delay runs from the first request's answer).
 
         Raises
         ------

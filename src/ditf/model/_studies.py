@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ditf._errors import DataError
 from ditf.data import StudyCondition
@@ -51,25 +52,18 @@ def condition_sequence(row: StudyCondition) -> Sequence:
             f"{row.key}, condition {row.condition!r}: a {kind} condition needs first_cost < "
             f"target_cost (an escalation); got {first} and {target}."
         )
+    common: dict[str, Any] = {
+        "target": target,
+        "unit": unit,
+        "prosocial": prosocial,
+        "delay_hours": row.delay_hours,
+        "other_requester": not row.same_requester,
+    }
     if kind in ("ditf", "exposure_control"):
         return Sequence.door_in_the_face(
-            opener=first,
-            target=target,
-            unit=unit,
-            prosocial=prosocial,
-            delay_hours=row.delay_hours,
-            other_requester=not row.same_requester,
-            described_only=kind == "exposure_control",
+            opener=first, described_only=kind == "exposure_control", **common
         )
-    return Sequence.foot_in_the_door(
-        foot=first,
-        target=target,
-        unit=unit,
-        prosocial=prosocial,
-        delay_hours=row.delay_hours,
-        other_requester=not row.same_requester,
-        performed=kind == "fitd",
-    )
+    return Sequence.foot_in_the_door(foot=first, performed=kind == "fitd", **common)
 
 
 def group_experiments(rows: tuple[StudyCondition, ...]) -> tuple[Experiment, ...]:

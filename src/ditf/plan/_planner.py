@@ -26,15 +26,7 @@ from ditf.model import (
     predict_draws,
 )
 from ditf.plan._audit import audit
-from ditf.plan._plan import (
-    DOOR,
-    MIN_CONCESSION,
-    PLAIN,
-    CurvePoint,
-    Estimate,
-    Plan,
-    TimingPoint,
-)
+from ditf.plan._plan import DOOR, MIN_CONCESSION, PLAIN, CurvePoint, Estimate, Plan, TimingPoint
 from ditf.plan._scenario import Benchmark, PlanScenario
 
 __all__ = ["concession_share", "plan", "retreat_context", "retreat_sequence"]
