@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from ditf._errors import InvalidParameterError
 from ditf._types import Seed
+
+T = TypeVar("T")
 
 
 def _fail(name: str, owner: str, constraint: str, value: Any) -> InvalidParameterError:
@@ -75,6 +77,17 @@ def check_type(value: Any, name: str, owner: str, kind: type, description: str) 
     """Return ``value`` if it is an instance of ``kind`` (bools are not ints here)."""
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         raise _fail(name, owner, description, value)
+    return value
+
+
+def check_instance(value: Any, name: str, owner: str, kind: type[T]) -> T:
+    """Return ``value`` if it is a ``kind``; the message names the type it got instead."""
+    if not isinstance(value, kind):
+        article = "an" if kind.__name__[:1] in "AEIOU" else "a"
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be {article} {kind.__name__}. Got "
+            f"{type(value).__name__} instead."
+        )
     return value
 
 

@@ -13,9 +13,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ditf._errors import InvalidParameterError
 from ditf._types import Seed
-from ditf._validation import as_generator, check_type
+from ditf._validation import as_generator, check_instance, check_type
 from ditf.plan import Benchmark, PlanScenario, plan
 from ditf.train._scenario import TrainerScenario
 
@@ -158,11 +157,7 @@ def make_pitch(scenario: TrainerScenario, *, honest: bool | None = None, rng: Se
     >>> pitch.opener > s.scenario.boldest_benchmark.value, s.within_limit(pitch.fallback)
     (True, False)
     """
-    if not isinstance(scenario, TrainerScenario):
-        raise InvalidParameterError(
-            f"The 'scenario' parameter of make_pitch must be a TrainerScenario. Got "
-            f"{type(scenario).__name__} instead."
-        )
+    check_instance(scenario, "scenario", "make_pitch", TrainerScenario)
     gen = as_generator(rng)
     if honest is None:
         honest = bool(gen.random() < 0.5)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ditf._errors import InvalidParameterError
 from ditf._types import Seed
-from ditf._validation import as_generator
+from ditf._validation import as_generator, check_instance
 from ditf.plan import Estimate, Finding, Plan, PlanScenario, concession_script, plan
 from ditf.train._choice import Choice
 from ditf.train._counterpart import Answers, answers_from, sample_answers
@@ -190,16 +190,8 @@ def play_round(scenario: TrainerScenario, choice: Choice, *, rng: Seed = None) -
     ...                                                  "accepted-fallback", "refused")
     (True, True)
     """
-    if not isinstance(scenario, TrainerScenario):
-        raise InvalidParameterError(
-            f"The 'scenario' parameter of play_round must be a TrainerScenario. Got "
-            f"{type(scenario).__name__} instead."
-        )
-    if not isinstance(choice, Choice):
-        raise InvalidParameterError(
-            f"The 'choice' parameter of play_round must be a Choice. Got "
-            f"{type(choice).__name__} instead."
-        )
+    check_instance(scenario, "scenario", "play_round", TrainerScenario)
+    check_instance(choice, "choice", "play_round", Choice)
     check_choice(scenario.scenario, choice)
     ev = _evaluate(scenario, choice)
     gen = as_generator(rng)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ditf._errors import InvalidParameterError
-from ditf._validation import check_finite, check_option, check_type
+from ditf._validation import check_finite, check_instance, check_option, check_type
 from ditf.model import predict
 from ditf.plan import Benchmark, PlanScenario
 from ditf.train._counterpart import sequence_cell
@@ -356,16 +356,8 @@ def score_target(pitch: Pitch, response: TargetResponse) -> TargetResult:
     >>> score_target(pitch, TargetResponse(decision="decline", flag_theatrical=True)).score
     90.0
     """
-    if not isinstance(pitch, Pitch):
-        raise InvalidParameterError(
-            f"The 'pitch' parameter of score_target must be a Pitch. Got "
-            f"{type(pitch).__name__} instead."
-        )
-    if not isinstance(response, TargetResponse):
-        raise InvalidParameterError(
-            f"The 'response' parameter of score_target must be a TargetResponse. Got "
-            f"{type(response).__name__} instead."
-        )
+    check_instance(pitch, "pitch", "score_target", Pitch)
+    check_instance(response, "response", "score_target", TargetResponse)
     outcome, kept, basis = _outcome(pitch, response)
     within = pitch.scenario.within_limit(pitch.fallback)
     outcome_points = OUTCOME_POINTS[outcome][0 if within else 1]
