@@ -14,7 +14,7 @@ from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
@@ -43,8 +43,15 @@ from ditf.web._schemas import (
 from ditf.web._schemas._base import ErrorPublic, FieldErrorPublic
 from ditf.web._schemas._journal import KEY_PATTERN
 
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorPublic, "description": "No such counterpart (or ask) in the journal"},
+}
 router = APIRouter()
 api = Api(router, "journal", API_ERRORS | JOURNAL_ERRORS)
+#: The operations on one counterpart, by key (404 when the journal has none).
+by_key = Api(router, "journal", api.responses | NOT_FOUND)
+COUNTERPART = "/api/journal/counterparts/{key:path}"
+ASK = "/api/journal/asks/{ask_id}"
 CounterpartQuery = Annotated[
     str | None,
     Query(
@@ -56,9 +63,6 @@ CounterpartQuery = Annotated[
 AskId = Annotated[int, Path(ge=1, le=2**53, description="The ask's id.")]
 #: Most asks the page lists (the newest); the export has them all.
 PAGE_ASKS = 200
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorPublic, "description": "No such counterpart (or ask) in the journal"},
-}
 
 
 async def _history(state: AppState, journal: Journal, key: str) -> CounterpartHistory:
@@ -118,12 +122,7 @@ async def add_counterpart_api(
     return CounterpartPublic.from_core(added)
 
 
-@api.route(
-    "GET",
-    "/api/journal/counterparts/{key:path}",
-    "A counterpart: their history and the estimate of their limit",
-    responses=NOT_FOUND,
-)
+@by_key.route("GET", COUNTERPART, "A counterpart: their history and the estimate of their limit")
 async def counterpart_api(
     key: str,
     query: Annotated[CounterpartEstimateRequest, Query()],
@@ -157,7 +156,7 @@ async def asks_api(
     return [AskPublic.from_core(a) for a in found]
 
 
-@api.route("POST", "/api/journal/asks", "Record an ask", status_code=status.HTTP_201_CREATED)
+@api.route("POST", "/api/journal/asks", "Record an ask", status_code=201)
 async def add_ask_api(body: AskRequest, state: StateDep, journal: JournalDep) -> AskPublic:
     """Record an ask (its counterpart is added when new).
 
@@ -176,7 +175,7 @@ async def add_outcome_api(
     return OutcomePublic.from_core(await state.write(lambda: _add_outcome(journal, body)))
 
 
-@api.route("PATCH", "/api/journal/asks/{ask_id}", "Correct or back-date an ask")
+@api.route("PATCH", ASK, "Correct or back-date an ask")
 async def update_ask_api(
     ask_id: AskId, body: AskUpdateRequest, state: StateDep, journal: JournalDep
 ) -> AskPublic:
@@ -189,28 +188,19 @@ async def update_ask_api(
     return AskPublic.from_core(changed)
 
 
-@api.route("DELETE", "/api/journal/asks/{ask_id}", "Delete an ask and its outcome")
+@api.route("DELETE", ASK, "Delete an ask and its outcome")
 async def delete_ask_api(ask_id: AskId, state: StateDep, journal: JournalDep) -> AskPublic:
     """Delete the ask and its outcome in one transaction; answers the deleted ask."""
     return AskPublic.from_core(await state.write(lambda: journal.delete_ask(ask_id)))
 
 
-@api.route(
-    "DELETE",
-    "/api/journal/asks/{ask_id}/outcome",
-    "Delete an ask's outcome (the ask is open again)",
-)
+@api.route("DELETE", f"{ASK}/outcome", "Delete an ask's outcome (the ask is open again)")
 async def delete_outcome_api(ask_id: AskId, state: StateDep, journal: JournalDep) -> OutcomePublic:
     """Delete the ask's outcome, to record it anew; answers the deleted outcome."""
     return OutcomePublic.from_core(await state.write(lambda: journal.delete_outcome(ask_id)))
 
 
-@api.route(
-    "PATCH",
-    "/api/journal/counterparts/{key:path}",
-    "Change a counterpart's name or notes",
-    responses=NOT_FOUND,
-)
+@by_key.route("PATCH", COUNTERPART, "Change a counterpart's name or notes")
 async def update_counterpart_api(
     key: str, body: CounterpartUpdateRequest, state: StateDep, journal: JournalDep
 ) -> CounterpartPublic:
@@ -222,12 +212,7 @@ async def update_counterpart_api(
     return CounterpartPublic.from_core(changed)
 
 
-@api.route(
-    "DELETE",
-    "/api/journal/counterparts/{key:path}",
-    "Delete a counterpart without asks",
-    responses=NOT_FOUND,
-)
+@by_key.route("DELETE", COUNTERPART, "Delete a counterpart without asks")
 async def delete_counterpart_api(
     key: str, state: StateDep, journal: JournalDep
 ) -> CounterpartPublic:
