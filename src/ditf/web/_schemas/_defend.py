@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field
 
-from ditf.web._schemas._base import LIMITS, Amount, Public, Request, Unit
-from ditf.web._schemas._plan import MAX_BENCHMARKS, BenchmarkRequest, DomainName
+from ditf.defend import Component
+from ditf.web._schemas._base import LIMITS, Amount, Derived, Public, Request, Unit, derived
+from ditf.web._schemas._plan import MAX_BENCHMARKS, BenchmarkPublic, BenchmarkRequest, DomainName
 
 #: Most requests in one episode, and earlier episodes in one case.
 MAX_REQUESTS: int = LIMITS["max_requests"]
@@ -68,19 +69,11 @@ class DefendRequest(Request):
         return self.model_dump(exclude_none=True)
 
 
-class DefendBenchmarkPublic(Public):
-    """A benchmark."""
-
-    name: str
-    kind: str
-    value: float
-
-
 class CounterPublic(Public):
     """The counter to make, and the benchmark it rests on."""
 
     amount: float
-    basis: DefendBenchmarkPublic | None
+    basis: BenchmarkPublic | None
 
 
 class DefendIntervalPublic(Public):
@@ -113,21 +106,16 @@ class SequenceEvidencePublic(Public):
     same_requester: bool | None
     explained: bool | None
     opener: float
-    limit: DefendBenchmarkPublic
+    limit: BenchmarkPublic
     opener_beyond_benchmarks: bool
     opener_excess_log: float
     opener_excess_ratio: float | None
     past_retreats: int
 
 
-class ComponentPublic(Public):
+@derived(Component, properties=("points",), fields={"score": float}, after={"points": "score"})
+class ComponentPublic(Derived):
     """One piece of the recognition score."""
-
-    name: str
-    weight: float
-    score: float
-    points: float
-    detail: str
 
 
 class RecognitionPublic(Public):

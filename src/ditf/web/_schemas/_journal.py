@@ -6,8 +6,17 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AwareDatetime, Field
 
-from ditf.store import AskRecord, Counterpart, OutcomeRecord
-from ditf.web._schemas._base import MAX_AMOUNT, Amount, Delay, Public, Request, Unit
+from ditf.store import AskRecord, Counterpart, OutcomeRecord, TrainingRound
+from ditf.web._schemas._base import (
+    MAX_AMOUNT,
+    Amount,
+    Delay,
+    Derived,
+    Public,
+    Request,
+    Unit,
+    derived,
+)
 from ditf.web._schemas._plan import DomainName
 
 #: No white space at either end, no control character (the journal refuses both; it also
@@ -38,13 +47,9 @@ class CounterpartRequest(Request):
     notes: Note = ""
 
 
-class CounterpartPublic(Public):
+@derived(Counterpart)
+class CounterpartPublic(Derived):
     """A counterpart in the journal (times are ISO 8601, UTC)."""
-
-    key: str
-    name: str
-    notes: str
-    created_at: str
 
     @classmethod
     def from_core(cls, record: Counterpart) -> CounterpartPublic:
@@ -134,15 +139,9 @@ class OutcomeRequest(Request):
     notes: Note = ""
 
 
-class OutcomePublic(Public):
+@derived(OutcomeRecord)
+class OutcomePublic(Derived):
     """How an ask ended."""
-
-    id: int
-    ask_id: int
-    result: str
-    value: float | None
-    notes: str
-    recorded_at: str
 
     @classmethod
     def from_core(cls, record: OutcomeRecord) -> OutcomePublic:
@@ -150,26 +149,14 @@ class OutcomePublic(Public):
         return cls.model_validate(record.to_dict())
 
 
-class StoredAskPublic(Public):
+@derived(AskRecord, exclude=("outcome",))
+class StoredAskPublic(Derived):
     """An ask as stored, without its outcome (the export lists outcomes on their own)."""
 
-    id: int
-    counterpart: str
-    domain: str
-    unit: str
-    opener: float | None
-    fallback: float
-    delay_hours: float
-    technique: str
-    scenario: str
-    asked_at: str
-    asked_by: str
 
-
-class AskPublic(StoredAskPublic):
+@derived(AskRecord)
+class AskPublic(Derived):
     """An ask with its outcome (null until one is recorded)."""
-
-    outcome: OutcomePublic | None
 
     @classmethod
     def from_core(cls, record: AskRecord) -> AskPublic:
@@ -177,17 +164,9 @@ class AskPublic(StoredAskPublic):
         return cls.model_validate(record.to_dict())
 
 
-class TrainingRoundPublic(Public):
+@derived(TrainingRound)
+class TrainingRoundPublic(Derived):
     """One round a trainee played; ``details`` is the round's full result."""
-
-    id: int
-    trainee: str
-    domain: str
-    level: str
-    role: str
-    score: float
-    details: dict[str, Any]
-    played_at: str
 
 
 class JournalExportPublic(Public):

@@ -6,8 +6,18 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field, WithJsonSchema
 
-from ditf.plan import BENCHMARK_KINDS, DOMAINS
-from ditf.web._schemas._base import LIMITS, Amount, Delay, Public, Request, Unit, one_of
+from ditf.plan import BENCHMARK_KINDS, DOMAINS, Benchmark, Finding
+from ditf.web._schemas._base import (
+    LIMITS,
+    Amount,
+    Delay,
+    Derived,
+    Public,
+    Request,
+    Unit,
+    derived,
+    one_of,
+)
 
 #: How much of a plan to show, as ``ditf plan --depth``.
 DEPTHS = ("beginner", "practitioner", "advanced")
@@ -154,15 +164,14 @@ class NamedValuePublic(Public):
     value: float
 
 
-class FindingPublic(Public):
-    """A broken audit rule: what, how severe, why it matters and where that comes from."""
+@derived(Benchmark)
+class BenchmarkPublic(Derived):
+    """A benchmark: a market figure, a norm or a precedent."""
 
-    id: str
-    severity: str
-    title: str
-    message: str
-    rationale: str
-    source: str
+
+@derived(Finding)
+class FindingPublic(Derived):
+    """A broken audit rule: what, how severe, why it matters and where that comes from."""
 
 
 class PlanIntervalPublic(Public):

@@ -12,10 +12,11 @@ from ditf.web._schemas._base import (
     Baseline,
     Cost,
     Delay,
+    Derived,
     PlausibleMax,
-    Public,
     Request,
     Unit,
+    derived,
 )
 
 #: Posterior draws behind every web prediction: the library's (and ``ditf predict``'s) default,
@@ -76,7 +77,20 @@ class PredictRequest(Request):
         return sequence, context
 
 
-class PredictionPublic(Public):
+@derived(
+    Prediction,
+    fields={
+        "lift_logodds": (
+            float | None,
+            Field(
+                description="logit(p_sequence) - logit(p_alone); null when p_sequence is 0 or 1 "
+                "to machine precision (the log-odds are then infinite, which JSON cannot carry)."
+            ),
+        ),
+        "draws": (int, Field(description="Posterior draws the means and intervals are over.")),
+    },
+)
+class PredictionPublic(Derived):
     """P(yes) to the target after the sequence, against asking it alone, and why.
 
     Probabilities are posterior means over ``draws`` posterior draws; ``lo``-``hi`` is the
@@ -84,29 +98,10 @@ class PredictionPublic(Public):
     much ``p_sequence`` falls with it switched off) plus ``selection``.
     """
 
-    p_alone: float
-    p_sequence: float
-    lo: float
-    hi: float
-    lift: float
-    lift_lo: float
-    lift_hi: float
-    lift_logodds: float | None = Field(
-        description="logit(p_sequence) - logit(p_alone); null when p_sequence is 0 or 1 to "
-        "machine precision (the log-odds are then infinite, which JSON cannot carry)."
-    )
-    p_asked: float
-    behavioral_alone: float
-    behavioral_sequence: float
-    contributions: dict[str, float]
-    method: str
-    level: float
-    draws: int
-
     @classmethod
     def from_core(cls, prediction: Prediction, draws: int) -> PredictionPublic:
         """Wrap a :class:`ditf.model.Prediction`."""
         values = dataclasses.asdict(prediction)
         if not math.isfinite(values["lift_logodds"]):
             values["lift_logodds"] = None
-        return cls(**values, draws=draws)
+        return cls.model_validate(values | {"draws": draws})

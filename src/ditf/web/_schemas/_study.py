@@ -69,8 +69,7 @@ class PowerPublic(Public):
         cls, points: tuple[PowerResult, ...], sample_size: PowerResult | None
     ) -> PowerPublic:
         """Wrap :class:`ditf.study.PowerResult` objects."""
-        size = None if sample_size is None else PowerPointPublic(**sample_size.to_dict())
-        return cls(points=[PowerPointPublic(**p.to_dict()) for p in points], sample_size=size)
+        return cls.model_validate({"points": points, "sample_size": sample_size})
 
 
 class ArmCountRequest(Request):

@@ -8,9 +8,10 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field
 
-from ditf.web._schemas._base import Amount, Public, Request, Seed
+from ditf.train import Choice, Pressure, RoundResult, TargetResult
+from ditf.web._schemas._base import Amount, Derived, Public, Request, Seed, derived, public_model
 from ditf.web._schemas._journal import Key
-from ditf.web._schemas._plan import DomainName, FindingPublic
+from ditf.web._schemas._plan import BenchmarkPublic, DomainName
 
 Level: TypeAlias = Literal["beginner", "practitioner", "advanced"]
 
@@ -81,14 +82,6 @@ class TargetRequest(Request):
     pitches: Pitches = Field(default="mixed", description="As sent for the pitch.")
 
 
-class BenchmarkPublic(Public):
-    """A benchmark."""
-
-    name: str
-    kind: str
-    value: float
-
-
 class GoalTextPublic(Public):
     """A learning goal."""
 
@@ -145,90 +138,16 @@ class ScenarioSummaryPublic(Public):
     unit: str
 
 
-class ChoicePublic(Public):
-    """The trainee's choice."""
-
-    opener: float | None
-    fallback: float
-    delay_hours: float
-    explanation: str
-    honour_opener: bool
-    uses_technique: bool
+public_model(Choice, properties=("uses_technique",), after={"opener": ""})
+public_model(
+    Pressure,
+    exclude=("lo", "hi"),
+    fields={"interval": (list[float], Field(description="The 90% interval of p_after."))},
+    after={"interval": "p_after"},
+)
 
 
-class AnswersPublic(Public):
-    """What the sampled counterpart said (shown, not scored)."""
-
-    opener_answer: bool | None
-    fallback_answer: bool | None
-    p_opener: float | None
-    p_fallback: float | None
-    result: str
-    agreed: float | None
-    value: float
-
-
-class OptionPublic(Public):
-    """One option the choice is compared with: its P(agreement) and expected value."""
-
-    key: str
-    label: str
-    opener: float | None
-    fallback: float
-    p_yes: float
-    p_lo: float
-    p_hi: float
-    expected_value: float
-    value_lo: float
-    value_hi: float
-    admissible: bool
-    why_not: str
-
-
-class MechanismNotePublic(Public):
-    """One mechanism's share of P(yes), in points and in words."""
-
-    mechanism: str
-    name: str
-    points: float
-    effect: str
-    text: str
-
-
-class GoalPublic(Public):
-    """A learning goal, met or not, and why."""
-
-    id: str
-    text: str
-    met: bool
-    detail: str
-
-
-class PenaltyPublic(Public):
-    """Points taken off for a blocking finding."""
-
-    id: str
-    title: str
-    points: float
-
-
-class ScorePublic(Public):
-    """The round's score (0-100) and how it was made."""
-
-    total: float
-    value_points: float
-    goal_points: float
-    penalty_points: float
-    value_ratio: float
-    reference: str
-    reference_value: float
-    goals_met: int
-    goals_total: int
-    penalties: list[PenaltyPublic]
-    formula: str
-
-
-class StoredPublic(Public):
+class StoredPublic(Derived):
     """Where the journal keeps a round."""
 
     round_id: int = Field(description="The stored training round's id.")
@@ -236,24 +155,13 @@ class StoredPublic(Public):
     seed: int = Field(description="Replays the round.")
 
 
+@derived(
+    RoundResult,
+    fields={"role": Literal["requester"], "scenario": ScenarioSummaryPublic},
+    after={"role": "", "scenario": "role", "choice": "scenario", "answers": "choice"},
+)
 class RoundPublic(StoredPublic):
     """A round as the requester (``RoundResult.to_dict()``), as stored in the journal."""
-
-    role: Literal["requester"]
-    scenario: ScenarioSummaryPublic
-    choice: ChoicePublic
-    answers: AnswersPublic
-    theatrical: bool
-    options: list[OptionPublic]
-    p_fallback_alone: float
-    p_fallback_after: float | None
-    mechanisms: list[MechanismNotePublic]
-    findings: list[FindingPublic]
-    goals: list[GoalPublic]
-    score: ScorePublic
-    planner_script: list[str]
-    feedback: list[str]
-    luck_note: str
 
 
 class PitchShownPublic(Public):
@@ -287,42 +195,13 @@ class PitchRevealedPublic(PitchShownPublic):
     tactics: list[str]
 
 
-class ResponsePublic(Public):
-    """An answer to a pitch."""
-
-    decision: str
-    counter: float | None
-    flag_theatrical: bool
-
-
-class PressurePublic(Public):
-    """How much the sequence pushes toward yes, by the model."""
-
-    p_alone: float
-    p_after: float
-    interval: list[float]
-    lift: float
-    contributions: dict[str, float]
-
-
+@derived(
+    TargetResult,
+    fields={"role": Literal["target"], "pitch": PitchRevealedPublic},
+    after={"role": ""},
+)
 class TargetPublic(StoredPublic):
     """A round as the target (``TargetResult.to_dict()``), as stored in the journal."""
-
-    role: Literal["target"]
-    pitch: PitchRevealedPublic
-    response: ResponsePublic
-    score: float
-    outcome_points: float
-    spotting_points: float
-    outcome: str
-    kept_limit: bool
-    spotting: str
-    agreed: float | None
-    counter_basis: BenchmarkPublic | None
-    pressure: PressurePublic
-    mechanisms: list[MechanismNotePublic]
-    best_response: ResponsePublic
-    advice: list[str]
 
 
 class RoundSummaryPublic(Public):
