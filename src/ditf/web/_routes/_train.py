@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from functools import partial
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, unquote, urlencode
 
@@ -234,32 +233,24 @@ def remember(response: Response, request: Request, trainee: str) -> Response:
     return response
 
 
-async def _setup(
-    request: Request,
-    state: AppState,
-    journal: Journal,
-    values: dict[str, Any],
-    *,
-    status_code: int = 200,
-    **context: Any,
-) -> HTMLResponse:
-    trainee = values.get("trainee", "")
-    shown = await progress(state, journal, trainee) if trainee else None
-    page: dict[str, Any] = {
-        "values": values,
-        "domains": tuple(DOMAINS),
-        "levels": LEVELS,
-        "progress": shown,
-        "scenarios": load_trainer_scenarios(),
-    }
-    return render(request, "train.html", status_code=status_code, **(page | context))
+def _setup(request: Request, state: AppState, journal: Journal, values: dict[str, Any]) -> Show:
+    """The trainer's start page showing ``values``, with the trainee's progress."""
+
+    async def show(status_code: int = 200, **context: Any) -> Response:
+        trainee = values.get("trainee", "")
+        shown = await progress(state, journal, trainee) if trainee else None
+        lists = {"domains": tuple(DOMAINS), "levels": LEVELS, "scenarios": load_trainer_scenarios()}
+        start = page(request, "train.html", values=values, progress=shown, **lists)
+        return await start(status_code, **context)
+
+    return show
 
 
 @router.get("/train", include_in_schema=False)
-async def train_page(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
+async def train_page(request: Request, state: StateDep, journal: JournalDep) -> Response:
     """Choose a domain, a level and a side; the trainee's progress."""
     values = {"trainee": trainee_of(request), "domain": "", "level": "beginner"}
-    return await _setup(request, state, journal, values | {"role": "requester"})
+    return await _setup(request, state, journal, values | {"role": "requester"})()
 
 
 def _round_page(
@@ -288,7 +279,7 @@ async def play_page(request: Request, state: StateDep, journal: JournalDep) -> R
         shown = await _round_page(request, play, choose(pick, seed), seed)()
         return remember(shown, request, play.trainee)
 
-    return await answer(partial(_setup, request, state, journal, values), work)
+    return await answer(_setup(request, state, journal, values), work)
 
 
 def _result_url(trainee: str, round_id: int) -> str:
