@@ -446,3 +446,27 @@ def test_scenario_from_mapping_rejects_bad_values(data, match):
 def test_scenario_from_mapping_rejects_a_non_mapping():
     with pytest.raises(DataError, match=r"scenario"):
         scenario_from_mapping([{"cost": 2}])
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"cost": float("nan")},
+        {"cost": float("inf")},
+        {"cost": -1.0},
+        {"cost": 0.0},
+        {"cost": 1.0, "unit": 3},
+        {"cost": 1.0, "prosocial": 1},
+        {"cost": 1.0, "label": None},
+    ],
+)
+def test_a_float_cost_does_not_skip_the_checks(fields):
+    # The well-typed fast path must not let a bad value through.
+    with pytest.raises(InvalidParameterError):
+        Request(**fields)
+
+
+def test_a_step_delay_is_checked_whatever_its_type():
+    for delay in (-1.0, float("nan"), 2e6):
+        with pytest.raises(InvalidParameterError):
+            Step(request=Request(cost=1.0), delay_hours=delay)
