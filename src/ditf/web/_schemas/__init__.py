@@ -30,31 +30,25 @@ from ditf.web._schemas._journal import (
     JournalExportPublic,
     OutcomePublic,
     OutcomeRequest,
-    StoredAskPublic,
-    TrainingRoundPublic,
 )
 from ditf.web._schemas._plan import (
     DEPTHS,
     AuditPublic,
     AuditRequest,
-    FindingPublic,
     PlanPublic,
     PlanRequest,
     PlanScenarioRequest,
 )
 from ditf.web._schemas._predict import WEB_DRAWS, PredictionPublic, PredictRequest
 from ditf.web._schemas._simulate import (
-    ScenarioRequest,
     SimulateRequest,
     SimulationPublic,
-    SweepAxisRequest,
     SweepPublic,
     SweepRequest,
 )
 from ditf.web._schemas._study import (
     AnalysisPublic,
     AnalyzeRequest,
-    ArmCountRequest,
     PowerPublic,
     PowerRequest,
 )
@@ -76,7 +70,6 @@ __all__ = [
     "WEB_DRAWS",
     "AnalysisPublic",
     "AnalyzeRequest",
-    "ArmCountRequest",
     "AskPublic",
     "AskRequest",
     "AskUpdateRequest",
@@ -94,7 +87,6 @@ __all__ = [
     "ErrorPublic",
     "EvidencePublic",
     "FieldErrorPublic",
-    "FindingPublic",
     "HealthPublic",
     "JournalExportPublic",
     "JournalReadPublic",
@@ -115,16 +107,12 @@ __all__ = [
     "ReplicationPublic",
     "RoundPublic",
     "RoundRequest",
-    "ScenarioRequest",
     "SimulateRequest",
     "SimulationPublic",
-    "StoredAskPublic",
     "StudyConditionPublic",
-    "SweepAxisRequest",
     "SweepPublic",
     "SweepRequest",
     "TargetPublic",
     "TargetRequest",
     "TrainerScenarioPublic",
-    "TrainingRoundPublic",
 ]

@@ -235,21 +235,13 @@ class ProgressPublic(Public):
     @classmethod
     def from_rounds(cls, trainee: str, rounds: list[dict[str, Any]]) -> ProgressPublic:
         """From ``TrainingRound.to_dict()`` records; levels in the trainer's order."""
-        summaries = [RoundSummaryPublic.model_validate(r | {"scenario": _scenario_id(r)})
-                     for r in rounds]  # fmt: skip
-        levels = []
-        for level in ("beginner", "practitioner", "advanced"):
-            scores = [r.score for r in summaries if r.level == level]
-            if scores:
-                levels.append(
-                    LevelProgressPublic(
-                        level=level,
-                        rounds=len(scores),
-                        average_score=sum(scores) / len(scores),
-                        best_score=max(scores),
-                    )
-                )
-        return cls(trainee=trainee, rounds=summaries, levels=levels)
+        summaries = _summaries(rounds)
+        return cls(trainee=trainee, rounds=summaries, levels=_by_level(summaries))
+
+
+def _summaries(rounds: list[dict[str, Any]]) -> list[RoundSummaryPublic]:
+    """Stored rounds, briefly: each names the scenario its details hold."""
+    return [RoundSummaryPublic.model_validate(r | {"scenario": _scenario_id(r)}) for r in rounds]
 
 
 def _scenario_id(record: dict[str, Any]) -> str:
@@ -294,8 +286,7 @@ class ClassPublic(Public):
     @classmethod
     def from_rounds(cls, rounds: list[dict[str, Any]]) -> ClassPublic:
         """From ``TrainingRound.to_dict()`` records; trainees by name."""
-        summaries = [RoundSummaryPublic.model_validate(r | {"scenario": _scenario_id(r)})
-                     for r in rounds]  # fmt: skip
+        summaries = _summaries(rounds)
         names = sorted({r["trainee"] for r in rounds})
         rows = []
         for name in names:
