@@ -359,6 +359,23 @@ def defaults(model: type[BaseModel]) -> dict[str, Any]:
     return {k: "" if v is None else v for k, v in values.items()}
 
 
+def upload_text(upload: Upload | None, what: str) -> tuple[str, str]:
+    """An uploaded file's name (without folders) and its UTF-8 text; ``what`` names the file.
+
+    Raises
+    ------
+    DataError
+        If no file came, or it is not UTF-8 text.
+    """
+    if upload is None or not upload.filename:
+        raise DataError(f"Choose a {what} to upload.")
+    name = PurePath(upload.filename).name
+    try:
+        return name, upload.content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"{name}: not UTF-8 text. Save it as UTF-8 and upload it again.") from None
+
+
 def read_upload(upload: Upload | None, what: str) -> dict[str, Any]:
     """An uploaded ``.toml`` or ``.json`` file's top-level table, as ``ditf.data.read_mapping``.
 
@@ -368,16 +385,10 @@ def read_upload(upload: Upload | None, what: str) -> dict[str, Any]:
         If no file came, it has another extension, is not UTF-8, does not parse, or its top
         level is not a table/object.
     """
-    if upload is None or not upload.filename:
-        raise DataError(f"Choose a {what} file (.toml or .json) to upload.")
-    name = PurePath(upload.filename).name
+    name, text = upload_text(upload, f"{what} file (.toml or .json)")
     suffix = PurePath(name).suffix.lower()
     if suffix not in (".toml", ".json"):
         raise DataError(f"{name}: expected a .toml or .json file, got {suffix or 'no suffix'!r}.")
-    try:
-        text = upload.content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(f"{name}: not UTF-8 text. Save it as UTF-8 and upload it again.") from None
     try:
         data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:

@@ -7,14 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ditf._errors import DataError
 from ditf.data import parse_trials
 from ditf.study import analyze, power_curve, sample_size_three_arm
 from ditf.web._charts import power_chart, rates_chart
 from ditf.web._deps import AppState, StateDep
 from ditf.web._errors import API_ERRORS
 from ditf.web._limits import check_cap
-from ditf.web._pages import Upload, defaults, form_values, parse_form, split_list
+from ditf.web._pages import defaults, form_values, parse_form, split_list, upload_text
 from ditf.web._routes._shape import Api, Show, answer, page
 from ditf.web._schemas import AnalysisPublic, AnalyzeRequest, PowerPublic, PowerRequest
 
@@ -109,25 +108,13 @@ async def power_form(request: Request, state: StateDep) -> Response:
     return await answer(_page(request, "power", power_values=values), work)
 
 
-def _upload_text(upload: Upload | None) -> tuple[str, str]:
-    """The uploaded CSV's name and text."""
-    if upload is None or not upload.filename:
-        raise DataError("Choose a CSV file to upload.")
-    try:
-        return upload.filename, upload.content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(
-            f"{upload.filename}: not UTF-8 text. Save the file as CSV (UTF-8) and upload it again."
-        ) from None
-
-
 @router.post("/study/analyze", include_in_schema=False)
 async def analyze_form(request: Request, state: StateDep) -> Response:
     """Analyse the uploaded CSV; rates, contrasts, tests and a chart."""
     values, uploads = await form_values(request, booleans=("one_sided",))
 
     async def work() -> dict[str, Any]:
-        name, text = _upload_text(uploads.get("file"))
+        name, text = upload_text(uploads.get("file"), "CSV file")
         result = await run_analyze(state, parse_form(AnalyzeRequest, values | {"csv": text}), name)
         return {"analysis": result, "chart": rates_chart(result)}
 
