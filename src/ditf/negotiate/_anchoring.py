@@ -55,7 +55,7 @@ Faratin, P., Sierra, C., & Jennings, N. R. (1998). Negotiation decision function
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -110,16 +110,7 @@ class FirstOfferAssociation:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-ready dict."""
-        return {
-            "r": self.r,
-            "low": self.low,
-            "high": self.high,
-            "n": self.n,
-            "negotiations": self.negotiations,
-            "agreement_rate": self.agreement_rate,
-            "anchoring": self.anchoring,
-            "at_reservation": self.at_reservation,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

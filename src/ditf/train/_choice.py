@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ditf._errors import InvalidParameterError
@@ -82,11 +82,4 @@ class Choice:
 
     def to_dict(self) -> dict[str, Any]:
         """The choice as JSON-ready data."""
-        return {
-            "opener": self.opener,
-            "fallback": self.fallback,
-            "delay_hours": self.delay_hours,
-            "explanation": self.explanation,
-            "honour_opener": self.honour_opener,
-            "uses_technique": self.uses_technique,
-        }
+        return {**asdict(self), "uses_technique": self.uses_technique}

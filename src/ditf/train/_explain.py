@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = ["MechanismNote", "mechanism_notes"]
@@ -63,10 +63,7 @@ class MechanismNote:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return {
-            "mechanism": self.mechanism, "name": self.name, "points": self.points,
-            "effect": self.effect, "text": self.text,
-        }  # fmt: skip
+        return asdict(self)
 
 
 def _why_idle(mechanism: str, delay_hours: float, prior_retreats: int) -> str:

@@ -8,7 +8,7 @@ rules. A check returns whether the goal is met and why, in plain words.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from ditf.plan import Finding
@@ -37,7 +37,7 @@ class GoalResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return {"id": self.id, "text": self.text, "met": self.met, "detail": self.detail}
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,7 +7,7 @@ the pull of the sequence with :func:`ditf.model.predict`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ditf._errors import InvalidParameterError
@@ -94,10 +94,7 @@ class TargetResponse:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return {
-            "decision": self.decision, "counter": self.counter,
-            "flag_theatrical": self.flag_theatrical,
-        }  # fmt: skip
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
