@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 
 from pydantic import Field
@@ -58,23 +59,12 @@ class PredictRequest(Request):
     )
 
     def to_core(self) -> tuple[Sequence, Context]:
-        """The sequence and context :func:`ditf.predict` takes."""
-        sequence = Sequence.door_in_the_face(
-            opener=self.opener,
-            target=self.target,
-            unit=self.unit,
-            delay_hours=self.delay_hours,
-            other_requester=self.other_requester,
-            described_only=self.described_only,
-            prosocial=self.prosocial,
+        """The sequence and context :func:`ditf.predict` takes (each from its own fields)."""
+        steps = self.model_dump(
+            include=set(inspect.signature(Sequence.door_in_the_face).parameters)
         )
-        context = Context(
-            baseline=self.baseline,
-            plausible_max=self.plausible_max,
-            prior_retreats=self.prior_retreats,
-            negotiation=self.negotiation,
-        )
-        return sequence, context
+        context = self.model_dump(include={f.name for f in dataclasses.fields(Context)})
+        return Sequence.door_in_the_face(**steps), Context(**context)
 
 
 @derived(
