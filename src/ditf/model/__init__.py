@@ -19,11 +19,11 @@ from ditf.model._context import (
     fit_context,
     new_context_interval,
 )
-from ditf.model._fit import FitResult, fit
+from ditf.model._fit import FitResult, fit, load_model
 from ditf.model._interval import central_interval
 from ditf.model._meta import MetaTarget, typical_r
 from ditf.model._params import MECHANISMS, Mechanisms, ModelParams, ParamArrays
-from ditf.model._predict import OutcomeDraws, Prediction, load_model, predict, predict_draws
+from ditf.model._predict import OutcomeDraws, Prediction, predict, predict_draws
 from ditf.model._priors import PRIORS, Prior
 from ditf.model._replicate import ConditionFit, Replication, replicate, study_names
 from ditf.model._requests import Context, Request, Sequence, Step, scenario_from_mapping

@@ -31,9 +31,8 @@ from ditf._errors import DataError, FitError, InvalidParameterError
 from ditf._types import FloatArray
 from ditf._validation import check_positive
 from ditf.model._anchoring import new_context
-from ditf.model._fit import FitResult, _covariance, _hessian, _value_and_gradient
+from ditf.model._fit import FitResult, _covariance, _hessian, _value_and_gradient, load_model
 from ditf.model._params import ParamArrays
-from ditf.model._predict import load_model
 from ditf.model._priors import ANCHORING_MAX, STUDY_BASELINE_SD, STUDY_STRENGTH_SD
 from ditf.model._probability import compile_two_step, evaluate_two_step
 from ditf.model._requests import Context, Request, Sequence, Step

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,13 @@ from scipy.special import gammaln, ndtri
 from ditf._errors import ConvergenceWarning, DataError, FitError
 from ditf._types import FloatArray, Seed
 from ditf._validation import as_generator
-from ditf.data import MetaAnalysis, StudyCondition, load_meta_analyses, load_studies
+from ditf.data import (
+    MetaAnalysis,
+    StudyCondition,
+    load_fitted,
+    load_meta_analyses,
+    load_studies,
+)
 from ditf.model._anchoring import AnchoringTarget, bundled_anchoring_targets, fit_anchoring
 from ditf.model._meta import MetaTarget, meta_log_likelihood, meta_targets
 from ditf.model._params import Mechanisms, ModelParams, ParamArrays
@@ -22,7 +29,7 @@ from ditf.model._probability import compile_two_step, evaluate_two_step
 from ditf.model._requests import Context
 from ditf.model._studies import Experiment, group_experiments
 
-__all__ = ["FitResult", "fit"]
+__all__ = ["FitResult", "fit", "load_model"]
 
 GLOBALS = ModelParams.names()
 #: The globals the experiments inform; the anchoring block (:data:`ANCHORING`) comes last in a
@@ -386,3 +393,15 @@ def _block_diagonal(a: FloatArray, b: FloatArray) -> tuple[tuple[float, ...], ..
     out = np.zeros((len(a) + len(b), len(a) + len(b)))
     out[: len(a), : len(a)], out[len(a) :, len(a) :] = a, b
     return tuple(tuple(float(x) for x in r) for r in out)
+
+
+@lru_cache(maxsize=1)
+def load_model() -> FitResult:
+    """The fitted model shipped with ditf (regenerate with ``ditf fit``).
+
+    Examples
+    --------
+    >>> load_model().converged
+    True
+    """
+    return FitResult.from_dict(load_fitted())

@@ -13,10 +13,9 @@ from scipy.special import logit, ndtri
 from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray, Seed
 from ditf._validation import as_generator, check_int_range, check_option, check_probability
-from ditf.data import load_fitted
 from ditf.model._anchoring import new_context
 from ditf.model._fast import compile_cells, evaluate_many, posterior
-from ditf.model._fit import FitResult
+from ditf.model._fit import FitResult, load_model
 from ditf.model._interval import central_interval
 from ditf.model._params import MECHANISMS, Mechanisms, ParamArrays
 from ditf.model._probability import (
@@ -42,18 +41,6 @@ VERBAL_MECHANISMS = tuple(m for m in MECHANISMS if m != "follow_through")
 #: with less work (``_fast.py``: cached posterior draws, shared ablations); "reference" is
 #: the original code path, kept to check the fast one against (``docs/model.md``, "Speed").
 ENGINES = ("fast", "reference")
-
-
-@lru_cache(maxsize=1)
-def load_model() -> FitResult:
-    """The fitted model shipped with ditf (regenerate with ``ditf fit``).
-
-    Examples
-    --------
-    >>> load_model().converged
-    True
-    """
-    return FitResult.from_dict(load_fitted())
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,7 @@ from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray, Seed
 from ditf._validation import as_generator, check_int_range, check_probability
 from ditf.data import load_studies
-from ditf.model._fit import FitResult, _Problem
-from ditf.model._predict import load_model
+from ditf.model._fit import FitResult, _Problem, load_model
 from ditf.model._studies import Experiment, group_experiments
 
 __all__ = ["ConditionFit", "Replication", "replicate", "study_names"]
