@@ -20,7 +20,15 @@ from starlette.exceptions import HTTPException
 
 from ditf._errors import DitfError, InvalidParameterError
 from ditf.plan import DOMAINS
-from ditf.store import RESULTS, TECHNIQUES, AskRecord, CounterpartHistory, Journal
+from ditf.store import (
+    RESULTS,
+    TECHNIQUES,
+    AskRecord,
+    Counterpart,
+    CounterpartHistory,
+    Journal,
+    OutcomeRecord,
+)
 from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, FormInvalid, message_for, status_for
 from ditf.web._estimate import counterpart_estimate, default_range, usual_context
@@ -98,11 +106,11 @@ async def _estimate(
     return estimate, f"/plan?{urlencode(link)}"
 
 
-def _add_counterpart(journal: Journal, body: CounterpartRequest) -> Any:
+def _add_counterpart(journal: Journal, body: CounterpartRequest) -> Counterpart:
     return journal.add_counterpart(body.key, name=body.name, notes=body.notes)
 
 
-def _add_outcome(journal: Journal, body: OutcomeRequest) -> Any:
+def _add_outcome(journal: Journal, body: OutcomeRequest) -> OutcomeRecord:
     return journal.add_outcome(body.ask_id, result=body.result, value=body.value, notes=body.notes)
 
 
@@ -534,10 +542,8 @@ def _ask_form(form: str, change: Callable[..., object], added: str) -> Callable[
             await state.write(lambda: change(journal, ask, values))
             return _back(ask.counterpart, added, ask_id)
 
-        failed: dict[str, Any] = (
-            {"values": _ask_form_values(ask) | values} if form == "edit" else {}
-        )
-        return await answer(partial(_edit_page, request, ask, form=form, **failed), work)
+        shown = _ask_form_values(ask) | values  # the edit form keeps what was typed
+        return await answer(partial(_edit_page, request, ask, form=form, values=shown), work)
 
     route.__doc__ = change.__doc__
     return route
