@@ -2,17 +2,18 @@
 
 Each raises :class:`~ditf.InvalidParameterError` with one message shape:
 "The 'cost' parameter of Request must be a finite number > 0. Got -1 instead."
+:func:`check_keys`, for the tables of a file, raises :class:`~ditf.DataError`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 import numpy as np
 
-from ditf._errors import InvalidParameterError
+from ditf._errors import DataError, InvalidParameterError
 from ditf._types import Seed
 
 T = TypeVar("T")
@@ -89,6 +90,22 @@ def check_instance(value: Any, name: str, owner: str, kind: type[T]) -> T:
             f"{type(value).__name__} instead."
         )
     return value
+
+
+def check_keys(
+    table: Mapping[str, Any], allowed: Collection[str], where: str, required: Collection[str] = ()
+) -> None:
+    """Refuse a file's table with a key outside ``allowed`` or without one of ``required``.
+
+    The message names the table: "[counterpart] has unknown key(s) ['mood']; use [...]."
+    """
+    unknown = set(table) - set(allowed)
+    if unknown:
+        use = sorted(allowed) or "none"
+        raise DataError(f"{where} has unknown key(s) {sorted(unknown)}; use {use}.")
+    missing = set(required) - set(table)
+    if missing:
+        raise DataError(f"{where} needs {sorted(missing)}.")
 
 
 def as_generator(rng: Seed) -> np.random.Generator:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ditf._errors import DataError
+from ditf._validation import check_keys
 from ditf.negotiate._counterpart import HumanCounterpart
 from ditf.negotiate._space import Issue, OutcomeSpace, Problem
 from ditf.negotiate._strategies import (
@@ -59,12 +60,7 @@ def _table(
     table = data.get(key, {})
     if not isinstance(table, Mapping):
         raise DataError(f"[{label}] must be a table; got {type(table).__name__}.")
-    unknown = set(table) - allowed
-    if unknown:
-        raise DataError(f"[{label}] has unknown key(s) {sorted(unknown)}; use {sorted(allowed)}.")
-    missing = required - set(table)
-    if missing:
-        raise DataError(f"[{label}] needs {sorted(missing)}.")
+    check_keys(table, allowed, f"[{label}]", required)
     return dict(table)
 
 
@@ -78,14 +74,7 @@ def _issues(data: Mapping[str, Any]) -> OutcomeSpace:
     for i, item in enumerate(items, start=1):
         if not isinstance(item, Mapping):
             raise DataError(f"Issue {i} must be a table with name, lo and hi.")
-        unknown = set(item) - _ISSUE
-        if unknown:
-            raise DataError(
-                f"Issue {i} has unknown key(s) {sorted(unknown)}; use {sorted(_ISSUE)}."
-            )
-        missing = {"name", "lo", "hi"} - set(item)
-        if missing:
-            raise DataError(f"Issue {i} needs {sorted(missing)}.")
+        check_keys(item, _ISSUE, f"Issue {i}", ("name", "lo", "hi"))
         issues.append(Issue(**item))
     return OutcomeSpace(tuple(issues))
 
@@ -101,12 +90,7 @@ def _strategy(name: str, spec: Any, space: OutcomeSpace) -> Strategy:
             "'time_based'."
         )
     allowed = _STRATEGY_KEYS.get(kind, set())
-    unknown = set(params) - allowed
-    if unknown:
-        raise DataError(
-            f"[strategies.{name}] ({kind}) has unknown key(s) {sorted(unknown)}; use "
-            f"{sorted(allowed) or 'none'}."
-        )
+    check_keys(params, allowed, f"[strategies.{name}] ({kind})")
     for key in ("opener", "fallback", "target"):  # outcomes -> requester utilities
         if key in params:
             params[key] = space.utilities(space.outcome(params[key], key, f"strategies.{name}"))[0]
@@ -147,9 +131,7 @@ def scenario_from_mapping(data: Mapping[str, Any]) -> BargainingScenario:
     """
     if not isinstance(data, Mapping):
         raise DataError(f"A scenario must be a table/object; got {type(data).__name__}.")
-    unknown = set(data) - _TOP
-    if unknown:
-        raise DataError(f"The scenario has unknown key(s) {sorted(unknown)}; use {sorted(_TOP)}.")
+    check_keys(data, _TOP, "The scenario")
     space = _issues(data)
     requester = _table(data, "requester", _REQUESTER, _REQUESTER)
     counterpart = _table(data, "counterpart", _COUNTERPART, {"reservation"})

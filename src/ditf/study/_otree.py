@@ -29,7 +29,7 @@ from string import Template
 from typing import Any
 
 from ditf._errors import DataError, InvalidParameterError
-from ditf._validation import check_int_range, check_positive, check_type
+from ditf._validation import check_int_range, check_keys, check_positive, check_type
 
 __all__ = [
     "MAX_PARTICIPANTS",
@@ -315,11 +315,7 @@ def otree_design_from_mapping(mapping: Mapping[str, Any]) -> OtreeDesign:
     """
     if not isinstance(mapping, Mapping):
         raise DataError(f"An oTree design must be a table/object; got {type(mapping).__name__}.")
-    unknown = set(mapping) - _TOP_KEYS
-    if unknown:
-        raise DataError(
-            f"The oTree design has unknown key(s) {sorted(unknown)}; use {sorted(_TOP_KEYS)}."
-        )
+    check_keys(mapping, _TOP_KEYS, "The oTree design")
     flat: dict[str, Any] = {k: v for k, v in mapping.items() if k not in _TABLE_KEYS}
     for table, keys in _TABLE_KEYS.items():
         sub = mapping.get(table, {})
@@ -328,12 +324,7 @@ def otree_design_from_mapping(mapping: Mapping[str, Any]) -> OtreeDesign:
                 f"The oTree design's {table!r} must be a table/object with keys {sorted(keys)}; "
                 f"got {type(sub).__name__}."
             )
-        unknown = set(sub) - keys
-        if unknown:
-            raise DataError(
-                f"The oTree design's {table!r} table has unknown key(s) {sorted(unknown)}; "
-                f"use {sorted(keys)}."
-            )
+        check_keys(sub, keys, f"The oTree design's {table!r} table")
         flat.update({f"{table}.{k}": v for k, v in sub.items()})
 
     try:
