@@ -99,39 +99,34 @@ def _variants(mech: Mechanisms) -> tuple[tuple[str, ...], tuple[Mechanisms, ...]
 
 
 def _evaluator(
-    seqs: tuple[Sequence, ...],
+    seq: Sequence,
     context: Context,
     p: ParamArrays,
     strength: FloatArray,
     seed: int,
     first_baseline: float | None = None,
     engine: str = "reference",
-) -> Callable[[list[Mechanisms]], list[tuple[Outcome, ...]]]:
-    """Outcomes of each of ``seqs`` under several switches; two-step designs are exact."""
+) -> Callable[[list[Mechanisms]], list[Outcome]]:
+    """Outcomes of ``seq`` under several mechanism switches; two-step designs are exact."""
     baseline_z = np.full_like(strength, ndtri(context.baseline))
-    if all(len(seq.steps) <= 2 for seq in seqs):
+    if len(seq.steps) <= 2:
         fast = engine == "fast"
-        design = (compile_cells if fast else compile_two_step)([(s, context) for s in seqs])
+        design = (compile_cells if fast else compile_two_step)([(seq, context)])
         evaluate = evaluate_many if fast else evaluate_two_step_many
         first_z = None if first_baseline is None else np.full_like(strength, ndtri(first_baseline))
 
-        def exact(mechs: list[Mechanisms]) -> list[tuple[Outcome, ...]]:
+        def exact(mechs: list[Mechanisms]) -> list[Outcome]:
             outs = evaluate(design, p, mechs, strength, baseline_z, first_z)
-            return [
-                tuple(Outcome(*(x[:, i] for x in out)) for i in range(len(seqs))) for out in outs
-            ]
+            return [Outcome(*(x[:, 0] for x in out)) for out in outs]
 
         return exact
     per_draw = max(100, MC_PEOPLE // len(strength))
 
-    def simulated(mechs: list[Mechanisms]) -> list[tuple[Outcome, ...]]:
+    def simulated(mechs: list[Mechanisms]) -> list[Outcome]:
         # The same seed for every switch: common random numbers across ablations.
         return [
-            tuple(
-                monte_carlo(seq, context, p, m, strength, baseline_z, per_draw,
-                            np.random.default_rng(seed))
-                for seq in seqs
-            )
+            monte_carlo(seq, context, p, m, strength, baseline_z, per_draw,
+                        np.random.default_rng(seed))
             for m in mechs
         ]  # fmt: skip
 
@@ -214,12 +209,9 @@ def predict(
         p, strength = calibration.apply(p, strength)
 
     ablated, variants = _variants(mech)
-    alone = Sequence((Step(request=sequence.target),))
-    # The fast engine evaluates the target alone as a second cell of the same design.
-    together = engine == "fast" and len(sequence.steps) <= 2
-    seqs = (sequence, alone) if together else (sequence,)
-    outcomes = _evaluator(seqs, context, p, strength, seed, first_baseline, engine)(list(variants))
-    full, *without, bare = (o[0] for o in outcomes)
+    full, *without, bare = _evaluator(sequence, context, p, strength, seed, first_baseline, engine)(
+        list(variants)
+    )
     verbal = full.verbal
     contributions = {
         m: float(np.mean(verbal - out.verbal)) for m, out in zip(ablated, without, strict=True)
@@ -229,11 +221,8 @@ def predict(
     lift = verbal - context.baseline
     (lo, lift_lo), (hi, lift_hi) = central_interval(np.column_stack([verbal, lift]), level)
     p_sequence = float(np.mean(verbal))
-    if together:
-        kept = outcomes[0][1].behavioral
-    else:
-        ((on_its_own,),) = _evaluator((alone,), context, p, strength, seed, engine=engine)([mech])
-        kept = on_its_own.behavioral
+    alone = Sequence((Step(request=sequence.target),))
+    kept = _evaluator(alone, context, p, strength, seed, engine=engine)([mech])[0].behavioral
     kept_alone = float(np.mean(kept))
     return Prediction(
         p_alone=context.baseline,
