@@ -23,13 +23,9 @@ from ditf.web._charts import (
     sweep_chart,
 )
 from ditf.web._pages import Upload, amount, read_upload, shown
-from ditf.web._schemas import (
-    AnalysisPublic,
-    PowerPublic,
-    ReplicationPublic,
-    SimulationPublic,
-    SweepPublic,
-)
+from ditf.web._schemas.evidence import ReplicationPublic
+from ditf.web._schemas.simulate import SimulationPublic, SweepPublic
+from ditf.web._schemas.study import AnalysisPublic, PowerPublic
 from ditf.web._work import Worker
 
 # cache ----------------------------------------------------------------------------------------
@@ -256,7 +252,7 @@ def test_power_rates_and_replication_charts():
 
 def test_contributions_chart_keeps_the_order_and_values(api):
     pred = api.post("/api/predict", json={}).json()
-    from ditf.web._schemas import PredictionPublic
+    from ditf.web._schemas.predict import PredictionPublic
 
     spec = contributions_chart(PredictionPublic(**pred))
     assert [i["value"] for i in spec["items"]] == list(pred["contributions"].values())

@@ -15,7 +15,7 @@ from test_web_pages import alerts, chart_spec
 
 from ditf.plan import plan, plan_report, plan_scenario_from_mapping
 from ditf.web._routes._plan import FORM_DEFAULTS, example_mapping, form_from_mapping
-from ditf.web._schemas import PlanPublic
+from ditf.web._schemas.plan import PlanPublic
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plan"
 HTML = {"accept": "text/html"}

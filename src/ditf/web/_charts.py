@@ -13,14 +13,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from ditf.web._schemas import (
-    AnalysisPublic,
-    PowerPublic,
-    PredictionPublic,
-    ReplicationPublic,
-    SimulationPublic,
-    SweepPublic,
-)
+from ditf.web._schemas.evidence import ReplicationPublic
+from ditf.web._schemas.predict import PredictionPublic
+from ditf.web._schemas.simulate import SimulationPublic, SweepPublic
+from ditf.web._schemas.study import AnalysisPublic, PowerPublic
 
 Chart = dict[str, Any]
 

@@ -14,7 +14,7 @@ from ditf.plan import Plan
 from ditf.settings import Settings
 from ditf.store import AskRecord, Journal
 from ditf.web._cache import ExpiringCache, ResultCache
-from ditf.web._schemas import PredictionPublic, PredictRequest
+from ditf.web._schemas.predict import PredictionPublic, PredictRequest
 from ditf.web._work import Worker
 
 T = TypeVar("T")

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from ditf._errors import DitfError, InvalidParameterError, JournalError, PlanRejected
-from ditf.web._schemas import ErrorPublic, FieldErrorPublic
+from ditf.web._schemas.base import ErrorPublic, FieldErrorPublic
 
 logger = logging.getLogger("ditf.web")
 

@@ -22,7 +22,7 @@ from starlette.datastructures import UploadFile
 from ditf._errors import DataError
 from ditf.web._deps import get_state
 from ditf.web._errors import FormInvalid, field_errors
-from ditf.web._schemas import FieldErrorPublic
+from ditf.web._schemas.base import FieldErrorPublic
 from ditf.web._security import CSRF_FIELD
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")

@@ -22,12 +22,8 @@ from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, FormInvalid
 from ditf.web._pages import Upload, form_values, parse_form, parse_mapping, read_upload
 from ditf.web._routes._shape import Api, Show, Work, answer, page
-from ditf.web._schemas import (
-    DefencePublic,
-    DefendRequest,
-    FieldErrorPublic,
-    JournalReadPublic,
-)
+from ditf.web._schemas.base import FieldErrorPublic
+from ditf.web._schemas.defend import DefencePublic, DefendRequest, JournalReadPublic
 
 router = APIRouter()
 DEPTHS = ("beginner", "practitioner", "advanced")

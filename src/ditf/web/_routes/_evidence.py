@@ -14,7 +14,7 @@ from ditf.web._charts import replication_chart
 from ditf.web._deps import StateDep
 from ditf.web._errors import API_ERRORS
 from ditf.web._pages import render
-from ditf.web._schemas import (
+from ditf.web._schemas.evidence import (
     EvidencePublic,
     MetaAnalysisPublic,
     ReplicationPublic,

@@ -10,7 +10,8 @@ from ditf.web._apidoc import operations
 from ditf.web._deps import StateDep
 from ditf.web._pages import render
 from ditf.web._routes._predict import run_predict
-from ditf.web._schemas import HealthPublic, PredictRequest
+from ditf.web._schemas.base import HealthPublic
+from ditf.web._schemas.predict import PredictRequest
 
 router = APIRouter()
 

@@ -34,7 +34,9 @@ from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, FormInvalid, message_fo
 from ditf.web._estimate import counterpart_estimate, default_range, usual_context
 from ditf.web._pages import form_values, parse_form, render, shown
 from ditf.web._routes._shape import Api, answer
-from ditf.web._schemas import (
+from ditf.web._schemas.base import ErrorPublic, FieldErrorPublic
+from ditf.web._schemas.journal import (
+    KEY_PATTERN,
     AskPublic,
     AskRequest,
     AskUpdateRequest,
@@ -48,8 +50,6 @@ from ditf.web._schemas import (
     OutcomePublic,
     OutcomeRequest,
 )
-from ditf.web._schemas._base import ErrorPublic, FieldErrorPublic
-from ditf.web._schemas._journal import KEY_PATTERN
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorPublic, "description": "No such counterpart (or ask) in the journal"},

@@ -31,7 +31,7 @@ from ditf.web._deps import AppState, CachedPlan, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, REFUSED
 from ditf.web._pages import form_values, parse_form, parse_mapping, read_upload, shown
 from ditf.web._routes._shape import Api, Show, answer, page
-from ditf.web._schemas import (
+from ditf.web._schemas.plan import (
     DEPTHS,
     AuditPublic,
     AuditRequest,

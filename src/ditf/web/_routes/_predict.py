@@ -13,7 +13,7 @@ from ditf.web._deps import AppState, CachedPrediction, StateDep
 from ditf.web._errors import API_ERRORS
 from ditf.web._pages import defaults, form_values, parse_form
 from ditf.web._routes._shape import Api, Show, answer, page
-from ditf.web._schemas import WEB_DRAWS, PredictionPublic, PredictRequest
+from ditf.web._schemas.predict import WEB_DRAWS, PredictionPublic, PredictRequest
 
 router = APIRouter()
 BOOLEANS = ("other_requester", "described_only", "prosocial", "negotiation")

@@ -14,7 +14,7 @@ from ditf.web._errors import API_ERRORS
 from ditf.web._limits import check_cap, check_sweep
 from ditf.web._pages import defaults, form_values, parse_form
 from ditf.web._routes._shape import Api, Show, answer, page
-from ditf.web._schemas import SimulateRequest, SimulationPublic, SweepPublic, SweepRequest
+from ditf.web._schemas.simulate import SimulateRequest, SimulationPublic, SweepPublic, SweepRequest
 
 router = APIRouter()
 api = Api(router, "simulate", API_ERRORS)

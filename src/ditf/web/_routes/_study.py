@@ -15,7 +15,7 @@ from ditf.web._errors import API_ERRORS
 from ditf.web._limits import check_cap
 from ditf.web._pages import defaults, form_values, parse_form, split_list, upload_text
 from ditf.web._routes._shape import Api, Show, answer, page
-from ditf.web._schemas import AnalysisPublic, AnalyzeRequest, PowerPublic, PowerRequest
+from ditf.web._schemas.study import AnalysisPublic, AnalyzeRequest, PowerPublic, PowerRequest
 
 router = APIRouter()
 api = Api(router, "study", API_ERRORS)

@@ -40,9 +40,15 @@ from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS
 from ditf.web._pages import form_values, parse_form, render
 from ditf.web._routes._shape import Api, Show, answer, page
-from ditf.web._schemas import (
+from ditf.web._schemas.base import Request as RequestSchema
+from ditf.web._schemas.journal import KEY_PATTERN, Key
+from ditf.web._schemas.plan import DomainName
+from ditf.web._schemas.train import (
+    PITCHES_HONEST,
     ClassPublic,
+    Level,
     PickRequest,
+    Pitches,
     PitchPublic,
     PitchRequest,
     ProgressPublic,
@@ -52,10 +58,6 @@ from ditf.web._schemas import (
     TargetRequest,
     TrainerScenarioPublic,
 )
-from ditf.web._schemas._base import Request as RequestSchema
-from ditf.web._schemas._journal import KEY_PATTERN, Key
-from ditf.web._schemas._plan import DomainName
-from ditf.web._schemas._train import PITCHES_HONEST, Level, Pitches
 
 router = APIRouter()
 #: The operations that store rounds or read them, and those that only ask the model.

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ditf.data import MetaAnalysis, StudyCondition
 from ditf.model import ConditionFit, Replication
-from ditf.web._schemas._base import Derived, Public, derived, public_model
+from ditf.web._schemas.base import Derived, Public, derived, public_model
 
 public_model(ConditionFit, properties=("reproduced",))
 

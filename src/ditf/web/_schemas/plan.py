@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 from pydantic import Field, WithJsonSchema
 
 from ditf.plan import BENCHMARK_KINDS, DOMAINS, Benchmark, Finding
-from ditf.web._schemas._base import (
+from ditf.web._schemas.base import (
     LIMITS,
     Amount,
     Delay,

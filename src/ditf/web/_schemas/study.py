@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from ditf.study import ComplianceReport, PowerResult
-from ditf.web._schemas._base import Derived, Public, Request, Seed, derived
-from ditf.web._schemas._simulate import ScenarioRequest
+from ditf.web._schemas.base import Derived, Public, Request, Seed, derived
+from ditf.web._schemas.simulate import ScenarioRequest
 
 #: Most sample sizes in one power curve.
 MAX_POWER_SIZES = 20

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal, TypeAlias
 from pydantic import Field
 
 from ditf.defend import Component
-from ditf.web._schemas._base import LIMITS, Amount, Derived, Public, Request, Unit, derived
-from ditf.web._schemas._plan import MAX_BENCHMARKS, BenchmarkPublic, BenchmarkRequest, DomainName
+from ditf.web._schemas.base import LIMITS, Amount, Derived, Public, Request, Unit, derived
+from ditf.web._schemas.plan import MAX_BENCHMARKS, BenchmarkPublic, BenchmarkRequest, DomainName
 
 #: Most requests in one episode, and earlier episodes in one case.
 MAX_REQUESTS: int = LIMITS["max_requests"]

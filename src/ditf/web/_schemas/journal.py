@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 from pydantic import AwareDatetime, Field
 
 from ditf.store import AskRecord, Counterpart, OutcomeRecord, TrainingRound
-from ditf.web._schemas._base import (
+from ditf.web._schemas.base import (
     MAX_AMOUNT,
     Amount,
     Delay,
@@ -17,7 +17,7 @@ from ditf.web._schemas._base import (
     Unit,
     derived,
 )
-from ditf.web._schemas._plan import DomainName
+from ditf.web._schemas.plan import DomainName
 
 #: No white space at either end, no control character (the journal refuses both; it also
 #: refuses Unicode's other "other" characters, which a portable pattern cannot list).

@@ -9,7 +9,7 @@ import math
 from pydantic import Field
 
 from ditf.model import Context, Prediction, Sequence
-from ditf.web._schemas._base import (
+from ditf.web._schemas.base import (
     Baseline,
     Cost,
     Delay,

@@ -15,7 +15,7 @@ from ditf.simulate import (
     SweepAxis,
     SweepResult,
 )
-from ditf.web._schemas._base import (
+from ditf.web._schemas.base import (
     Baseline,
     Cost,
     Delay,

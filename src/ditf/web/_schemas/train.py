@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal, TypeAlias
 from pydantic import Field
 
 from ditf.train import Choice, Pressure, RoundResult, TargetResult
-from ditf.web._schemas._base import Amount, Derived, Public, Request, Seed, derived, public_model
-from ditf.web._schemas._journal import Key
-from ditf.web._schemas._plan import BenchmarkPublic, DomainName
+from ditf.web._schemas.base import Amount, Derived, Public, Request, Seed, derived, public_model
+from ditf.web._schemas.journal import Key
+from ditf.web._schemas.plan import BenchmarkPublic, DomainName
 
 Level: TypeAlias = Literal["beginner", "practitioner", "advanced"]
 
