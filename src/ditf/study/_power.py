@@ -734,7 +734,18 @@ class _Run:
     backend: Backend | None
 
 
-def _setup(
+def _setup(owner: str, scenario: Any, **options: Any) -> _Run:
+    """Refuse an option :class:`PowerOptions` does not name, in the caller's name."""
+    unknown = sorted(set(options) - set(PowerOptions.__annotations__))
+    if unknown:
+        raise InvalidParameterError(
+            f"{owner} got unknown option(s) {', '.join(unknown)}; it takes "
+            f"{', '.join(PowerOptions.__annotations__)}."
+        )
+    return _compile(owner, scenario, **options)
+
+
+def _compile(
     owner: str,
     scenario: Any,
     *,
