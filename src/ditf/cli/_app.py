@@ -207,10 +207,10 @@ class ScenarioOptions:
     foot: Annotated[float | None, number("Cost of the foot (FITD) [0.1].")] = None
     delay_hours: Annotated[float | None, number("Hours before the target [0].")] = None
     baseline: Annotated[float | None, number("P(yes) to the target asked alone [0.167].")] = None
-    plausible_max: Annotated[float | None, number("Largest good-faith ask [none].")] = None
-    unit: Annotated[str | None, typer.Option(help="Unit of the costs [hours].")] = None
+    plausible_max: Annotated[float | None, number("Largest good-faith ask \\[none].")] = None
+    unit: Annotated[str | None, typer.Option(help="Unit of the costs \\[hours].")] = None
     prosocial: Annotated[
-        bool | None, typer.Option("--prosocial/--not-prosocial", help="A prosocial cause [yes].")
+        bool | None, typer.Option("--prosocial/--not-prosocial", help="A prosocial cause \\[yes].")
     ] = None
 
     def scenario(self) -> Scenario:

@@ -116,7 +116,7 @@ def add_ask_command(
     ] = "0",
     scenario: Annotated[str, typer.Option(help="The scenario file or id it came from.")] = "",
     at: Annotated[
-        str | None, typer.Option("--at", help="When: ISO 8601, local time unless given [now].")
+        str | None, typer.Option("--at", help="When: ISO 8601, local time unless given \\[now].")
     ] = None,
     asked_by: Annotated[
         str,
