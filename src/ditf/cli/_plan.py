@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -28,16 +28,17 @@ from ditf.plan import (
     Estimate,
     Finding,
     Plan,
-    PlanScenario,
     concession_script,
     headline,
-    plan,
     plan_report,
     plan_scenario_from_mapping,
+    plan_with_history,
     prep_sheet,
     require_clean,
-    scenario_with_history,
 )
+
+if TYPE_CHECKING:
+    from ditf.store import AskRecord
 
 
 class Depth(StrEnum):
@@ -75,16 +76,14 @@ StrictFlag = Annotated[
 ]
 
 
-def _history(scenario: PlanScenario, db: str | None) -> tuple[int, PlanScenario]:
-    """Earlier retreats on this counterpart and the scenario updated by their answers."""
-    counterpart = scenario.counterpart.id
+def _history(counterpart: str, db: str | None) -> tuple[int, list[AskRecord]]:
+    """Earlier retreats on this counterpart and the asks made to them (none without an id)."""
     if not counterpart:
-        return 0, scenario
+        return 0, []
     from ditf.store import Journal
 
     with Journal(db, read_only=True) as journal:  # reading never creates a journal
-        retreats, asks = journal.prior_retreats(counterpart), journal.asks(counterpart)
-    return retreats, scenario_with_history(scenario, asks)
+        return journal.prior_retreats(counterpart), journal.asks(counterpart)
 
 
 CalibrationOption = Annotated[
@@ -105,8 +104,10 @@ def _calibration(path: Path | None) -> ContextFit | None:
 def _load(file: Path, db: str | None, calibration: Path | None = None) -> Plan:
     # Every benchmark in range is a fallback candidate the planner evaluates.
     scenario = plan_scenario_from_mapping(read_input(file, "benchmarks"))
-    retreats, scenario = _history(scenario, db)
-    return plan(scenario, prior_retreats=retreats, calibration=_calibration(calibration))
+    retreats, asks = _history(scenario.counterpart.id, db)
+    return plan_with_history(
+        scenario, asks, prior_retreats=retreats, calibration=_calibration(calibration)
+    )
 
 
 def _money(p: Plan, value: float) -> str:

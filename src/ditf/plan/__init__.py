@@ -9,6 +9,14 @@ See ``docs/plan.md``.
 from __future__ import annotations
 
 from ditf.plan._audit import CHECKS, Finding, audit, require_clean
+from ditf.plan._counterpart import (
+    DEFAULT_RANGE,
+    CounterpartUpdate,
+    counterpart_update,
+    default_range,
+    plan_with_history,
+    usual_context,
+)
 from ditf.plan._history import LIMIT_STABILITY, Answer
 from ditf.plan._learn import context_asks, retreat_lift, scenario_with_history
 from ditf.plan._plan import (
@@ -44,6 +52,7 @@ from ditf.plan._sheet import SHEET_SECTIONS, prep_sheet
 __all__ = [
     "BENCHMARK_KINDS",
     "CHECKS",
+    "DEFAULT_RANGE",
     "DOMAINS",
     "DOOR",
     "LIMIT_STABILITY",
@@ -53,6 +62,7 @@ __all__ = [
     "Answer",
     "Benchmark",
     "CounterpartEstimate",
+    "CounterpartUpdate",
     "CurvePoint",
     "Directional",
     "Domain",
@@ -66,14 +76,18 @@ __all__ = [
     "concession_script",
     "concession_share",
     "context_asks",
+    "counterpart_update",
+    "default_range",
     "headline",
     "plan",
     "plan_report",
     "plan_scenario_from_mapping",
+    "plan_with_history",
     "prep_sheet",
     "require_clean",
     "retreat_context",
     "retreat_lift",
     "retreat_sequence",
     "scenario_with_history",
+    "usual_context",
 ]

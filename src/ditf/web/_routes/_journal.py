@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from ditf._errors import DitfError, InvalidParameterError
-from ditf.plan import DOMAINS
+from ditf.plan import DOMAINS, CounterpartUpdate, counterpart_update
 from ditf.store import (
     RESULTS,
     TECHNIQUES,
@@ -31,7 +31,6 @@ from ditf.store import (
 )
 from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, FormInvalid, message_for, status_for
-from ditf.web._estimate import counterpart_estimate, default_range, usual_context
 from ditf.web._pages import form_values, parse_form, render, shown
 from ditf.web._routes._shape import Api, answer
 from ditf.web._schemas.base import ErrorPublic, FieldErrorPublic
@@ -87,22 +86,14 @@ async def _history(state: AppState, journal: Journal, key: str) -> CounterpartHi
 
 async def _estimate(
     state: AppState, history: CounterpartHistory, query: CounterpartEstimateRequest
-) -> tuple[dict[str, Any], str]:
+) -> tuple[CounterpartUpdate, str]:
     """The estimate of the counterpart's limit, and the plan form's link prefilled for them."""
-    asks = history.asks
-    usual_domain, usual_unit = usual_context(asks)
-    domain = query.domain or usual_domain
-    unit = query.unit or (usual_unit if domain == usual_domain else "units")
-    low, high = default_range(asks, domain, unit)
-    low = low if query.accepts_low is None else query.accepts_low
-    high = high if query.accepts_high is None else query.accepts_high
-    key = history.counterpart.key
-    estimate = await state.worker.run(
-        lambda: counterpart_estimate(asks, key=key, domain=domain, unit=unit, accepts_low=low,
-                                     accepts_high=high, distribution=query.distribution)
-    )  # fmt: skip
-    link = {"counterpart_id": key, "domain": domain, "unit": unit, "accepts_low": shown(low),
-            "accepts_high": shown(high), "distribution": query.distribution}  # fmt: skip
+    guess = query.model_dump()
+    estimate = await state.worker.run(lambda: counterpart_update(history.asks, **guess))
+    low, high = estimate.prior
+    link = {"counterpart_id": history.counterpart.key, "domain": estimate.domain,
+            "unit": estimate.unit, "accepts_low": shown(low), "accepts_high": shown(high),
+            "distribution": query.distribution}  # fmt: skip
     return estimate, f"/plan?{urlencode(link)}"
 
 
@@ -150,7 +141,7 @@ async def counterpart_api(
         counterpart=CounterpartPublic.from_core(history.counterpart),
         prior_retreats=history.prior_retreats,
         asks=[AskPublic.from_core(a) for a in history.asks],
-        estimate=CounterpartEstimatePublic.model_validate(estimate),
+        estimate=CounterpartEstimatePublic.model_validate(estimate, from_attributes=True),
         plan_url=plan_url,
     )
 
@@ -455,8 +446,8 @@ async def _counterpart_view(
         code, page["error"] = status_for(exc), message_for(exc)
     if page["estimate"] is not None:
         e = page["estimate"]
-        values = {"domain": e["domain"], "unit": e["unit"],
-                  "accepts_low": shown(e["prior"][0]), "accepts_high": shown(e["prior"][1]),
+        values = {"domain": e.domain, "unit": e.unit,
+                  "accepts_low": shown(e.prior[0]), "accepts_high": shown(e.prior[1]),
                   "distribution": values.get("distribution", "normal")}  # fmt: skip
     code = 422 if error else code  # a refused edit or deletion (the counterpart's forms)
     return render(request, "counterpart.html", status_code=code, values=values, **page)

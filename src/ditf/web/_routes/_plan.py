@@ -1,8 +1,8 @@
 """Plan: the planner's scenario form (or an uploaded file), ``POST /api/plan`` and ``/api/audit``.
 
-The route reads the counterpart's earlier retreats from the journal, then calls
-:func:`ditf.plan.plan` and :func:`ditf.plan.plan_report`; plans are cached by scenario and
-retreat count (the planner's seed is fixed, so a cached plan is the plan).
+The route reads the counterpart's history from the journal, then calls
+:func:`ditf.plan.plan_with_history` and :func:`ditf.plan.plan_report`; plans are cached by
+scenario and history (the planner's seed is fixed, so a cached plan is the plan).
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from ditf._errors import DitfError
 from ditf.plan import (
     BENCHMARK_KINDS,
     DOMAINS,
-    plan,
     plan_report,
-    plan_scenario_from_mapping,
+    plan_with_history,
     prep_sheet,
     require_clean,
-    scenario_with_history,
 )
 from ditf.store import AskRecord, Journal
 from ditf.train import load_trainer_scenarios, trainer_scenario
@@ -115,8 +113,7 @@ async def cached_plan(state: AppState, journal: Journal, body: PlanScenarioReque
     retreats, asks = await counterpart_history(state, journal, body.counterpart.id)
 
     def compute() -> CachedPlan:
-        scenario = scenario_with_history(plan_scenario_from_mapping(body.to_mapping()), asks)
-        result = plan(scenario, prior_retreats=retreats)
+        result = plan_with_history(body.to_mapping(), asks, prior_retreats=retreats)
         report = plan_report(result)
         dumps = {d: PlanPublic.from_report(report, d).model_dump_json().encode() for d in DEPTHS}
         return CachedPlan(result, report, dumps)
