@@ -23,12 +23,11 @@ from ditf.train import (
     TargetResponse,
     TargetResult,
     TrainerScenario,
+    choose_scenario,
     load_trainer_scenarios,
     make_pitch,
-    pick_scenario,
     play_round,
     score_target,
-    trainer_scenario,
 )
 
 OWNER = "ditf train"
@@ -157,9 +156,7 @@ def _scenario(
     check_option(level, "--level", OWNER, LEVELS)
     if domain is not None:
         check_option(domain, "--domain", OWNER, DOMAINS)
-    if scenario is not None:
-        return trainer_scenario(scenario)
-    return pick_scenario(domain=domain, level=level, rng=gen)
+    return choose_scenario(scenario, domain=domain, level=level, rng=gen)
 
 
 def _prompt(text: str, **kwargs: Any) -> Any:

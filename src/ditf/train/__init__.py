@@ -12,6 +12,7 @@ theatre. Scenarios for every domain at three levels are bundled as data. See ``d
 from __future__ import annotations
 
 from ditf.train._choice import Choice
+from ditf.train._choose import choose_scenario
 from ditf.train._counterpart import Answers
 from ditf.train._explain import MechanismNote, mechanism_notes
 from ditf.train._goals import GoalResult
@@ -62,6 +63,7 @@ __all__ = [
     "TargetResponse",
     "TargetResult",
     "TrainerScenario",
+    "choose_scenario",
     "load_trainer_scenarios",
     "make_pitch",
     "mechanism_notes",

@@ -28,9 +28,9 @@ from ditf.train import (
     Choice,
     TargetResponse,
     TrainerScenario,
+    choose_scenario,
     load_trainer_scenarios,
     make_pitch,
-    pick_scenario,
     play_round,
     score_target,
     trainer_scenario,
@@ -89,10 +89,8 @@ def choose(body: PickRequest, seed: int) -> TrainerScenario:
     InvalidParameterError
         If no bundled scenario has the id.
     """
-    if body.scenario is not None:
-        return trainer_scenario(body.scenario)
     gen = np.random.default_rng([seed, PICK_STREAM])
-    return pick_scenario(domain=body.domain, level=body.level, rng=gen)
+    return choose_scenario(body.scenario, domain=body.domain, level=body.level, rng=gen)
 
 
 def _requester(body: RoundRequest) -> tuple[TrainerScenario, int, Callable[[], Any]]:
