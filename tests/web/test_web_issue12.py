@@ -27,7 +27,7 @@ def test_serve_refuses_a_journal_it_could_not_use(tmp_path, monkeypatch):
     # Read-only: root writes anyway, so the test plays an unprivileged user.
     journal = tmp_path / "ro" / "journal.sqlite"
     journal.parent.mkdir()
-    monkeypatch.setattr("ditf.web._app.os.access", lambda path, mode: False)
+    monkeypatch.setattr("os.access", lambda path, mode: False)
     assert_refused(invoke("--db", str(journal)), "cannot be written")
 
 

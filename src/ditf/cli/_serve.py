@@ -106,7 +106,8 @@ def serve_command(
         try:
             import uvicorn
 
-            from ditf.web import create_app, open_journal
+            from ditf.store import open_journal
+            from ditf.web import create_app
         except ImportError as exc:  # pragma: no cover - only without the web extra
             raise MissingDependencyError(
                 f"ditf serve needs the web extra ({exc.name} is missing): pip install 'ditf[web]'"

@@ -9,6 +9,7 @@ database errors leave as :class:`~ditf.JournalError`. See ``docs/journal.md``.
 from __future__ import annotations
 
 from ditf.store._journal import Journal
+from ditf.store._open import open_journal
 from ditf.store._paths import default_url
 from ditf.store._records import (
     AskRecord,
@@ -32,4 +33,5 @@ __all__ = [
     "OutcomeRecord",
     "TrainingRound",
     "default_url",
+    "open_journal",
 ]

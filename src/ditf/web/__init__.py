@@ -7,6 +7,6 @@ happens here. Needs the ``web`` extra: ``pip install 'ditf[web]'``.
 
 from __future__ import annotations
 
-from ditf.web._app import create_app, open_journal
+from ditf.web._app import create_app
 
-__all__ = ["create_app", "open_journal"]
+__all__ = ["create_app"]

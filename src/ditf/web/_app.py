@@ -7,18 +7,15 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.engine import make_url
 
 from ditf import __version__
-from ditf._errors import JournalError
 from ditf.model import load_model
 from ditf.settings import Settings
-from ditf.store import Journal
+from ditf.store import open_journal
 from ditf.web._cache import ExpiringCache, ResultCache
 from ditf.web._deps import AppState
 from ditf.web._errors import install_error_handlers
@@ -66,9 +63,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Startup and shutdown of shared resources.
 
     The shipped fit is read before the first request, so no request pays for it. The journal
-    is opened from ``settings.db_url`` and checked (:func:`open_journal`: a journal the app
-    could not use stops the start), handed to routes through ``JournalDep``, and closed after
-    the ``yield``.
+    is opened from ``settings.db_url`` and checked (:func:`ditf.store.open_journal`: a journal
+    the app could not use stops the start), handed to routes through ``JournalDep``, and
+    closed after the ``yield``.
     """
     await anyio.to_thread.run_sync(load_model)
     settings: Settings = app.state.ditf.settings
@@ -140,73 +137,3 @@ def csrf_secret(settings: Settings) -> bytes:
     if settings.web_secret is None:
         return secrets.token_bytes(32)
     return hashlib.sha256(b"ditf csrf " + settings.web_secret.encode()).digest()
-
-
-def open_journal(url: str | None) -> Journal:
-    """Open the journal the app will serve, refusing one it could not use.
-
-    Reading it connects to it: a file that is not a SQLite database, a folder, another
-    program's tables, a newer schema or a database server that cannot be reached fail here,
-    before the app answers anything. A SQLite journal must also be writable (the app stores
-    journal entries and training rounds): its file and folder, or, before its first write, the
-    nearest existing folder. Nothing is written.
-
-    Parameters
-    ----------
-    url : str or None
-        ``Settings.db_url``: a SQLAlchemy URL, a SQLite file, or None for the default.
-
-    Returns
-    -------
-    Journal
-        Open; the caller closes it.
-
-    Raises
-    ------
-    InvalidParameterError
-        If ``url`` is not a database URL or file name.
-    JournalError
-        If the journal cannot be read, or a SQLite journal cannot be written.
-
-    Examples
-    --------
-    >>> open_journal("sqlite://").close()  # in memory
-    """
-    journal = Journal(url)
-    try:
-        journal.counterparts()
-        file = sqlite_file(journal.url)
-        if file is not None:
-            _check_writable(file, journal.url)
-    except BaseException:
-        journal.close()
-        raise
-    return journal
-
-
-def sqlite_file(shown: str) -> Path | None:
-    """The file of a SQLite journal, or None (another database, in memory, a ``file:`` URI)."""
-    url = make_url(shown)
-    database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
-        return None
-    return None if database.startswith("file:") else Path(database)
-
-
-def _check_writable(file: Path, shown: str) -> None:
-    existing = file if file.exists() else next(p for p in file.parents if p.exists())
-    folder = existing.parent if existing == file else existing
-    why = ""
-    if existing == file and not os.access(file, os.R_OK | os.W_OK):
-        why = "the file is read-only"
-    elif not folder.is_dir():
-        why = f"{str(folder)!r} is not a folder"
-    elif not os.access(folder, os.W_OK | os.X_OK):
-        why = f"its folder {str(folder)!r} is read-only (SQLite writes its log files there)"
-    if why:
-        raise JournalError(
-            f"The journal at {shown} cannot be written: {why}. The web app stores journal "
-            "entries and training rounds, so it refuses to start. Make it writable, or point "
-            "--db (DITF_DB) at another file; `ditf journal list` and `ditf journal export` "
-            "read a read-only journal."
-        )
