@@ -9,7 +9,6 @@ import json
 import math
 import re
 import sys
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from typer._click import exceptions as click_errors  # Typer vendors Click: catc
 from typer.core import TyperGroup
 
 from ditf._errors import DataError, DitfError, InvalidParameterError
+from ditf.data import mapping_format, parse_mapping
 from ditf.settings import Settings
 from ditf.simulate import (
     CONDITIONS,
@@ -295,11 +295,11 @@ def settings() -> Settings:
 def read_input(path: Path, *capped: str) -> dict[str, Any]:
     """Read a command's ``.toml`` or ``.json`` file: the one reader of every CLI command.
 
-    As :func:`ditf.data.read_mapping`, and also: a UTF-8 byte order mark (as Windows editors
-    write) is skipped; every number must be finite and at most ``max_amount`` in size
-    (``DITF_MAX_AMOUNT``); the nesting may be at most :data:`MAX_DEPTH` deep. Each list named
-    in ``capped`` (a key of the mapping, such as ``"steps"``) is refused above its cap, as
-    :func:`check_count` does, before any work.
+    Parsed by :func:`ditf.data.parse_mapping` (as the web reads uploads), and also: a UTF-8 byte
+    order mark (as Windows editors write) is skipped; every number must be finite and at most
+    ``max_amount`` in size (``DITF_MAX_AMOUNT``); the nesting may be at most :data:`MAX_DEPTH`
+    deep. Each list named in ``capped`` (a key of the mapping, such as ``"steps"``) is refused
+    above its cap, as :func:`check_count` does, before any work.
 
     Raises
     ------
@@ -310,14 +310,9 @@ def read_input(path: Path, *capped: str) -> dict[str, Any]:
         capped list is too long.
     """
     limits = settings()
-    suffix = path.suffix.lower()
-    if suffix not in (".toml", ".json"):
-        raise DataError(
-            f"{path.name}: expected a .toml or .json file, got {suffix or 'no suffix'!r}."
-        )
+    mapping_format(path.name)  # a wrong file is named before anything is read
     try:
-        raw = path.read_bytes()
-        text = raw.removeprefix(_BOM).decode("utf-8")
+        text = path.read_bytes().removeprefix(_BOM).decode("utf-8")
     except IsADirectoryError:
         raise DataError(f"{str(path)!r} is a folder: give the scenario file inside it.") from None
     except OSError as exc:
@@ -327,17 +322,7 @@ def read_input(path: Path, *capped: str) -> dict[str, Any]:
             f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as "
             "UTF-8 from your editor."
         ) from None
-    kind = suffix[1:].upper()
-    try:
-        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        # ValueError covers JSON syntax and Python's int-digits limit; RecursionError, nesting.
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(f"{path.name} is not valid {kind}: {detail}.") from None
-    if not isinstance(data, dict):
-        raise DataError(
-            f"{path.name}: the top level must be a table/object, got {type(data).__name__}."
-        )
+    data = parse_mapping(text, path.name)
     _check_values(data, path.name, limits.max_amount)
     for key in capped:
         value = data.get(key)

@@ -30,6 +30,7 @@ from ditf.data._fitted import (
     load_fitted,
     parse_anchoring_link,
 )
+from ditf.data._mapping import mapping_format, parse_mapping
 from ditf.data._meta_input import (
     META_KINDS,
     SUBJECTS_PER_EFFECT,
@@ -75,7 +76,9 @@ __all__ = [
     "load_negotiation_evidence",
     "load_studies",
     "load_trainer_data",
+    "mapping_format",
     "parse_anchoring_link",
+    "parse_mapping",
     "parse_meta_table",
     "parse_negotiation_evidence",
     "parse_studies",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -19,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
+import ditf.data
 from ditf._errors import DataError
 from ditf.web._deps import get_state
 from ditf.web._errors import FormInvalid, field_errors
@@ -377,7 +376,7 @@ def upload_text(upload: Upload | None, what: str) -> tuple[str, str]:
 
 
 def read_upload(upload: Upload | None, what: str) -> dict[str, Any]:
-    """An uploaded ``.toml`` or ``.json`` file's top-level table, as ``ditf.data.read_mapping``.
+    """An uploaded ``.toml`` or ``.json`` file's top-level table (:func:`ditf.data.parse_mapping`).
 
     Raises
     ------
@@ -386,17 +385,7 @@ def read_upload(upload: Upload | None, what: str) -> dict[str, Any]:
         level is not a table/object.
     """
     name, text = upload_text(upload, f"{what} file (.toml or .json)")
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in (".toml", ".json"):
-        raise DataError(f"{name}: expected a .toml or .json file, got {suffix or 'no suffix'!r}.")
-    try:
-        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        # ValueError covers JSON syntax and Python's int-digits limit; RecursionError, nesting.
-        raise DataError(f"{name} is not valid {suffix[1:].upper()}: {exc}.") from None
-    if not isinstance(data, dict):
-        raise DataError(f"{name}: the top level must be a table/object, got {type(data).__name__}.")
-    return data
+    return ditf.data.parse_mapping(text, name)
 
 
 def shown(value: Any) -> str:
