@@ -3,11 +3,13 @@
 Each raises :class:`~ditf.InvalidParameterError` with one message shape:
 "The 'cost' parameter of Request must be a finite number > 0. Got -1 instead."
 :func:`check_keys`, for the tables of a file, raises :class:`~ditf.DataError`.
+:func:`parse_number` reads a number as people type it, for the CLI and the web alike.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
@@ -116,3 +118,66 @@ def as_generator(rng: Seed) -> np.random.Generator:
     if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
         raise _fail("rng", "ditf", constraint, rng)
     return np.random.default_rng(rng)
+
+
+#: Python's grouping of digits: single underscores between digits (``111_000``, ``2_08``).
+_DIGITS = r"\d+(?:_\d+)*"
+#: A plain decimal number; ``1__0``, ``_1``, ``nan``, ``inf`` and hexadecimal are no match.
+DECIMAL = re.compile(rf"[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?")
+#: Currency signs and codes a typed amount may carry ("€110,000", "110000 EUR"): dropped.
+_CODES = r"(?:EUR|USD|GBP|CHF|JPY)"
+_CURRENCY = re.compile(rf"^(?:[€$£¥]|{_CODES}\b)|(?:[€$£¥]|\b{_CODES})$")
+#: Separators between groups of thousands: spaces of any kind (incl. no-break and thin
+#: spaces), apostrophes and commas.
+_GROUP = re.compile(r"[\s\u00a0\u202f',]")
+_SCALE = {"k": 1e3, "m": 1e6}
+
+
+def parse_number(text: str) -> float:
+    """A finite number as people type it, on the command line or into a form.
+
+    The decimal separator is the point, and digits may be grouped by single underscores as
+    Python writes them (``111_000``). Groups of thousands may also be separated by commas,
+    spaces or apostrophes, but each group after the first must have three digits ("110,000",
+    "110 000", "1'250.5"); a comma anywhere else is refused rather than guessed ("1,5" could
+    mean 1.5 or 15). A currency sign or code before or after is ignored ("€110,000",
+    "110000 EUR"), and a ``k`` or ``m`` suffix multiplies by a thousand or a million ("110k",
+    "1.2m").
+
+    Raises
+    ------
+    InvalidParameterError
+        If the text is not a finite number under these rules (the message says which rule).
+
+    Examples
+    --------
+    >>> parse_number("€110,000"), parse_number("110 000"), parse_number("110k")
+    (110000.0, 110000.0, 110000.0)
+    >>> parse_number("111_000"), parse_number("1e6"), parse_number("-.5")
+    (111000.0, 1000000.0, -0.5)
+    """
+    raw = text.strip()
+    core = _CURRENCY.sub("", raw).strip()
+    scale = _SCALE.get(core[-1:].lower(), 1.0)
+    core = core[:-1] if scale != 1.0 else core
+    whole, point, decimals = core.partition(".")
+    groups = _GROUP.split(whole)
+    first = groups[0].lstrip("+-")
+    if len(groups) > 1 and (
+        not first.isdigit()
+        or not 1 <= len(first) <= 3
+        or any(len(g) != 3 or not g.isdigit() for g in groups[1:])
+    ):
+        raise InvalidParameterError(
+            f"{raw!r} is not a number: separate thousands in groups of three (110,000 or "
+            "110 000) and use a point for decimals (1.5)"
+        )
+    compact = "".join(groups) + point + decimals
+    if not DECIMAL.fullmatch(compact):
+        raise InvalidParameterError(
+            f"{raw!r} is not a number: write digits, e.g. 110000, 110,000, 110k or 0.35"
+        )
+    number = float(compact) * scale
+    if not math.isfinite(number):  # 1e999 is written as a number but is no finite one
+        raise InvalidParameterError(f"{raw!r} is not a number: it is too large to be finite")
+    return number

@@ -7,7 +7,6 @@ import functools
 import inspect
 import json
 import math
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -22,6 +21,7 @@ from typer._click import exceptions as click_errors  # Typer vendors Click: catc
 from typer.core import TyperGroup
 
 from ditf._errors import DataError, DitfError, InvalidParameterError
+from ditf._validation import parse_number as read_number
 from ditf.data import mapping_format, parse_mapping
 from ditf.settings import Settings
 from ditf.simulate import (
@@ -75,15 +75,9 @@ app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-#: A plain decimal number, as people write amounts. Digits may be grouped by single
-#: underscores, as Python writes them (``111_000``); ``1__0``, ``_1``, ``nan``, ``inf`` and
-#: hexadecimal forms are refused by every number option alike.
-_DIGITS = r"\d+(?:_\d+)*"
-DECIMAL = re.compile(rf"[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?")
-
 
 def parse_number(value: str | float) -> float:
-    """Parse a float option: a finite decimal (:data:`DECIMAL`), never ``1__0`` or ``nan``.
+    """Parse a float option as :func:`ditf._validation.parse_number` reads typed numbers.
 
     Raises
     ------
@@ -92,15 +86,27 @@ def parse_number(value: str | float) -> float:
     """
     if isinstance(value, float):  # a default
         return value
-    text = str(value).strip()
-    if DECIMAL.fullmatch(text):
-        number = float(text)
-        if math.isfinite(number):  # 1e999 is inf
-            return number
-    raise typer.BadParameter(
-        f"{value!r} is not a finite number such as 2.5, 1e6 or 111_000 (single underscores "
-        "between digits only)."
-    )
+    try:
+        return read_number(str(value))
+    except InvalidParameterError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def typed_number(text: str, what: str) -> float:
+    """A number typed as a text option's value or a prompt's answer, as :func:`parse_number`.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming ``what`` (such as ``"'opener' answer"``) when the text is not a finite number.
+    """
+    try:
+        return read_number(text)
+    except InvalidParameterError:
+        raise InvalidParameterError(
+            f"The {what} must be a number. Got {text!r} instead; write digits, e.g. 108000, "
+            "108,000, 108k or 2.5."
+        ) from None
 
 
 def number(help: str, *names: str) -> Any:

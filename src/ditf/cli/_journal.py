@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +17,6 @@ from rich.table import Table
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_option
 from ditf.cli._app import (
-    DECIMAL,
     DbOption,
     JsonFlag,
     app,
@@ -26,6 +24,7 @@ from ditf.cli._app import (
     print_json,
     reported,
     settings,
+    typed_number,
 )
 from ditf.store import TECHNIQUES, AskRecord, Journal
 
@@ -178,12 +177,7 @@ def add_outcome_command(
 
 def _number(text: str, name: str, owner: str) -> float:
     """A number typed on the command line (checked here so a typo is a one-line error)."""
-    if DECIMAL.fullmatch(text.strip()) and math.isfinite(number := float(text)):
-        return number  # 1e999 matches but is inf
-    raise InvalidParameterError(
-        f"The {name!r} option of {owner} must be a number such as 108000, 2.5 or 111_000 "
-        f"(single underscores between digits only). Got {text!r} instead."
-    )
+    return typed_number(text, f"{name!r} option of {owner}")
 
 
 def _integer(text: str, name: str, owner: str) -> int:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_int_range, check_option
-from ditf.cli._app import JsonFlag, app, number, out, pct, print_json, reported
+from ditf.cli._app import JsonFlag, app, number, out, pct, print_json, reported, typed_number
 from ditf.plan import DOMAINS
 from ditf.train import (
     DECISIONS,
@@ -170,15 +170,6 @@ def _prompt(text: str, **kwargs: Any) -> Any:
         ) from None
 
 
-def _number(text: str, name: str) -> float:
-    try:
-        return float(text.replace(",", "").strip())
-    except ValueError:
-        raise InvalidParameterError(
-            f"The {name!r} answer must be a number. Got {text!r} instead."
-        ) from None
-
-
 def _yes(text: str, default: bool) -> bool:
     answer = _prompt(f"{text} [{'Y/n' if default else 'y/N'}]", default="", show_default=False)
     answer = str(answer).strip().lower()
@@ -194,11 +185,13 @@ def _yes(text: str, default: bool) -> bool:
 def _ask_requester(s: TrainerScenario) -> Choice:
     _render_briefing(s)
     raw = _prompt("Your opener (empty: ask directly)", default="", show_default=False)
-    opener = _number(raw, "opener") if str(raw).strip() else None
-    fallback = _number(_prompt("Your real request (the fallback)"), "fallback")
+    opener = typed_number(raw, "'opener' answer") if str(raw).strip() else None
+    fallback = typed_number(_prompt("Your real request (the fallback)"), "'fallback' answer")
     if opener is None:
         return Choice(fallback=fallback)
-    delay = _number(_prompt("Hours between the refusal and your retreat", default="0"), "delay")
+    delay = typed_number(
+        _prompt("Hours between the refusal and your retreat", default="0"), "'delay' answer"
+    )
     explanation = _prompt("How do you explain the concession?", default="", show_default=False)
     honour = _yes("Would you honour a yes to your opener?", True)
     return Choice(
@@ -213,7 +206,7 @@ def _ask_target(pitch: Pitch) -> TargetResponse:
     check_option(decision, "answer", OWNER, DECISIONS)
     amount = None
     if decision == "counter":
-        amount = _number(_prompt("Your counter-offer"), "counter-offer")
+        amount = typed_number(_prompt("Your counter-offer"), "'counter-offer' answer")
     flag = _yes("Was their opener theatrical?", False)
     return TargetResponse(decision=decision, counter=amount, flag_theatrical=flag)
 

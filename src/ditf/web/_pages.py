@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 
 import ditf.data
 from ditf._errors import DataError
+from ditf._validation import parse_number
 from ditf.web._deps import get_state
 from ditf.web._errors import FormInvalid, field_errors
 from ditf.web._schemas.base import FieldErrorPublic
@@ -193,60 +194,6 @@ async def form_values(
 def split_list(text: str) -> list[str]:
     """Items of a list typed into one field, separated by commas, semicolons or spaces."""
     return [item for item in re.split(r"[,;\s]+", text) if item]
-
-
-#: Currency signs and codes a typed amount may carry ("€110,000", "110000 EUR"): dropped.
-_CODES = r"(?:EUR|USD|GBP|CHF|JPY)"
-_CURRENCY = re.compile(rf"^(?:[€$£¥]|{_CODES}\b)|(?:[€$£¥]|\b{_CODES})$")
-#: Separators between groups of thousands: spaces of any kind (incl. no-break and thin
-#: spaces), underscores, apostrophes and commas.
-_GROUP = re.compile(r"[\s\u00a0\u202f_',]")
-#: A plain decimal number with a point as the decimal separator, and an optional k/m suffix.
-_PLAIN = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?([kKmM]?)$")
-_SCALE = {"": 1.0, "k": 1e3, "m": 1e6}
-
-
-def parse_number(text: str) -> float:
-    """A number as people type it into a form.
-
-    The decimal separator is the point. Groups of thousands may be separated by commas,
-    spaces, underscores or apostrophes, but each group after the first must have three digits
-    ("110,000", "110 000", "1'250.5"); a comma anywhere else is refused rather than guessed
-    ("1,5" could mean 1.5 or 15). A currency sign or code before or after is ignored
-    ("€110,000", "110000 EUR"), and a ``k`` or ``m`` suffix multiplies by a thousand or a
-    million ("110k", "1.2m").
-
-    Raises
-    ------
-    ValueError
-        If the text is not a number under these rules (the message says which rule).
-
-    Examples
-    --------
-    >>> parse_number("€110,000"), parse_number("110 000"), parse_number("110k")
-    (110000.0, 110000.0, 110000.0)
-    """
-    raw = text.strip()
-    core = _CURRENCY.sub("", raw).strip()
-    whole, point, decimals = core.partition(".")
-    groups = _GROUP.split(whole)
-    if len(groups) > 1 and (
-        not groups[0].lstrip("+-").isdigit()
-        or not 1 <= len(groups[0].lstrip("+-")) <= 3
-        or any(len(g) != 3 or not g.isdigit() for g in groups[1:])
-    ):
-        raise ValueError(
-            f"{raw!r} is not a number: separate thousands in groups of three (110,000 or "
-            "110 000) and use a point for decimals (1.5)"
-        )
-    compact = "".join(groups) + point + decimals
-    match = _PLAIN.match(compact)
-    if not match:
-        raise ValueError(
-            f"{raw!r} is not a number: write digits, e.g. 110000, 110,000, 110k or 0.35"
-        )
-    suffix = match.group(1).lower()
-    return float(compact[: len(compact) - len(suffix)]) * _SCALE[suffix]
 
 
 def _is_numeric(annotation: Any) -> bool:
