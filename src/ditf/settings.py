@@ -6,6 +6,7 @@ functions take them as arguments.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Mapping
@@ -180,6 +181,26 @@ class Settings:
                     "surrounding spaces. Make one with: python -c 'import secrets; "
                     "print(secrets.token_urlsafe())'"
                 )
+
+    def for_web(self) -> Settings:
+        """These settings for the library calls of one web request: the tighter of each cap.
+
+        The web app's ``web_max_*`` caps bound what one request may start; a ``max_*`` cap
+        below its web counterpart still wins.
+
+        Examples
+        --------
+        >>> Settings(max_population=10).for_web().max_population
+        10
+        >>> Settings().for_web().max_population == Settings().web_max_population
+        True
+        """
+        return dataclasses.replace(
+            self,
+            max_population=min(self.max_population, self.web_max_population),
+            max_sweep_runs=min(self.max_sweep_runs, self.web_max_sweep_runs),
+            max_responses=min(self.max_responses, self.web_max_responses),
+        )
 
     def to_env(self) -> dict[str, str]:
         """The ``DITF_*`` variables that :meth:`from_env` reads back as these settings.

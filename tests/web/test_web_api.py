@@ -12,7 +12,6 @@ from ditf.data import load_meta_analyses, load_studies
 from ditf.model import Context, Sequence, predict, replicate, study_names
 from ditf.simulate import CONDITIONS, Scenario, SweepAxis, simulate, sweep
 from ditf.study import analyze, power_curve, sample_size_three_arm
-from ditf.web._limits import web_limits
 
 CIALDINI_ARMS = [
     {"condition": "target_only", "n": 24, "yes": 4},
@@ -227,15 +226,6 @@ def test_sweep_rejects_bad_axes(api, axis, fragment):
 )  # fmt: skip
 def test_work_over_the_caps_is_refused_with_422(api, path, body, fragment):
     assert_error(api.post(path, json=body), 422, fragment, "over the web app's limit")
-
-
-def test_the_library_gets_the_tighter_caps():
-    limits = web_limits(SMALL)
-    assert limits.max_population == 50_000
-    assert limits.max_sweep_runs == 12
-    assert limits.max_responses == 5_000_000
-    tight = dataclasses.replace(SMALL, max_population=10)
-    assert web_limits(tight).max_population == 10
 
 
 # study ----------------------------------------------------------------------------------------

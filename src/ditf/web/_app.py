@@ -19,7 +19,6 @@ from ditf.store import open_journal
 from ditf.web._cache import ExpiringCache, ResultCache
 from ditf.web._deps import AppState
 from ditf.web._errors import install_error_handlers
-from ditf.web._limits import web_limits
 from ditf.web._methods import MethodsMiddleware
 from ditf.web._pages import STATIC_DIR, make_templates
 from ditf.web._routes import router
@@ -115,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.ditf = AppState(
         settings=settings,
-        limits=web_limits(settings),
+        limits=settings.for_web(),
         # With several server processes, each takes its share of the cores.
         worker=Worker(max(1, (os.cpu_count() or 1) // settings.workers)),
         io=Worker(IO_THREADS),

@@ -1,24 +1,17 @@
-"""Caps on the work one web request may start (from :class:`~ditf.settings.Settings`)."""
+"""Caps on the work one web request may start (from :class:`~ditf.settings.Settings`).
+
+The caps the library applies are :meth:`Settings.for_web`; these checks come first, with
+messages that name the web caps.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 
 from ditf._errors import InvalidParameterError
 from ditf.settings import Settings
 from ditf.simulate import SweepAxis
-
-
-def web_limits(settings: Settings) -> Settings:
-    """Settings for library calls made by the web app: the tighter of the two sets of caps."""
-    return dataclasses.replace(
-        settings,
-        max_population=min(settings.max_population, settings.web_max_population),
-        max_sweep_runs=min(settings.max_sweep_runs, settings.web_max_sweep_runs),
-        max_responses=min(settings.max_responses, settings.web_max_responses),
-    )
 
 
 def check_cap(value: int, cap: int, what: str, variable: str) -> None:
