@@ -71,13 +71,16 @@ def plan_with_history(
 
     Examples
     --------
-    >>> p = plan_with_history({
-    ...     "domain": "salary", "unit": "EUR", "target": 110000, "minimum": 100000,
-    ...     "batna": 98000,
-    ...     "benchmarks": [{"name": "survey low", "kind": "market-low", "value": 92000},
-    ...                    {"name": "survey high", "kind": "market-high", "value": 124000}],
-    ...     "counterpart": {"accepts_low": 96000, "accepts_high": 118000}})
-    >>> p.opener >= p.fallback
+    A refusal on record lowers the odds of the same asks:
+
+    >>> from types import SimpleNamespace as Ask
+    >>> s = {"domain": "salary", "unit": "EUR", "target": 110000, "minimum": 100000,
+    ...      "batna": 98000, "counterpart": {"accepts_low": 96000, "accepts_high": 118000},
+    ...      "benchmarks": [{"name": "low", "kind": "market-low", "value": 92000},
+    ...                     {"name": "high", "kind": "market-high", "value": 124000}]}
+    >>> no = Ask(technique="direct", opener=None, fallback=108000, asked_by="me",
+    ...          domain="salary", unit="EUR", delay_hours=0.0, outcome=Ask(result="refused"))
+    >>> plan_with_history(s, [no]).direct.p_yes < plan_with_history(s).direct.p_yes
     True
     """
     if not isinstance(scenario, PlanScenario):
