@@ -52,9 +52,11 @@ def test_the_journal_adds_earlier_episodes(api):
     unit = body["unit"]
     for opener, fallback in ((15000, 12000), (14800, 11900)):
         ask = {"counterpart": "vendor-x", "domain": "procurement", "unit": unit,
-               "opener": opener, "fallback": fallback}  # fmt: skip
+               "opener": opener, "fallback": fallback, "asked_by": "them"}  # fmt: skip
         api.post("/api/journal/asks", json=ask)
     api.post("/api/journal/asks", json=ask | {"unit": "USD"})
+    # Your own ask to them is the technique the other way round, as ``ditf defend --db`` reads.
+    api.post("/api/journal/asks", json=ask | {"asked_by": "me"})
     got = post(api, body).json()
     assert got["journal"] == {"episodes": 2, "other_units": 1}
     past = [Episode.from_ask(opener=o, fallback=f, requester="vendor-x")

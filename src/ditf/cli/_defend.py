@@ -61,7 +61,7 @@ def defend_command(
     with reported():
         check_option(depth, "--depth", "ditf defend", DEPTHS)
         case = defend_case_from_mapping(_read_case(file))
-        past, journal = journal_episodes(case, db)
+        past, journal = _episodes(case, db)
         defence = defend(case, past_episodes=past)
     if journal.get("note"):
         err.print(journal["note"], markup=False, soft_wrap=True)
@@ -84,7 +84,7 @@ def _read_case(file: Path) -> dict[str, Any]:
     return mapping
 
 
-def journal_episodes(case: DefendCase, db: str | None) -> tuple[list[Episode], dict[str, Any]]:
+def _episodes(case: DefendCase, db: str | None) -> tuple[list[Episode], dict[str, Any]]:
     """The counterpart's earlier episodes from the journal, and what was read (or why not).
 
     The journal is optional: without a counterpart id nothing is read; when ``ditf.store``
@@ -93,35 +93,24 @@ def journal_episodes(case: DefendCase, db: str | None) -> tuple[list[Episode], d
     if not case.counterpart:  # nothing to look up (also when DITF_DB names a journal)
         return [], {}
     try:
-        from ditf.store import Journal
+        from ditf.store import Journal, journal_episodes
     except ImportError:
         return [], {
             "note": "note: the journal is not available (ditf.store cannot be imported); "
             "recognising from the file's episodes only."
         }
     with Journal(db, read_only=True) as journal:
-        records = journal.asks(case.counterpart)
+        read = journal_episodes(journal, case.counterpart, case.unit)
         url = journal.url
-    # Only asks the counterpart made to you are episodes of the technique used on you; the
-    # journal's own asks to them are the other way round.
-    to_you = [r for r in records if r.asked_by == "them"]
-    episodes = [
-        Episode.from_ask(
-            opener=r.opener, fallback=r.fallback, delay_hours=r.delay_hours,
-            requester=case.counterpart, label=f"journal ask {r.id} ({r.technique})",
-        )
-        for r in to_you
-        if r.unit == case.unit
-    ]  # fmt: skip
-    other = len(to_you) - len(episodes)
-    ours = len(records) - len(to_you)
-    note = f"journal {url}: {len(episodes)} earlier episode(s) with {case.counterpart}"
-    if other:
-        note += f"; {other} in another unit left out"
-    if ours:
-        note += f"; {ours} ask(s) you made to them not counted"
-    return episodes, {"url": url, "episodes": len(episodes), "other_units": other,
-                      "asked_by_you": ours, "note": note + "."}  # fmt: skip
+    note = f"journal {url}: {len(read.episodes)} earlier episode(s) with {case.counterpart}"
+    if read.other_units:
+        note += f"; {read.other_units} in another unit left out"
+    if read.asked_by_you:
+        note += f"; {read.asked_by_you} ask(s) you made to them not counted"
+    return list(read.episodes), {
+        "url": url, "episodes": len(read.episodes), "other_units": read.other_units,
+        "asked_by_you": read.asked_by_you, "note": note + ".",
+    }  # fmt: skip
 
 
 def render(defence: Defence, depth: str) -> None:

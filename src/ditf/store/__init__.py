@@ -8,6 +8,7 @@ database errors leave as :class:`~ditf.JournalError`. See ``docs/journal.md``.
 
 from __future__ import annotations
 
+from ditf.store._episodes import JournalEpisodes, journal_episodes
 from ditf.store._journal import Journal
 from ditf.store._open import open_journal
 from ditf.store._paths import default_url
@@ -30,8 +31,10 @@ __all__ = [
     "Counterpart",
     "CounterpartHistory",
     "Journal",
+    "JournalEpisodes",
     "OutcomeRecord",
     "TrainingRound",
     "default_url",
+    "journal_episodes",
     "open_journal",
 ]

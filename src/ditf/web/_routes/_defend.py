@@ -3,7 +3,8 @@
 A case (the format of ``ditf defend`` files) comes as JSON, as TOML typed into the page, or as
 an uploaded file; :func:`ditf.defend.defend` recognises the pattern, estimates the pressure
 and advises; :func:`ditf.defend.defence_report` is the answer. With a counterpart id, its
-earlier asks in the journal count as earlier episodes, as in ``ditf defend --db``.
+asks to you in the journal count as earlier episodes (:func:`ditf.store.journal_episodes`),
+as in ``ditf defend --db``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from fastapi.responses import Response
 
 from ditf.defend import Episode, defence_report, defend, defend_case_from_mapping
 from ditf.plan import DOMAINS
-from ditf.store import Journal
+from ditf.store import Journal, journal_episodes
 from ditf.web._charts import mechanisms_chart
 from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS, FormInvalid
@@ -68,33 +69,15 @@ explanation = "Without the on-site training, 11,500."
 """
 
 
-def journal_episodes(journal: Journal, counterpart: str, unit: str) -> tuple[list[Episode], int]:
-    """The counterpart's asks in the journal as earlier episodes, and how many had another unit.
-
-    As ``ditf defend --db`` reads them: one episode per ask in the case's unit.
-    """
-    records = journal.asks(counterpart)
-    episodes = [
-        Episode.from_ask(
-            opener=r.opener, fallback=r.fallback, delay_hours=r.delay_hours,
-            requester=counterpart, label=f"journal ask {r.id} ({r.technique})",
-        )
-        for r in records
-        if r.unit == unit
-    ]  # fmt: skip
-    return episodes, len(records) - len(episodes)
-
-
 async def run_defend(state: AppState, journal: Journal, body: DefendRequest) -> DefencePublic:
     """The defence of a case, with the counterpart's earlier episodes from the journal."""
     case = defend_case_from_mapping(body.to_mapping())
     read = None
-    past: list[Episode] = []
+    past: tuple[Episode, ...] = ()
     if case.counterpart:
-        past, other = await state.io.run(
-            lambda: journal_episodes(journal, case.counterpart, case.unit)
-        )
-        read = JournalReadPublic(episodes=len(past), other_units=other)
+        found = await state.io.run(lambda: journal_episodes(journal, case.counterpart, case.unit))
+        past = found.episodes
+        read = JournalReadPublic(episodes=len(past), other_units=found.other_units)
     report = await state.worker.run(lambda: defence_report(defend(case, past_episodes=past)))
     return DefencePublic.from_report(report, read)
 
@@ -106,7 +89,7 @@ async def defend_api(body: DefendRequest, state: StateDep, journal: JournalDep) 
     """The pattern with its evidence, the model's pressure estimate, advice and a reply.
 
     The body is a case in the format of ``ditf defend`` files; the last request is the one to
-    answer. With ``counterpart``, its asks in the journal count as earlier episodes. The
+    answer. With ``counterpart``, its asks to you in the journal count as earlier episodes. The
     advice never recommends accepting beyond your minimum.
     """
     return await run_defend(state, journal, body)
