@@ -13,6 +13,7 @@ from plan_factories import DOMAIN_EXAMPLES, example_mapping, salary_mapping, sce
 from ditf._errors import InvalidParameterError
 from ditf.model import Context, Sequence, load_model, predict_draws
 from ditf.plan import (
+    DOOR,
     PLAIN,
     Estimate,
     Plan,
@@ -405,3 +406,23 @@ def test_random_plans_keep_probabilities_and_values_consistent(data):
     if p.with_second is not None:
         assert p.with_second.value <= p.with_second.p_yes * s.gain(p.opener) + slack
     assert 0.0 <= p.p_fallback_lo <= p.p_fallback_hi <= 1.0
+
+
+def test_a_plain_request_is_advised_only_when_it_beats_the_sequence_beyond_a_tie(salary_plan):
+    from ditf.plan._planner import VALUE_TIE, _why_plain
+
+    p = salary_plan
+    assert p.recommendation == DOOR
+    tie = VALUE_TIE * abs(p.scenario.gain(p.scenario.target))
+    for margin, advised in ((0.5 * tie, False), (2.0 * tie, True)):
+        value = p.sequence.value + margin
+        direct = dataclasses.replace(p.direct, value=value)
+        assert bool(_why_plain(dataclasses.replace(p, direct=direct))) is advised
+
+
+def test_a_scenario_with_no_bold_benchmark_is_refused_with_what_to_add():
+    data = salary_mapping()
+    data["benchmarks"] = [b for b in data["benchmarks"] if b["kind"] == "market-low"]
+    with pytest.raises(InvalidParameterError, match=r"^No benchmark supports asking beyond .*"
+                       r"Add the benchmark that supports your ask"):  # fmt: skip
+        plan(scenario(data))

@@ -39,6 +39,9 @@ CURVE_REACH = 3.0
 TIMING_HOURS = (0.0, 0.5, 4.0, 24.0, 168.0)
 #: A foot-in-the-door comparison asks first for this fraction of the fallback's cost.
 FOOT_FRACTION = 0.1
+#: Expected values closer than this share of the target's gain are a tie (rounding, or the fast
+#: and reference engines); on a tie the sequence stands and no plain request is advised.
+VALUE_TIE = 1e-9
 
 
 def retreat_sequence(s: PlanScenario, opener: float, fallback: float, delay: float) -> Sequence:
@@ -176,6 +179,7 @@ def plan(
             f"The calibration is of {kind}; a {scenario.domain} scenario is not. Calibrate "
             f"the {scenario.domain} asks with `ditf fit --journal --domain {scenario.domain}`."
         )
+    _check_defensible(scenario)
     setup = _Setup(
         scenario, model or load_model(), n_draws, seed, level, prior_retreats, calibration
     )
@@ -187,6 +191,18 @@ def plan(
     result = dataclasses.replace(result, findings=audit(result))
     why = _why_plain(result)
     return dataclasses.replace(result, recommendation=PLAIN if why else DOOR, why=why)
+
+
+def _check_defensible(s: PlanScenario) -> None:
+    """Refuse a scenario whose boldest benchmark asks nothing beyond the reference."""
+    basis = s.opener_basis
+    if not s.cost(basis.value) > 0:
+        raise InvalidParameterError(
+            f"No benchmark supports asking beyond {s.reference:,.6g} {s.unit}, what costs the "
+            f"counterpart nothing extra: the boldest is {basis.name} ({basis.value:,.6g}). Add "
+            "the benchmark that supports your ask (a market-high, a norm or a precedent at or "
+            "beyond your target)."
+        )
 
 
 def concession_share(s: PlanScenario, opener: float, fallback: float) -> float:
@@ -215,7 +231,7 @@ def _why_plain(p: Plan) -> str:
             "plainly, or find a benchmark that supports a bolder opener."
         )
     plain = max((p.direct, p.fallback_direct), key=lambda e: e.value)
-    if plain.value > p.sequence.value:
+    if plain.value > p.sequence.value + VALUE_TIE * max(abs(s.gain(s.target)), 1.0):
         amount = s.target if plain is p.direct else p.fallback
         return (
             f"Ask {amount:,.6g} {s.unit} plainly: it is worth {plain.value:,.4g} beyond your "
