@@ -13,6 +13,7 @@ from ditf.negotiate import (
     Issue,
     OutcomeSpace,
     Problem,
+    _tournament,
     make_strategy,
     negotiate,
     negotiate_batch,
@@ -120,23 +121,32 @@ def salary(top):
                    plausible_max=20, rounds=100)  # fmt: skip
 
 
-def test_walk_aways_rise_with_opener_extremity_and_nobody_extracts_the_limit():
+def test_walk_aways_rise_with_opener_extremity_and_nobody_extracts_the_limit(monkeypatch):
     # The time-based strategies and tit-for-tat open at the top of the range, door-in-the-face
     # too: a top at 1x, 2x and 3x the plausible maximum. Direct ask opens at its target, so its
-    # opener does not change.
-    strategies = [s for s in STRATEGIES if s != "direct_ask"]
-    walks = {s: [] for s in strategies}
+    # opener does not change. The limit is checked on the tournament's own batches (2,000
+    # negotiations per strategy), recorded as it plays them, rather than on a second set.
+    batches = []
+    play = _tournament.negotiate_batch
+
+    def recorded(*args, **kwargs):
+        batches.append(play(*args, **kwargs))
+        return batches[-1]
+
+    monkeypatch.setattr(_tournament, "negotiate_batch", recorded)
+    walks = {s: [] for s in STRATEGIES}
+    human = {"human": HumanCounterpart(baseline=0.35)}
     for top in (20, 40, 60):
-        result = tournament(salary(top), strategies, {"human": HumanCounterpart(baseline=0.35)},
-                            n=2000, rng=0)  # fmt: skip
+        batches.clear()
+        result = tournament(salary(top), list(STRATEGIES), human, n=2000, rng=0)
         for row in result.rows:
             walks[row.strategy].append(row.walk_away_rate)
-        for strategy in STRATEGIES:
-            batch = negotiate_batch(salary(top), strategy, HumanCounterpart(baseline=0.35),
-                                    n=2000, rng=0)  # fmt: skip
+        assert sorted(b.requester for b in batches) == sorted(STRATEGIES)
+        for batch in batches:
             w = batch.welfare()
             at_limit = batch.agreed & (np.abs(w.counterpart_surplus) < 1e-9)
-            assert at_limit.sum() <= 0.5 * max(batch.agreed.sum(), 1), (top, strategy)
+            assert at_limit.sum() <= 0.5 * max(batch.agreed.sum(), 1), (top, batch.requester)
+    del walks["direct_ask"]
     for strategy, rates in walks.items():
         assert rates[0] < rates[-1], (strategy, rates)
         assert all(b >= a - 0.01 for a, b in itertools.pairwise(rates)), (strategy, rates)
