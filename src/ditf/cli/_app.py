@@ -20,9 +20,9 @@ from rich.console import Console
 from typer._click import exceptions as click_errors  # Typer vendors Click: catch its own
 from typer.core import TyperGroup
 
-from ditf._errors import DataError, DitfError, InvalidParameterError
+from ditf._errors import DitfError, InvalidParameterError
 from ditf._validation import parse_number as read_number
-from ditf.data import mapping_format, parse_mapping
+from ditf.data import read_mapping
 from ditf.settings import Settings
 from ditf.simulate import (
     CONDITIONS,
@@ -290,7 +290,6 @@ def _write_csv(records: list[dict[str, Any]], path: Path) -> None:
 #: Deepest nesting of tables and lists an input file may have: real scenario files use three
 #: or four levels; anything deeper is a mistake or an attack on the parser.
 MAX_DEPTH = 32
-_BOM = b"\xef\xbb\xbf"
 
 
 def settings() -> Settings:
@@ -301,11 +300,11 @@ def settings() -> Settings:
 def read_input(path: Path, *capped: str) -> dict[str, Any]:
     """Read a command's ``.toml`` or ``.json`` file: the one reader of every CLI command.
 
-    Parsed by :func:`ditf.data.parse_mapping` (as the web reads uploads), and also: a UTF-8 byte
-    order mark (as Windows editors write) is skipped; every number must be finite and at most
-    ``max_amount`` in size (``DITF_MAX_AMOUNT``); the nesting may be at most :data:`MAX_DEPTH`
-    deep. Each list named in ``capped`` (a key of the mapping, such as ``"steps"``) is refused
-    above its cap, as :func:`check_count` does, before any work.
+    Read by :func:`ditf.data.read_mapping` (a UTF-8 byte order mark, as Windows editors
+    write, is skipped; uploads to the web are parsed alike), and also: every number must be
+    finite and at most ``max_amount`` in size (``DITF_MAX_AMOUNT``); the nesting may be at
+    most :data:`MAX_DEPTH` deep. Each list named in ``capped`` (a key of the mapping, such as
+    ``"steps"``) is refused above its cap, as :func:`check_count` does, before any work.
 
     Raises
     ------
@@ -316,19 +315,7 @@ def read_input(path: Path, *capped: str) -> dict[str, Any]:
         capped list is too long.
     """
     limits = settings()
-    mapping_format(path.name)  # a wrong file is named before anything is read
-    try:
-        text = path.read_bytes().removeprefix(_BOM).decode("utf-8")
-    except IsADirectoryError:
-        raise DataError(f"{str(path)!r} is a folder: give the scenario file inside it.") from None
-    except OSError as exc:
-        raise DataError(f"Cannot read {str(path)!r}: {exc.strerror or exc}.") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as "
-            "UTF-8 from your editor."
-        ) from None
-    data = parse_mapping(text, path.name)
+    data = read_mapping(path)
     _check_values(data, path.name, limits.max_amount)
     for key in capped:
         value = data.get(key)

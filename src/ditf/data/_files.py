@@ -21,6 +21,14 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
     mapping_format(file.name)  # the extension first: an unreadable .txt is named as a .txt
     try:
         text = file.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is skipped
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"Cannot read {str(file)!r}: {exc}.") from exc
+    except IsADirectoryError:
+        shown = f"Cannot read {str(file)!r}: it is a folder; give the file inside it."
+        raise DataError(shown) from None
+    except OSError as exc:
+        raise DataError(f"Cannot read {str(file)!r}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"Cannot read {str(file)!r}: it is not UTF-8 text ({exc.reason} at byte "
+            f"{exc.start}); save it as UTF-8 from your editor."
+        ) from None
     return parse_mapping(text, file.name)
