@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from ditf._errors import InvalidParameterError
-from ditf._types import BoolArray, FloatArray, Seed
+from ditf._types import FloatArray, Seed
 from ditf._validation import as_generator
 from ditf.model._anchoring import new_context
 from ditf.model._mechanisms import (
@@ -331,23 +331,6 @@ _FUNCTIONS = {
 }
 
 
-def _joint(
-    h: FloatArray, ks: list[FloatArray], w: FloatArray, sign: float, cells: BoolArray
-) -> FloatArray:
-    """:func:`bvn_cdf_rows` for each variant's ``k`` side by side, worked out in ``cells`` only.
-
-    A cell that is neither a retreat nor an escalation (a request asked alone) never uses its
-    joint probability: it is left 0 there.
-    """
-    if cells.all():
-        return bvn_cdf_rows(np.tile(h, len(ks)), np.hstack(ks), w, sign)
-    out = np.zeros((ks[0].shape[0], len(ks) * len(cells)))
-    out[:, np.tile(cells, len(ks))] = bvn_cdf_rows(
-        np.tile(h[:, cells], len(ks)), np.hstack([k[:, cells] for k in ks]), w, sign
-    )
-    return out
-
-
 def evaluate_many(
     design: TwoStepDesign,
     p: ParamArrays,
@@ -396,11 +379,11 @@ def evaluate_many(
         index.append(keys[lift_key])
 
     n_cells = shape[1]
-    h = np.broadcast_to(-eta1, (np.shape(eta1)[0], n_cells))
+    h = np.tile(-eta1, len(etas))
     if joint:
-        no_then_yes_all = _joint(h, [e[0] for e in etas], w, -1.0, (esc + ret) > 0)
+        no_then_yes_all = bvn_cdf_rows(h, np.hstack([e[0] for e in etas]), w, -1.0)
     if any_escalation:
-        both_yes_all = _joint(-h, [e[1] for e in etas], w, 1.0, esc > 0)
+        both_yes_all = bvn_cdf_rows(-h, np.hstack([e[1] for e in etas]), w, 1.0)
     p_no = np.maximum(ndtr(-eta1), 1e-300)
     yes_conc = (design.after_yes.concession > 0).astype(float)
     no_conc = (design.after_no.concession > 0).astype(float)
