@@ -19,6 +19,9 @@ from ditf._errors import DataError, InvalidParameterError
 from ditf._types import Seed
 
 T = TypeVar("T")
+#: The longest delay between two requests the model takes, in hours: its delay term is flat
+#: long before a century (1e6 hours).
+MAX_DELAY_HOURS = 1e6
 
 
 def _fail(name: str, owner: str, constraint: str, value: Any) -> InvalidParameterError:
@@ -46,6 +49,19 @@ def check_positive(value: Any, name: str, owner: str, *, allow_zero: bool = Fals
     x = check_finite(value, name, owner, f"a finite number {bound}")
     if x < 0 or (x == 0 and not allow_zero):
         raise _fail(name, owner, f"a finite number {bound}", value)
+    return x
+
+
+def check_delay(
+    value: Any, name: str, owner: str, limit: float = MAX_DELAY_HOURS, setting: str = ""
+) -> float:
+    """Return ``value`` as a float if it is a delay in hours in ``[0, limit]``.
+
+    ``setting`` names the environment variable that sets ``limit``, for the message.
+    """
+    x = check_positive(value, name, owner, allow_zero=True)
+    if x > limit:
+        raise _fail(name, owner, f"a float in [0, {limit:g}]{setting and f' ({setting})'}", value)
     return x
 
 
@@ -108,6 +124,31 @@ def check_keys(
     missing = set(required) - set(table)
     if missing:
         raise DataError(f"{where} needs {sorted(missing)}.")
+
+
+def check_fields(
+    data: Mapping[str, Any],
+    allowed: Collection[str],
+    required: Collection[str] = (),
+    *,
+    name: str,
+    label: str = "",
+    template: str = "",
+) -> None:
+    """Refuse a file's table with a field outside ``allowed`` or without one of ``required``.
+
+    ``name`` is what lacks a field ("The scenario"), ``label`` what the unknown fields would
+    be fields of ("scenario "), ``template`` where a complete example lies.
+    """
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise InvalidParameterError(
+            f"Unknown {label}field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}."
+        )
+    missing = [k for k in required if k not in data]
+    if missing:
+        see = f"; see {template} for a template" if template else ""
+        raise InvalidParameterError(f"{name} is missing {', '.join(missing)}{see}.")
 
 
 def as_generator(rng: Seed) -> np.random.Generator:

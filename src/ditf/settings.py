@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ditf._errors import InvalidParameterError
-from ditf._validation import check_int_range, check_positive, check_type
+from ditf._validation import MAX_DELAY_HOURS, check_int_range, check_positive, check_type
 
 __all__ = ["Settings"]
 
@@ -131,7 +131,7 @@ class Settings:
     # settlement, and far below where float arithmetic on amounts loses whole units.
     max_amount: float = 1e12
     # The model's delay term is flat long before a century (1e6 hours).
-    max_delay_hours: float = 1e6
+    max_delay_hours: float = MAX_DELAY_HOURS
     # Recognition compares the requests and the pressure model simulates each one, so the
     # work grows faster than linearly (300 requests ran past 5 minutes; 10,000 asked for
     # 114 GiB). 20 requests (the web's cap) take about 2 s on one core: no real exchange

@@ -166,16 +166,20 @@ class _Row:
             raise self.fail(column, "a non-empty value")
         return value
 
-    def number(self, column: str, *, minimum: float = 0.0, required: bool = True) -> float | None:
+    def number(
+        self, column: str, *, minimum: float | None = 0.0, required: bool = True
+    ) -> float | None:
+        """The column as a finite number of at least ``minimum`` (None: of any sign)."""
         value = self.text(column, required=required)
         if not value:
             return None
+        bound = "" if minimum is None else f" >= {minimum:g}"
         try:
             x = float(value)
         except ValueError:
-            raise self.fail(column, f"a number >= {minimum:g}") from None
-        if not math.isfinite(x) or x < minimum:
-            raise self.fail(column, f"a finite number >= {minimum:g}")
+            raise self.fail(column, f"a number{bound}") from None
+        if not math.isfinite(x) or (minimum is not None and x < minimum):
+            raise self.fail(column, f"a finite number{bound}")
         return x
 
     def integer(self, column: str, *, minimum: int = 0, required: bool = True) -> int | None:
@@ -275,19 +279,6 @@ def _meta(r: _Row) -> MetaAnalysis:
     )
 
 
-def _signed(r: _Row, column: str, *, required: bool = True) -> float | None:
-    value = r.text(column, required=required)
-    if not value:
-        return None
-    try:
-        x = float(value)
-    except ValueError:
-        raise r.fail(column, "a number") from None
-    if not math.isfinite(x):
-        raise r.fail(column, "a finite number")
-    return x
-
-
 def _negotiation(r: _Row) -> NegotiationFinding:
     year = r.integer("year", minimum=1900)
     assert year is not None
@@ -295,13 +286,16 @@ def _negotiation(r: _Row) -> NegotiationFinding:
     if metric not in NEGOTIATION_METRICS:
         raise r.fail("metric", f"one of {sorted(NEGOTIATION_METRICS)}")
     low, high = NEGOTIATION_METRICS[metric]
-    value = _signed(r, "value")
+    value = r.number("value", minimum=None)
     assert value is not None
     if not low <= value <= high:
         raise r.fail("value", f"a {metric} in [{low:g}, {high:g}]")
     if metric == "sign" and value not in (-1.0, 0.0, 1.0):
         raise r.fail("value", "a sign: -1, 0 or 1")
-    ci_low, ci_high = _signed(r, "ci_low", required=False), _signed(r, "ci_high", required=False)
+    ci_low, ci_high = (
+        r.number("ci_low", minimum=None, required=False),
+        r.number("ci_high", minimum=None, required=False),
+    )
     if (ci_low is None) != (ci_high is None):
         raise r.fail("ci_high" if ci_high is None else "ci_low", "both interval ends or neither")
     if ci_low is not None and ci_high is not None:

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ditf._errors import InvalidParameterError
+from ditf._validation import check_fields
 from ditf.defend._case import AskedRequest, DefendCase, Episode
 from ditf.plan import Benchmark
 
@@ -54,16 +55,7 @@ def defend_case_from_mapping(data: dict[str, Any]) -> DefendCase:
         raise InvalidParameterError(
             f"A defend file must hold a table/object at the top, got {type(data).__name__}."
         )
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise InvalidParameterError(
-            f"Unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_TOP_KEYS))}."
-        )
-    missing = [k for k in _REQUIRED if k not in data]
-    if missing:
-        raise InvalidParameterError(
-            f"The case is missing {', '.join(missing)}; see examples/defend/ for a template."
-        )
+    check_fields(data, _TOP_KEYS, _REQUIRED, name="The case", template="examples/defend/")
     return DefendCase(
         domain=data["domain"],
         title=_text(data, "title"),

@@ -8,14 +8,13 @@ from typing import Any
 
 from ditf._errors import DataError, InvalidParameterError
 from ditf._validation import (
+    MAX_DELAY_HOURS,
+    check_delay,
     check_int_range,
     check_positive,
     check_probability,
     check_type,
 )
-
-#: Longest delay accepted, in hours (about 114 years): beyond it every lift has long decayed.
-MAX_DELAY_HOURS = 1e6
 
 __all__ = ["Context", "Request", "Sequence", "Step", "scenario_from_mapping"]
 
@@ -110,13 +109,7 @@ class Step:
             raise InvalidParameterError(
                 f"The 'request' parameter of Step must be a Request. Got {self.request!r} instead."
             )
-        delay = check_positive(self.delay_hours, "delay_hours", "Step", allow_zero=True)
-        if delay > MAX_DELAY_HOURS:
-            raise InvalidParameterError(
-                f"The 'delay_hours' parameter of Step must be a float in [0, {MAX_DELAY_HOURS:g}]. "
-                f"Got {self.delay_hours!r} instead."
-            )
-        object.__setattr__(self, "delay_hours", delay)
+        object.__setattr__(self, "delay_hours", check_delay(delay, "delay_hours", "Step"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,13 @@ import numpy as np
 
 from ditf._errors import InvalidParameterError
 from ditf._types import BoolArray, FloatArray
-from ditf._validation import check_finite, check_int_range, check_positive, check_type
+from ditf._validation import (
+    check_delay,
+    check_finite,
+    check_int_range,
+    check_positive,
+    check_type,
+)
 
 __all__ = ["MAX_OUTCOMES", "Issue", "OutcomeLike", "OutcomeSpace", "Problem", "SpaceArrays"]
 
@@ -37,10 +43,6 @@ __all__ = ["MAX_OUTCOMES", "Issue", "OutcomeLike", "OutcomeSpace", "Problem", "S
 #: million outcomes and switches to an approximate inverter above it, so a larger space could not
 #: be cross-checked and would make every per-outcome table heavy.
 MAX_OUTCOMES = 1_000_000
-
-#: Longest pause between rounds, in hours (about 114 years), the bound ditf.model puts on the
-#: delay between two requests: beyond it every lift has long decayed.
-MAX_DELAY_HOURS = 1e6
 
 #: An outcome as users write it: a number (one issue), values in issue order, or name -> value.
 OutcomeLike: TypeAlias = float | SequenceABC[float] | Mapping[str, float]
@@ -382,12 +384,7 @@ class Problem:
             limit = self.space.outcome(self.plausible_max, "plausible_max", owner)
             object.__setattr__(self, "plausible_max", limit)
         object.__setattr__(self, "rounds", check_int_range(self.rounds, "rounds", owner, 2, 10_000))
-        hours = check_positive(self.hours_per_round, "hours_per_round", owner, allow_zero=True)
-        if hours > MAX_DELAY_HOURS:
-            raise InvalidParameterError(
-                f"The 'hours_per_round' parameter of Problem must be a float in "
-                f"[0, {MAX_DELAY_HOURS:g}]. Got {hours!r} instead."
-            )
+        hours = check_delay(self.hours_per_round, "hours_per_round", owner)
         object.__setattr__(self, "hours_per_round", hours)
         check_type(self.prosocial, "prosocial", owner, bool, "a bool (true or false)")
         self._check_consistency()

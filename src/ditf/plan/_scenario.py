@@ -18,7 +18,7 @@ from scipy.special import ndtr
 
 from ditf._errors import InvalidParameterError
 from ditf._types import FloatArray
-from ditf._validation import check_finite, check_option, check_positive, check_type
+from ditf._validation import check_fields, check_finite, check_option, check_positive, check_type
 from ditf.plan._history import Answer, posterior_weights, predictive, prior_index
 
 __all__ = [
@@ -458,17 +458,8 @@ def plan_scenario_from_mapping(data: dict[str, Any]) -> PlanScenario:
     >>> s.cost(110000)
     20000.0
     """
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise InvalidParameterError(
-            f"Unknown scenario field(s) {', '.join(unknown)}; allowed: "
-            f"{', '.join(sorted(_TOP_KEYS))}."
-        )
-    missing = [k for k in _REQUIRED if k not in data]
-    if missing:
-        raise InvalidParameterError(
-            f"The scenario is missing {', '.join(missing)}; see examples/plan/ for a template."
-        )
+    check_fields(data, _TOP_KEYS, _REQUIRED, name="The scenario", label="scenario ",
+                 template="examples/plan/")  # fmt: skip
     benchmarks = data["benchmarks"]
     if not isinstance(benchmarks, list) or not all(isinstance(b, dict) for b in benchmarks):
         raise InvalidParameterError(

@@ -16,7 +16,6 @@ from ditf._validation import check_finite, check_positive, check_type
 
 __all__ = [
     "check_amount",
-    "check_delay",
     "check_details",
     "check_key",
     "check_moment",
@@ -74,22 +73,6 @@ def check_amount(
             f"(DITF_MAX_AMOUNT). Got {value!r} instead."
         )
     return amount
-
-
-#: The longest delay the model takes (``ditf.model.Step``): over a century. The default of
-#: :attr:`ditf.settings.Settings.max_delay_hours`.
-MAX_DELAY_HOURS = 1e6
-
-
-def check_delay(value: Any, owner: str, *, max_hours: float = MAX_DELAY_HOURS) -> float:
-    """Hours between the refusal and the retreat: in [0, max_hours]."""
-    delay = check_positive(value, "delay_hours", owner, allow_zero=True)
-    if delay > max_hours:
-        raise InvalidParameterError(
-            f"The 'delay_hours' parameter of {owner} must be a number of hours in "
-            f"[0, {max_hours:g}] (DITF_MAX_DELAY_HOURS). Got {value!r} instead."
-        )
-    return delay
 
 
 def check_moment(value: Any, name: str, owner: str) -> datetime:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, defer
 
 from ditf._errors import InvalidParameterError, JournalError
 from ditf._validation import (
+    check_delay,
     check_finite,
     check_int_range,
     check_option,
@@ -27,7 +28,6 @@ from ditf.store import _engine
 from ditf.store._errors import translated
 from ditf.store._inputs import (
     check_amount,
-    check_delay,
     check_details,
     check_key,
     check_moment,
@@ -828,7 +828,9 @@ def _ask_values(
         "domain": check_text(domain, "domain", owner, max_length=KEY_LENGTH, required=True),
         "unit": check_text(unit, "unit", owner, max_length=KEY_LENGTH, required=True),
         "fallback": check_amount(fallback, "fallback", owner, max_amount=most),
-        "delay_hours": check_delay(delay_hours, owner, max_hours=limits.max_delay_hours),
+        "delay_hours": check_delay(
+            delay_hours, "delay_hours", owner, limits.max_delay_hours, "DITF_MAX_DELAY_HOURS"
+        ),
         "technique": technique,
         "scenario": check_text(scenario, "scenario", owner, max_length=LABEL_LENGTH,
                                required=False),

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ditf._errors import InvalidParameterError
-from ditf._validation import check_finite, check_positive, check_type
+from ditf._validation import check_delay, check_finite, check_positive, check_type
 
 __all__ = ["Choice"]
 
@@ -60,12 +60,7 @@ class Choice:
                     f"Got {self.opener!r} instead."
                 )
             object.__setattr__(self, "opener", opener)
-        delay = check_positive(self.delay_hours, "delay_hours", "Choice", allow_zero=True)
-        if delay > MAX_DELAY_HOURS:
-            raise InvalidParameterError(
-                f"The 'delay_hours' parameter of Choice must be a float in [0, "
-                f"{MAX_DELAY_HOURS:g}]. Got {self.delay_hours!r} instead."
-            )
+        delay = check_delay(self.delay_hours, "delay_hours", "Choice", MAX_DELAY_HOURS)
         object.__setattr__(self, "delay_hours", delay)
         check_type(self.explanation, "explanation", "Choice", str, "a string")
         if len(self.explanation) > MAX_EXPLANATION:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ditf._errors import DataError, InvalidParameterError
 from ditf._types import Seed
-from ditf._validation import as_generator, check_int_range, check_option, check_type
+from ditf._validation import as_generator, check_fields, check_int_range, check_option, check_type
 from ditf.data import TRAINER_LEVELS, load_trainer_data
 from ditf.plan import DOMAINS, PlanScenario, plan_scenario_from_mapping
 
@@ -297,15 +297,7 @@ def trainer_scenario_from_mapping(data: dict[str, Any]) -> TrainerScenario:
     """
     if not isinstance(data, dict):
         raise InvalidParameterError(f"A trainer scenario must be a table, got {data!r}.")
-    unknown = sorted(set(data) - _KEYS)
-    if unknown:
-        raise InvalidParameterError(
-            f"Unknown trainer scenario field(s) {', '.join(unknown)}; allowed: "
-            f"{', '.join(sorted(_KEYS))}."
-        )
-    missing = [k for k in _REQUIRED if k not in data]
-    if missing:
-        raise InvalidParameterError(f"The trainer scenario is missing {', '.join(missing)}.")
+    check_fields(data, _KEYS, _REQUIRED, name="The trainer scenario", label="trainer scenario ")
     for key in ("plan", "as_target"):
         if not isinstance(data[key], dict):
             raise InvalidParameterError(f"{key} must be a table ([scenario.{key}]).")
