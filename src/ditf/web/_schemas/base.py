@@ -15,10 +15,11 @@ import types
 import typing
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeAlias, TypeVar
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -43,6 +44,7 @@ __all__ = [
     "Request",
     "Seed",
     "Unit",
+    "Wrapper",
     "derived",
     "one_of",
     "public_model",
@@ -140,6 +142,24 @@ class Derived(Public):
         def __getattr__(self, name: str) -> Any: ...
 
 
+class Wrapper(Derived):
+    """Base of the derived models filled from one core object alone (:meth:`from_core`).
+
+    A model that also needs a value the object lacks (e.g. the number of draws) derives from
+    :class:`Derived` and says how in its own ``from_core``.
+    """
+
+    @classmethod
+    def from_core(cls, record: Any) -> Self:
+        """The model of a core object: its ``to_dict()`` if it has one, else its attributes.
+
+        ``to_dict`` is the core's JSON-ready form (datetimes as ISO 8601 text); a renamed
+        field is read by its core name from the attributes (see :func:`public_model`).
+        """
+        to_dict = getattr(record, "to_dict", None)
+        return cls.model_validate(record if to_dict is None else to_dict())
+
+
 class FieldErrorPublic(Public):
     """One invalid field of a request."""
 
@@ -220,6 +240,7 @@ def public_model(
     properties: Collection[str] = (),
     fields: Mapping[str, Any] | None = None,
     after: Mapping[str, str] | None = None,
+    rename: Mapping[str, str] | None = None,
     doc: str | None = None,
 ) -> type[D]:
     """The response model of the dataclass ``core``: its fields in order, with their docs.
@@ -242,24 +263,33 @@ def public_model(
         The web's own fields, or other types for ``core``'s; a default makes one optional.
     after : mapping of str to str
         Fields placed after the named one (``""``: first).
+    rename : mapping of str to str
+        The web's name of a field (or property) of ``core``, by its core name. The model
+        still reads the core name from a core object's attributes (:meth:`Derived.from_core`);
+        ``fields`` and ``after`` use the web's names.
     doc : str, optional
         The model's description; default the first paragraph of ``core``'s docstring.
     """
-    fields = fields or {}
+    fields, rename = fields or {}, rename or {}
     hints = typing.get_type_hints(core)
     hints |= {p: typing.get_type_hints(getattr(core, p).fget)["return"] for p in properties}
     names = [f.name for f in dataclasses.fields(core) if f.name not in exclude]
-    names += [n for n in (*properties, *fields) if n not in names]
+    names = [rename.get(n, n) for n in (*names, *properties)]
+    names += [n for n in fields if n not in names]
     for field, previous in (after or {}).items():
         names.remove(field)
         names.insert(names.index(previous) + 1 if previous else 0, field)
+    core_name = {shown: name for name, shown in rename.items()}
     docs = field_docs(core)
     definitions: dict[str, Any] = {}
     for field in names:
-        spec = fields[field] if field in fields else _web_type(hints[field])
+        known = core_name.get(field, field)  # as ``core`` knows it
+        spec = fields[field] if field in fields else _web_type(hints[known])
         annotation, default = spec if isinstance(spec, tuple) else (spec, ...)
-        if field in docs:  # a description the web gives (in ``default``) comes first
-            annotation = Annotated[annotation, Field(description=docs[field])]
+        if known in docs:  # a description the web gives (in ``default``) comes first
+            annotation = Annotated[annotation, Field(description=docs[known])]
+        if known != field:  # read by either name: the web's (JSON) or the core's (attributes)
+            annotation = Annotated[annotation, Field(validation_alias=AliasChoices(field, known))]
         definitions[field] = (annotation, default)
     summary = inspect.cleandoc(core.__doc__ or "").split("\n\n")[0]
     model = create_model(
@@ -276,7 +306,7 @@ def public_model(
 def derived(core: type, **options: Any) -> typing.Callable[[type[D]], type[D]]:
     """Derive the decorated class's fields from ``core`` (as :func:`public_model` does).
 
-    The class gives the name, the docstring, the base fields and the methods (``from_core``).
+    The class gives the name, the docstring, the base fields and its own methods.
     """
 
     def derive(cls: type[D]) -> type[D]:

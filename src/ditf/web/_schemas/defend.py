@@ -8,8 +8,15 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field
 
-from ditf.defend import Component
-from ditf.web._schemas.base import LIMITS, Amount, Derived, Public, Request, Unit, derived
+from ditf.defend import (
+    AskedRequest,
+    Component,
+    Defence,
+    Evidence,
+    Recognition,
+    defence_report,
+)
+from ditf.web._schemas.base import LIMITS, Amount, Derived, Public, Request, Unit, Wrapper, derived
 from ditf.web._schemas.plan import MAX_BENCHMARKS, BenchmarkPublic, BenchmarkRequest, DomainName
 
 #: Most requests in one episode, and earlier episodes in one case.
@@ -84,33 +91,25 @@ class DefendIntervalPublic(Public):
     pressure: list[float]
 
 
-class AskedPublic(Public):
+@derived(AskedRequest)
+class AskedPublic(Derived):
     """A request of the case."""
 
-    amount: float
-    requester: str
-    at_minutes: float
-    explanation: str | None
 
+@derived(
+    Evidence,
+    rename={
+        "peak": "opener",
+        "peak_beyond": "opener_beyond_benchmarks",
+        "peak_excess": "opener_excess_log",
+        "peak_excess_ratio": "opener_excess_ratio",
+    },
+)
+class SequenceEvidencePublic(Wrapper):
+    """What the recognition rests on: the drop, the timing, the requester, the opener.
 
-class SequenceEvidencePublic(Public):
-    """What the recognition rests on: the drop, the timing, the requester, the opener."""
-
-    n_requests: int
-    current: float
-    previous: float | None
-    amount_ratio: float | None
-    cost_ratio: float | None
-    log_cost_ratio: float | None
-    minutes_between: float | None
-    same_requester: bool | None
-    explained: bool | None
-    opener: float
-    limit: BenchmarkPublic
-    opener_beyond_benchmarks: bool
-    opener_excess_log: float
-    opener_excess_ratio: float | None
-    past_retreats: int
+    ``opener`` is the request of the episode that costs you most (the core's ``peak``).
+    """
 
 
 @derived(Component, properties=("points",), fields={"score": float}, after={"points": "score"})
@@ -118,16 +117,15 @@ class ComponentPublic(Derived):
     """One piece of the recognition score."""
 
 
-class RecognitionPublic(Public):
+@derived(
+    Recognition,
+    exclude=("pattern", "confidence", "evidence"),
+    properties=("prior_retreats",),
+    fields={"threshold": Annotated[float, Field(description="The score that names a technique.")]},
+    after={"threshold": "score", "prior_retreats": "components"},
+)
+class RecognitionPublic(Derived):
     """How the pattern was recognised."""
-
-    shape: str
-    score: float
-    threshold: float
-    components: list[ComponentPublic]
-    prior_retreats: int
-    past_scores: list[float]
-    past_skipped: int
 
 
 class MechanismPointsPublic(Public):
@@ -182,12 +180,14 @@ class DefencePublic(Public):
     journal: JournalReadPublic | None = None
 
     @classmethod
-    def from_report(
-        cls, report: dict[str, Any], journal: JournalReadPublic | None
-    ) -> DefencePublic:
-        """Wrap a ``defence_report`` dict (infinite log-odds become null: JSON has none)."""
+    def from_defence(cls, defence: Defence, journal: JournalReadPublic | None) -> DefencePublic:
+        """A defence as ``defence_report`` gives it, its evidence read from the core's object.
+
+        Infinite log-odds become null: JSON has none.
+        """
+        report = defence_report(defence)
         logodds = report["pressure_logodds"]
         finite = logodds is not None and math.isfinite(logodds)
-        return cls.model_validate(
-            report | {"pressure_logodds": logodds if finite else None, "journal": journal}
-        )
+        evidence = SequenceEvidencePublic.from_core(defence.recognition.evidence)
+        shown = {"pressure_logodds": logodds if finite else None, "evidence": evidence}
+        return cls.model_validate(report | shown | {"journal": journal})
