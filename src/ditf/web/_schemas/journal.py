@@ -15,6 +15,7 @@ from ditf.web._schemas.base import (
     Public,
     Request,
     Unit,
+    Wrapper,
     derived,
 )
 from ditf.web._schemas.plan import DomainName
@@ -48,13 +49,8 @@ class CounterpartRequest(Request):
 
 
 @derived(Counterpart)
-class CounterpartPublic(Derived):
+class CounterpartPublic(Wrapper):
     """A counterpart in the journal (times are ISO 8601, UTC)."""
-
-    @classmethod
-    def from_core(cls, record: Counterpart) -> CounterpartPublic:
-        """Wrap a :class:`ditf.store.Counterpart`."""
-        return cls.model_validate(record.to_dict())
 
 
 class AskRequest(Request):
@@ -140,13 +136,8 @@ class OutcomeRequest(Request):
 
 
 @derived(OutcomeRecord)
-class OutcomePublic(Derived):
+class OutcomePublic(Wrapper):
     """How an ask ended."""
-
-    @classmethod
-    def from_core(cls, record: OutcomeRecord) -> OutcomePublic:
-        """Wrap a :class:`ditf.store.OutcomeRecord`."""
-        return cls.model_validate(record.to_dict())
 
 
 @derived(AskRecord, exclude=("outcome",))
@@ -155,13 +146,8 @@ class StoredAskPublic(Derived):
 
 
 @derived(AskRecord)
-class AskPublic(Derived):
+class AskPublic(Wrapper):
     """An ask with its outcome (null until one is recorded)."""
-
-    @classmethod
-    def from_core(cls, record: AskRecord) -> AskPublic:
-        """Wrap a :class:`ditf.store.AskRecord`."""
-        return cls.model_validate(record.to_dict())
 
 
 @derived(TrainingRound)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from ditf.study import ComplianceReport, PowerResult
-from ditf.web._schemas.base import Derived, Public, Request, Seed, derived
+from ditf.web._schemas.base import Derived, Public, Request, Seed, Wrapper, derived
 from ditf.web._schemas.simulate import ScenarioRequest
 
 #: Most sample sizes in one power curve.
@@ -116,10 +116,5 @@ class AnalyzeRequest(Request):
 
 
 @derived(ComplianceReport)
-class AnalysisPublic(Derived):
+class AnalysisPublic(Wrapper):
     """Rates per arm, the planned contrasts and the test that all arms comply alike."""
-
-    @classmethod
-    def from_core(cls, report: ComplianceReport) -> AnalysisPublic:
-        """Wrap a :class:`ditf.study.ComplianceReport`."""
-        return cls.model_validate(report.to_dict())
