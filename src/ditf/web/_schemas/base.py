@@ -27,6 +27,7 @@ from pydantic import (
     create_model,
     field_validator,
 )
+from pydantic.fields import FieldInfo
 
 from ditf.settings import Settings
 
@@ -47,6 +48,7 @@ __all__ = [
     "Wrapper",
     "derived",
     "one_of",
+    "optional",
     "public_model",
 ]
 
@@ -209,6 +211,7 @@ def field_docs(core: type) -> dict[str, str]:
 #: The model derived for each core dataclass, which a field of that type is shown as.
 _DERIVED: dict[type, type[Derived]] = {}
 D = TypeVar("D", bound=Derived)
+R = TypeVar("R", bound=Request)
 
 
 def _web_type(annotation: Any) -> Any:
@@ -313,3 +316,42 @@ def derived(core: type, **options: Any) -> typing.Callable[[type[D]], type[D]]:
         return public_model(core, cls.__name__, base=cls, doc=cls.__doc__, **options)
 
     return derive
+
+
+def optional(
+    model: type[Request],
+    *,
+    exclude: Collection[str] = (),
+    descriptions: Mapping[str, str | None] | None = None,
+) -> typing.Callable[[type[R]], type[R]]:
+    """Give the decorated request the fields of ``model``, each optional (default null).
+
+    For a change to something ``model`` creates: the same names, types and limits, and a field
+    left out changes nothing. ``descriptions`` replaces a field's (``None``: none), where what
+    it means for a change differs; ``exclude`` names fields that cannot change.
+    """
+    described = descriptions or {}
+
+    def build(cls: type[R]) -> type[R]:
+        definitions: dict[str, Any] = {}
+        for name, field in model.model_fields.items():
+            if name in exclude:
+                continue
+            text = described.get(name, field.description)
+            definitions[name] = (_constrained(field) | None, Field(default=None, description=text))
+        return create_model(
+            cls.__name__,
+            __base__=cls,
+            __doc__=cls.__doc__,
+            __module__=cls.__module__,
+            **definitions,
+        )
+
+    return build
+
+
+def _constrained(field: FieldInfo) -> Any:
+    """A field's type with its limits (pydantic keeps them apart, in ``metadata``)."""
+    if not field.metadata:
+        return field.annotation
+    return Annotated[field.annotation, *field.metadata]

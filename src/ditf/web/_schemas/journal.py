@@ -17,6 +17,7 @@ from ditf.web._schemas.base import (
     Unit,
     Wrapper,
     derived,
+    optional,
 )
 from ditf.web._schemas.plan import DomainName
 
@@ -88,22 +89,17 @@ class AskRequest(Request):
         return values | {"technique": technique}
 
 
+@optional(
+    AskRequest,
+    exclude=("counterpart",),
+    descriptions={
+        "opener": "The first ask; send null to remove it (a direct ask).",
+        "technique": None,
+        "asked_at": "When it was asked (with a time zone): back-dates the ask.",
+    },
+)
 class AskUpdateRequest(Request):
     """Changes to a recorded ask: only the fields sent change (``asked_at`` back-dates it)."""
-
-    domain: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    unit: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    opener: Positive | None = Field(
-        default=None, description="The first ask; send null to remove it (a direct ask)."
-    )
-    fallback: Positive | None = None
-    delay_hours: Delay | None = None
-    technique: Technique | None = None
-    scenario: Label | None = None
-    asked_at: AwareDatetime | None = Field(
-        default=None, description="When it was asked (with a time zone): back-dates the ask."
-    )
-    asked_by: Literal["me", "them"] | None = None
 
     def changes(self) -> dict[str, Any]:
         """Keyword arguments of :meth:`ditf.store.Journal.update_ask`: the fields sent.
