@@ -26,15 +26,19 @@ from ditf.store import Journal
 from ditf.train import (
     LEVELS,
     Choice,
+    ClassProgress,
     TargetResponse,
     TrainerScenario,
     choose_scenario,
+    class_csv,
+    class_progress,
     load_trainer_scenarios,
     make_pitch,
     play_round,
     score_target,
     trainer_scenario,
 )
+from ditf.train import progress as trainee_progress
 from ditf.web._charts import mechanisms_chart
 from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS
@@ -145,7 +149,7 @@ async def play(state: AppState, journal: Journal, body: RoundRequest | TargetReq
 async def progress(state: AppState, journal: Journal, trainee: str) -> ProgressPublic:
     """A trainee's stored rounds and their average score per level."""
     rounds = await state.io.run(lambda: journal.training_rounds(trainee))
-    return ProgressPublic.from_rounds(trainee, [r.to_dict() for r in rounds])
+    return ProgressPublic.from_core(trainee_progress(trainee, rounds))
 
 
 @model_api.route("GET", "/api/train/scenarios", "The bundled trainer scenarios")
@@ -339,7 +343,7 @@ async def result_page(
     found = next((r for r in rounds if r.id == round_id), None)
     if found is None:
         raise HTTPException(404, f"No round {round_id} of {trainee!r} in the journal.")
-    shown = ProgressPublic.from_rounds(trainee, [r.to_dict() for r in rounds])
+    shown = ProgressPublic.from_core(trainee_progress(trainee, rounds))
     details = found.details
     if found.role == "requester":
         summary = details["scenario"]
@@ -364,27 +368,27 @@ async def result_page(
 # The class view (a teacher's) ------------------------------------------------------------------
 
 
-async def class_view(state: AppState, journal: Journal) -> ClassPublic:
+async def class_view(state: AppState, journal: Journal) -> ClassProgress:
     """Every trainee's stored rounds, summed up per trainee and level."""
-    rounds = await state.io.run(journal.training_rounds)
-    return ClassPublic.from_rounds([r.to_dict() for r in rounds])
+    return class_progress(await state.io.run(journal.training_rounds))
 
 
 @api.route("GET", "/api/train/class", "The class: every trainee's rounds and averages")
 async def class_api(state: StateDep, journal: JournalDep) -> ClassPublic:
     """Per trainee: rounds (as requester and as target), average score, and per level."""
-    return await class_view(state, journal)
+    return ClassPublic.from_core(await class_view(state, journal))
 
 
 @router.get("/train/class", include_in_schema=False)
 async def class_page(request: Request, state: StateDep, journal: JournalDep) -> HTMLResponse:
     """The class view: rounds per trainee and level, averages, and the CSV export."""
-    return render(request, "train_class.html", overview=await class_view(state, journal))
+    overview = ClassPublic.from_core(await class_view(state, journal))
+    return render(request, "train_class.html", overview=overview)
 
 
 @router.get("/train/class.csv", include_in_schema=False)
-async def class_csv(state: StateDep, journal: JournalDep) -> Response:
+async def class_csv_file(state: StateDep, journal: JournalDep) -> Response:
     """The class view as CSV: one row per trainee and level played."""
-    overview = await class_view(state, journal)
+    text = class_csv(await class_view(state, journal))
     headers = {"Content-Disposition": 'attachment; filename="class.csv"'}
-    return Response(overview.csv(), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

@@ -21,6 +21,7 @@ from pydantic import (
     AfterValidator,
     AliasChoices,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -208,6 +209,10 @@ def field_docs(core: type) -> dict[str, str]:
     return docs
 
 
+#: A moment as ISO 8601 text, read from the text or from a datetime.
+IsoText: TypeAlias = Annotated[
+    str, BeforeValidator(lambda v: v.isoformat() if isinstance(v, datetime) else v)
+]
 #: The model derived for each core dataclass, which a field of that type is shown as.
 _DERIVED: dict[type, type[Derived]] = {}
 D = TypeVar("D", bound=Derived)
@@ -217,13 +222,13 @@ R = TypeVar("R", bound=Request)
 def _web_type(annotation: Any) -> Any:
     """A core annotation as the web carries it.
 
-    Tuples become lists, datetimes ISO 8601 text (as the core's ``to_dict`` gives them), and a
-    nested dataclass its derived model.
+    Tuples become lists, datetimes ISO 8601 text (as the core's ``to_dict`` gives them, and
+    from a datetime attribute), and a nested dataclass its derived model.
     """
     if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return _DERIVED.get(annotation) or public_model(annotation)
     if annotation is datetime:
-        return str
+        return IsoText
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is tuple:
         return list[_web_type(args[0])]  # type: ignore[misc]

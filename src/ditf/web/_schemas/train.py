@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field
 
-from ditf.train import Choice, Pressure, RoundResult, TargetResult
-from ditf.web._schemas.base import Amount, Derived, Public, Request, Seed, derived, public_model
+from ditf.train import (
+    Choice,
+    ClassProgress,
+    LevelProgress,
+    Pressure,
+    Progress,
+    RoundResult,
+    RoundSummary,
+    TargetResult,
+    TraineeRow,
+)
+from ditf.web._schemas.base import (
+    Amount,
+    Derived,
+    Public,
+    Request,
+    Seed,
+    Wrapper,
+    derived,
+    public_model,
+)
 from ditf.web._schemas.journal import Key
 from ditf.web._schemas.plan import BenchmarkPublic, DomainName
 
@@ -204,118 +221,26 @@ class TargetPublic(StoredPublic):
     """A round as the target (``TargetResult.to_dict()``), as stored in the journal."""
 
 
-class RoundSummaryPublic(Public):
+@derived(RoundSummary)
+class RoundSummaryPublic(Derived):
     """One stored round, briefly."""
 
-    id: int
-    scenario: str
-    domain: str
-    level: str
-    role: str
-    score: float
-    played_at: str
 
-
-class LevelProgressPublic(Public):
+@derived(LevelProgress)
+class LevelProgressPublic(Derived):
     """A trainee's rounds at one level."""
 
-    level: str
-    rounds: int
-    average_score: float
-    best_score: float
 
-
-class ProgressPublic(Public):
+@derived(Progress)
+class ProgressPublic(Wrapper):
     """A trainee's rounds, oldest first, and the average score per level."""
 
-    trainee: str
-    rounds: list[RoundSummaryPublic]
-    levels: list[LevelProgressPublic]
 
-    @classmethod
-    def from_rounds(cls, trainee: str, rounds: list[dict[str, Any]]) -> ProgressPublic:
-        """From ``TrainingRound.to_dict()`` records; levels in the trainer's order."""
-        summaries = _summaries(rounds)
-        return cls(trainee=trainee, rounds=summaries, levels=_by_level(summaries))
-
-
-def _summaries(rounds: list[dict[str, Any]]) -> list[RoundSummaryPublic]:
-    """Stored rounds, briefly: each names the scenario its details hold."""
-    return [RoundSummaryPublic.model_validate(r | {"scenario": _scenario_id(r)}) for r in rounds]
-
-
-def _scenario_id(record: dict[str, Any]) -> str:
-    """The scenario id a stored round's details name (rounds as target keep it in the pitch)."""
-    details = record.get("details", {})
-    summary = details.get("scenario") or details.get("pitch", {}).get("scenario") or {}
-    return str(summary.get("id", ""))
-
-
-def _by_level(summaries: list[RoundSummaryPublic]) -> list[LevelProgressPublic]:
-    """Rounds, average and best score per level, in the trainer's order (played levels only)."""
-    levels = []
-    for level in ("beginner", "practitioner", "advanced"):
-        scores = [r.score for r in summaries if r.level == level]
-        if scores:
-            levels.append(LevelProgressPublic(level=level, rounds=len(scores),
-                                              average_score=sum(scores) / len(scores),
-                                              best_score=max(scores)))  # fmt: skip
-    return levels
-
-
-class TraineeRowPublic(Public):
+@derived(TraineeRow)
+class TraineeRowPublic(Derived):
     """One trainee in the class view: their rounds, per side and per level, and averages."""
 
-    trainee: str
-    rounds: int
-    requester_rounds: int
-    target_rounds: int
-    average_score: float
-    levels: list[LevelProgressPublic]
-    last_played: str
 
-
-class ClassPublic(Public):
+@derived(ClassProgress)
+class ClassPublic(Wrapper):
     """A class: every trainee's rounds and averages, and the class's average per level."""
-
-    trainees: list[TraineeRowPublic]
-    levels: list[LevelProgressPublic]
-    rounds: int
-    average_score: float | None = Field(description="Over every round; null without any.")
-
-    @classmethod
-    def from_rounds(cls, rounds: list[dict[str, Any]]) -> ClassPublic:
-        """From ``TrainingRound.to_dict()`` records; trainees by name."""
-        summaries = _summaries(rounds)
-        names = sorted({r["trainee"] for r in rounds})
-        rows = []
-        for name in names:
-            mine = [s for s, r in zip(summaries, rounds, strict=True) if r["trainee"] == name]
-            rows.append(TraineeRowPublic(
-                trainee=name, rounds=len(mine),
-                requester_rounds=sum(s.role == "requester" for s in mine),
-                target_rounds=sum(s.role == "target" for s in mine),
-                average_score=sum(s.score for s in mine) / len(mine),
-                levels=_by_level(mine), last_played=max(s.played_at for s in mine),
-            ))  # fmt: skip
-        average = sum(s.score for s in summaries) / len(summaries) if summaries else None
-        return cls(trainees=rows, levels=_by_level(summaries), rounds=len(summaries),
-                   average_score=average)  # fmt: skip
-
-    def csv(self) -> str:
-        """One row per trainee and level played: rounds, average and best score."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["trainee", "level", "rounds", "average_score", "best_score",
-                         "last_played"])  # fmt: skip
-        for t in self.trainees:
-            for lv in t.levels:
-                writer.writerow([_safe_cell(t.trainee), lv.level, lv.rounds,
-                                 f"{lv.average_score:.1f}", f"{lv.best_score:.1f}",
-                                 t.last_played])  # fmt: skip
-        return out.getvalue()
-
-
-def _safe_cell(text: str) -> str:
-    """A name as a spreadsheet cell: never read as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
