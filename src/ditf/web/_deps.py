@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
@@ -14,6 +14,7 @@ from ditf.plan import Plan
 from ditf.settings import Settings
 from ditf.store import AskRecord, Journal
 from ditf.web._cache import ExpiringCache, ResultCache
+from ditf.web._schemas.plan import PlanPublic
 from ditf.web._schemas.predict import PredictionPublic, PredictRequest
 from ditf.web._work import Worker
 
@@ -30,11 +31,21 @@ class CachedPrediction:
 
 @dataclass(frozen=True, slots=True)
 class CachedPlan:
-    """A plan, its report, and the report's JSON at each depth, made once per scenario."""
+    """A plan and its report, made once per scenario, and the report's JSON per depth.
+
+    The JSON is made when a depth is first asked for (pages never ask: they render the report).
+    """
 
     plan: Plan
     report: dict[str, Any]
-    json: dict[str, bytes]
+    _json: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def json(self, depth: str) -> bytes:
+        """The report at ``depth`` as :class:`PlanPublic` JSON, serialized once."""
+        if depth not in self._json:
+            public = PlanPublic.from_report(self.report, depth)
+            self._json[depth] = public.model_dump_json().encode()
+        return self._json[depth]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

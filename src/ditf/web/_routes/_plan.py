@@ -114,9 +114,7 @@ async def cached_plan(state: AppState, journal: Journal, body: PlanScenarioReque
 
     def compute() -> CachedPlan:
         result = plan_with_history(body.to_mapping(), asks, prior_retreats=retreats)
-        report = plan_report(result)
-        dumps = {d: PlanPublic.from_report(report, d).model_dump_json().encode() for d in DEPTHS}
-        return CachedPlan(result, report, dumps)
+        return CachedPlan(result, plan_report(result))
 
     answered = tuple((a.id, a.outcome.result) for a in asks if a.outcome is not None)
     return await state.plans.get(
@@ -155,7 +153,7 @@ async def plan_api(body: PlanRequest, state: StateDep, journal: JournalDep) -> R
     depth does not show (null fields).
     """
     cached = await checked_plan(state, journal, body)
-    return Response(cached.json[body.depth], media_type="application/json")
+    return Response(cached.json(body.depth), media_type="application/json")
 
 
 @api.route("POST", "/api/audit", "Audit a plan against the ethics and effectiveness rules")
