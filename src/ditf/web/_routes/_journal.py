@@ -141,7 +141,7 @@ async def counterpart_api(
         counterpart=CounterpartPublic.from_core(history.counterpart),
         prior_retreats=history.prior_retreats,
         asks=[AskPublic.from_core(a) for a in history.asks],
-        estimate=CounterpartEstimatePublic.model_validate(estimate, from_attributes=True),
+        estimate=CounterpartEstimatePublic.from_core(estimate),
         plan_url=plan_url,
     )
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AwareDatetime, Field
 
+from ditf.plan import CounterpartUpdate
 from ditf.store import AskRecord, Counterpart, OutcomeRecord, TrainingRound
 from ditf.web._schemas.base import (
     MAX_AMOUNT,
@@ -175,18 +176,13 @@ class CounterpartEstimateRequest(Request):
     distribution: Literal["normal", "uniform"] = "normal"
 
 
-class CounterpartEstimatePublic(Public):
-    """Your prior 90% range of a counterpart's limit, and the range after their answers."""
+#: A 90% range: exactly two numbers, low then high (a core tuple is otherwise any list).
+Range: TypeAlias = tuple[float, float]
 
-    domain: str
-    unit: str
-    direction: str = Field(description="'more': their limit is the most they would agree to.")
-    prior: tuple[float, float] = Field(description="Your 90% range: [low, high].")
-    updated: tuple[float, float] | None = Field(
-        description="The 90% range after their recorded answers; null without any."
-    )
-    answers: int = Field(description="How many recorded answers the update reads.")
-    asks: int = Field(description="Your asks to them in this domain and unit.")
+
+@derived(CounterpartUpdate, fields={"prior": Range, "updated": Range | None})
+class CounterpartEstimatePublic(Wrapper):
+    """Your prior 90% range of a counterpart's limit, and the range after their answers."""
 
 
 class CounterpartDetailPublic(Public):

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field, WithJsonSchema
 
-from ditf.plan import BENCHMARK_KINDS, DOMAINS, Benchmark, Finding
+from ditf.plan import BENCHMARK_KINDS, DOMAINS, Benchmark, Estimate, Finding
 from ditf.web._schemas.base import (
     LIMITS,
     Amount,
@@ -132,15 +132,9 @@ class AuditRequest(PlanScenarioRequest):
     strict: bool = Field(default=False, description="Refuse (409) when a finding blocks the plan.")
 
 
-class EstimatePublic(Public):
+@derived(Estimate, rename={f"value{end}": f"expected_value{end}" for end in ("", "_lo", "_hi")})
+class EstimatePublic(Derived):
     """P(agreement) and the expected value beyond your BATNA, with a central interval."""
-
-    p_yes: float
-    p_lo: float
-    p_hi: float
-    expected_value: float
-    expected_value_lo: float
-    expected_value_hi: float
 
 
 class CurvePointPublic(EstimatePublic):

@@ -10,10 +10,12 @@ from ditf.train import (
     Choice,
     ClassProgress,
     LevelProgress,
+    Pitch,
     Pressure,
     Progress,
     RoundResult,
     RoundSummary,
+    TargetBrief,
     TargetResult,
     TraineeRow,
 )
@@ -113,12 +115,9 @@ class AcceptsPublic(Public):
     accepts_high: float
 
 
-class TargetBriefPublic(Public):
+@derived(TargetBrief)
+class TargetBriefPublic(Derived):
     """The other side, for role reversal."""
-
-    role: str
-    briefing: str
-    limit: float
 
 
 class TrainerScenarioPublic(Public):
@@ -181,7 +180,7 @@ class RoundPublic(StoredPublic):
     """A round as the requester (``RoundResult.to_dict()``), as stored in the journal."""
 
 
-class PitchShownPublic(Public):
+class PitchShownPublic(Derived):
     """What the counterpart asks, without whether it is honest (``Pitch.to_dict(reveal=False)``)."""
 
     scenario: ScenarioSummaryPublic
@@ -203,13 +202,9 @@ class PitchPublic(Public):
     pitch: PitchShownPublic
 
 
+@derived(Pitch, exclude=PitchShownPublic.model_fields)
 class PitchRevealedPublic(PitchShownPublic):
     """The pitch after the answer: honest or theatre, the criteria and the tactics used."""
-
-    honest: bool
-    opener_basis: BenchmarkPublic | None
-    criterion: BenchmarkPublic | None
-    tactics: list[str]
 
 
 @derived(
