@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import types
-import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -19,7 +17,6 @@ from starlette.datastructures import UploadFile
 
 import ditf.data
 from ditf._errors import DataError
-from ditf._validation import parse_number
 from ditf.web._deps import get_state
 from ditf.web._errors import FormInvalid, field_errors
 from ditf.web._schemas.base import FieldErrorPublic
@@ -196,76 +193,11 @@ def split_list(text: str) -> list[str]:
     return [item for item in re.split(r"[,;\s]+", text) if item]
 
 
-def _is_numeric(annotation: Any) -> bool:
-    """``annotation`` is a number type (float or int, maybe optional), never text or bool."""
-    if annotation in (float, int):
-        return True
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _is_numeric(args[0])
-    if args and typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        kinds = [a for a in args if a is not type(None)]
-        return bool(kinds) and all(_is_numeric(a) for a in kinds)
-    return False
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    """The request model inside ``annotation`` (a model, or a tuple/list of models)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _nested_model(typing.get_args(annotation)[0])
-    for arg in typing.get_args(annotation):
-        found = _nested_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def read_numbers(
-    model: type[BaseModel], data: Mapping[str, Any], prefix: str = ""
-) -> tuple[dict[str, Any], list[FieldErrorPublic]]:
-    """``data`` with the typed numbers of ``model``'s number fields read by :func:`parse_number`.
-
-    Nested models (a counterpart, a list of benchmarks) are read too. A field that is no
-    number keeps its text, and its error names it as the schema does (``benchmarks[1].value``).
-    """
-    out = dict(data)
-    errors: list[FieldErrorPublic] = []
-    for name, field in model.model_fields.items():
-        value = out.get(name)
-        where = f"{prefix}{name}"
-        if isinstance(value, str) and value.strip() and _is_numeric(field.annotation):
-            try:
-                number = parse_number(value)
-            except ValueError as exc:
-                errors.append(FieldErrorPublic(field=where, message=str(exc)))
-            else:
-                whole = field.annotation is int and number.is_integer()
-                out[name] = int(number) if whole else number
-            continue
-        nested = _nested_model(field.annotation)
-        if nested is None:
-            continue
-        if isinstance(value, Mapping):
-            out[name], more = read_numbers(nested, value, f"{where}.")
-            errors += more
-        elif isinstance(value, list | tuple):
-            items = []
-            for i, item in enumerate(value):
-                if isinstance(item, Mapping):
-                    item, more = read_numbers(nested, item, f"{where}[{i}].")
-                    errors += more
-                items.append(item)
-            out[name] = items
-    return out, errors
-
-
 def parse_form(model: type[M], values: Mapping[str, Any]) -> M:
     """Validate form values against a request schema; empty fields take their defaults.
 
-    Numbers are read as people type them (:func:`parse_number`); a field that is no number
-    gets that rule's message instead of the schema's.
+    Numbers are read as people type them (the schema's form context: :class:`Request`); a
+    field that is no number gets that rule's message instead of the schema's.
 
     Raises
     ------
@@ -273,16 +205,10 @@ def parse_form(model: type[M], values: Mapping[str, Any]) -> M:
         With every field at fault.
     """
     data = {k: v for k, v in values.items() if k in model.model_fields and v != ""}
-    data, typed = read_numbers(model, data)
     try:
-        body = model.model_validate(data)
+        return model.model_validate(data, context={"form": True})
     except ValidationError as exc:
-        mine = {e.field for e in typed}
-        rest = [e for e in field_errors(exc.errors()) if e.field not in mine]
-        raise FormInvalid(typed + rest) from None
-    if typed:  # pragma: no cover - a field that is no number never validates
-        raise FormInvalid(typed)
-    return body
+        raise FormInvalid(field_errors(exc.errors())) from None
 
 
 def parse_mapping(model: type[M], data: Mapping[str, Any]) -> M:

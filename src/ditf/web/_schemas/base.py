@@ -29,7 +29,9 @@ from pydantic import (
     field_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
+from ditf._validation import parse_number
 from ditf.settings import Settings
 
 __all__ = [
@@ -95,10 +97,26 @@ class Request(BaseModel):
 
     Numbers are strict about booleans: ``true``/``false`` is not a number (pydantic would read
     ``false`` as 0), as the schema's ``"type": "integer"``/``"number"`` says. Form fields
-    (text) are still read as numbers.
+    (text) are still read as numbers: validated with ``context={"form": True}``, a number
+    field reads what people type ("110,000", "110k", "EUR 110000") by
+    :func:`~ditf._validation.parse_number`, and a text that is no number gets its message.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _typed_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if not (info.context or {}).get("form") or not isinstance(value, str) or not value.strip():
+            return value
+        annotation = cls.model_fields[str(info.field_name)].annotation
+        if not _is_numeric(annotation):
+            return value
+        try:
+            number = parse_number(value)
+        except ValueError as exc:
+            raise PydanticCustomError("typed_number", "{message}", {"message": str(exc)}) from None
+        return int(number) if annotation is int and number.is_integer() else number
 
     @field_validator("*", mode="before")
     @classmethod
@@ -109,6 +127,19 @@ class Request(BaseModel):
         if any(isinstance(item, bool) for item in items):
             raise ValueError("true/false is not a valid value here")
         return value
+
+
+def _is_numeric(annotation: Any) -> bool:
+    """``annotation`` is a number type (float or int, maybe optional), never text or bool."""
+    if annotation in (float, int):
+        return True
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is Annotated:
+        return _is_numeric(args[0])
+    if args and typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        return bool(kinds) and all(_is_numeric(a) for a in kinds)
+    return False
 
 
 @functools.cache
