@@ -19,8 +19,8 @@ from ditf._errors import DataError, InvalidParameterError
 from ditf._types import Seed
 
 T = TypeVar("T")
-#: The longest delay between two requests the model takes, in hours: its delay term is flat
-#: long before a century (1e6 hours).
+#: The longest delay between two requests the model takes, in hours (1e6, about 114 years):
+#: its delay term is flat long before.
 MAX_DELAY_HOURS = 1e6
 
 
@@ -53,15 +53,20 @@ def check_positive(value: Any, name: str, owner: str, *, allow_zero: bool = Fals
 
 
 def check_delay(
-    value: Any, name: str, owner: str, limit: float = MAX_DELAY_HOURS, setting: str = ""
+    value: Any, name: str, owner: str, *, limit: float = MAX_DELAY_HOURS, setting: str = ""
 ) -> float:
     """Return ``value`` as a float if it is a delay in hours in ``[0, limit]``.
 
-    ``setting`` names the environment variable that sets ``limit``, for the message.
+    ``setting`` names the environment variable that sets ``limit`` (the journal's): the
+    message then names it, in the words the journal has always used.
     """
     x = check_positive(value, name, owner, allow_zero=True)
     if x > limit:
-        raise _fail(name, owner, f"a float in [0, {limit:g}]{setting and f' ({setting})'}", value)
+        interval = f"[0, {limit:g}]"
+        words = (
+            f"a number of hours in {interval} ({setting})" if setting else f"a float in {interval}"
+        )
+        raise _fail(name, owner, words, value)
     return x
 
 
@@ -131,24 +136,37 @@ def check_fields(
     allowed: Collection[str],
     required: Collection[str] = (),
     *,
-    name: str,
-    label: str = "",
+    what: str,
+    kind: str = "",
     template: str = "",
 ) -> None:
     """Refuse a file's table with a field outside ``allowed`` or without one of ``required``.
 
-    ``name`` is what lacks a field ("The scenario"), ``label`` what the unknown fields would
-    be fields of ("scenario "), ``template`` where a complete example lies.
+    ``what`` is the table as a missing field's message names it ("The scenario"), ``kind`` the
+    word before "field(s)" in an unknown field's ("scenario"), ``template`` where a complete
+    example lies.
+
+    Examples
+    --------
+    >>> check_fields({"colour": "red"}, {"domain"}, what="The case", kind="case")
+    Traceback (most recent call last):
+    ...
+    ditf._errors.InvalidParameterError: Unknown case field(s) colour; allowed: domain.
+    >>> check_fields({}, {"domain"}, {"domain"}, what="The case", template="examples/")
+    Traceback (most recent call last):
+    ...
+    ditf._errors.InvalidParameterError: The case is missing domain; see examples/ for a template.
     """
     unknown = sorted(set(data) - set(allowed))
     if unknown:
+        fields = f"{kind} field(s)" if kind else "field(s)"
         raise InvalidParameterError(
-            f"Unknown {label}field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}."
+            f"Unknown {fields} {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}."
         )
     missing = [k for k in required if k not in data]
     if missing:
         see = f"; see {template} for a template" if template else ""
-        raise InvalidParameterError(f"{name} is missing {', '.join(missing)}{see}.")
+        raise InvalidParameterError(f"{what} is missing {', '.join(missing)}{see}.")
 
 
 def as_generator(rng: Seed) -> np.random.Generator:

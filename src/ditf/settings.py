@@ -130,7 +130,7 @@ class Settings:
     # The web has capped amounts at 1e12 from the start: beyond any salary, price or
     # settlement, and far below where float arithmetic on amounts loses whole units.
     max_amount: float = 1e12
-    # The model's delay term is flat long before a century (1e6 hours).
+    # The model's limit (1e6 hours, about 114 years): its delay term is flat long before.
     max_delay_hours: float = MAX_DELAY_HOURS
     # Recognition compares the requests and the pressure model simulates each one, so the
     # work grows faster than linearly (300 requests ran past 5 minutes; 10,000 asked for

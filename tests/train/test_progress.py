@@ -17,7 +17,7 @@ from ditf.train import (
     Progress,
     class_csv,
     class_progress,
-    progress,
+    trainee_progress,
 )
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -52,7 +52,7 @@ def rounds() -> list[Stored]:
 
 def test_progress_summarises_each_round_and_each_level_played():
     ann = [r for r in rounds() if r.trainee == "ann"]
-    got = progress("ann", ann)
+    got = trainee_progress("ann", ann)
     assert [(r.id, r.scenario, r.role) for r in got.rounds] == [
         (1, "salary-beginner", "requester"),
         (3, "pricing-advanced", "target"),
@@ -66,7 +66,7 @@ def test_progress_summarises_each_round_and_each_level_played():
 
 
 def test_no_rounds_is_no_progress():
-    assert progress("nobody", []) == Progress(trainee="nobody", rounds=(), levels=())
+    assert trainee_progress("nobody", []) == Progress(trainee="nobody", rounds=(), levels=())
     assert class_progress([]) == ClassProgress(trainees=(), levels=(), rounds=0, average_score=None)
 
 
@@ -113,7 +113,7 @@ def test_the_journal_rounds_are_read_as_they_are(tmp_path):
             "ada", domain="salary", level="practitioner", role="target", score=55.0, details=details
         )
         stored = journal.training_rounds("ada")
-    got = progress("ada", stored)
+    got = trainee_progress("ada", stored)
     assert (got.rounds[0].scenario, got.rounds[0].played_at) == ("x", stored[0].played_at)
     assert got.levels == (LevelProgress(level="practitioner", rounds=1, average_score=55.0,
                                         best_score=55.0),)  # fmt: skip

@@ -55,7 +55,7 @@ def defend_case_from_mapping(data: dict[str, Any]) -> DefendCase:
         raise InvalidParameterError(
             f"A defend file must hold a table/object at the top, got {type(data).__name__}."
         )
-    check_fields(data, _TOP_KEYS, _REQUIRED, name="The case", template="examples/defend/")
+    check_fields(data, _TOP_KEYS, _REQUIRED, what="The case", template="examples/defend/")
     return DefendCase(
         domain=data["domain"],
         title=_text(data, "title"),

@@ -458,7 +458,7 @@ def plan_scenario_from_mapping(data: dict[str, Any]) -> PlanScenario:
     >>> s.cost(110000)
     20000.0
     """
-    check_fields(data, _TOP_KEYS, _REQUIRED, name="The scenario", label="scenario ",
+    check_fields(data, _TOP_KEYS, _REQUIRED, what="The scenario", kind="scenario",
                  template="examples/plan/")  # fmt: skip
     benchmarks = data["benchmarks"]
     if not isinstance(benchmarks, list) or not all(isinstance(b, dict) for b in benchmarks):

@@ -828,9 +828,8 @@ def _ask_values(
         "domain": check_text(domain, "domain", owner, max_length=KEY_LENGTH, required=True),
         "unit": check_text(unit, "unit", owner, max_length=KEY_LENGTH, required=True),
         "fallback": check_amount(fallback, "fallback", owner, max_amount=most),
-        "delay_hours": check_delay(
-            delay_hours, "delay_hours", owner, limits.max_delay_hours, "DITF_MAX_DELAY_HOURS"
-        ),
+        "delay_hours": check_delay(delay_hours, "delay_hours", owner,
+                                   limit=limits.max_delay_hours, setting="DITF_MAX_DELAY_HOURS"),
         "technique": technique,
         "scenario": check_text(scenario, "scenario", owner, max_length=LABEL_LENGTH,
                                required=False),

@@ -11,7 +11,7 @@ theatre. Scenarios for every domain at three levels are bundled as data. See ``d
 
 from __future__ import annotations
 
-from ditf.train._choice import Choice
+from ditf.train._choice import MAX_EXPLANATION, MAX_ROUND_DELAY_HOURS, Choice
 from ditf.train._choose import choose_scenario
 from ditf.train._counterpart import Answers
 from ditf.train._explain import MechanismNote, mechanism_notes
@@ -26,7 +26,7 @@ from ditf.train._progress import (
     TraineeRow,
     class_csv,
     class_progress,
-    progress,
+    trainee_progress,
 )
 from ditf.train._round import LUCK_NOTE, RoundResult, play_round
 from ditf.train._scenario import (
@@ -57,6 +57,8 @@ __all__ = [
     "GOAL_POINTS",
     "LEVELS",
     "LUCK_NOTE",
+    "MAX_EXPLANATION",
+    "MAX_ROUND_DELAY_HOURS",
     "OUTCOME_POINTS",
     "SPOTTING_POINTS",
     "VALUE_POINTS",
@@ -88,8 +90,8 @@ __all__ = [
     "mechanism_notes",
     "pick_scenario",
     "play_round",
-    "progress",
     "score_target",
+    "trainee_progress",
     "trainer_scenario",
     "trainer_scenario_from_mapping",
 ]

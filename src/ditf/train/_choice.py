@@ -8,10 +8,10 @@ from typing import Any
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_delay, check_finite, check_positive, check_type
 
-__all__ = ["Choice"]
+__all__ = ["MAX_EXPLANATION", "MAX_ROUND_DELAY_HOURS", "Choice"]
 
 #: Longest retreat delay accepted, in hours (a year): every lift has long decayed by then.
-MAX_DELAY_HOURS = 8760.0
+MAX_ROUND_DELAY_HOURS = 8760.0
 #: Longest explanation kept, in characters.
 MAX_EXPLANATION = 2000
 
@@ -60,7 +60,7 @@ class Choice:
                     f"Got {self.opener!r} instead."
                 )
             object.__setattr__(self, "opener", opener)
-        delay = check_delay(self.delay_hours, "delay_hours", "Choice", MAX_DELAY_HOURS)
+        delay = check_delay(self.delay_hours, "delay_hours", "Choice", limit=MAX_ROUND_DELAY_HOURS)
         object.__setattr__(self, "delay_hours", delay)
         check_type(self.explanation, "explanation", "Choice", str, "a string")
         if len(self.explanation) > MAX_EXPLANATION:

@@ -25,7 +25,7 @@ __all__ = [
     "TraineeRow",
     "class_csv",
     "class_progress",
-    "progress",
+    "trainee_progress",
 ]
 
 #: The columns of :func:`class_csv`.
@@ -146,7 +146,7 @@ class Progress:
     levels: tuple[LevelProgress, ...]
 
 
-def progress(trainee: str, rounds: Iterable[PlayedRound]) -> Progress:
+def trainee_progress(trainee: str, rounds: Iterable[PlayedRound]) -> Progress:
     """A trainee's progress from their stored rounds.
 
     Parameters
@@ -168,7 +168,7 @@ def progress(trainee: str, rounds: Iterable[PlayedRound]) -> Progress:
     >>> played = Stored(id=1, trainee="ada", domain="salary", level="beginner", role="target",
     ...                 score=70.0, details={"pitch": {"scenario": {"id": "salary-beginner"}}},
     ...                 played_at=datetime(2025, 1, 2, tzinfo=timezone.utc))
-    >>> ada = progress("ada", [played])
+    >>> ada = trainee_progress("ada", [played])
     >>> ada.rounds[0].scenario, ada.levels[0].average_score
     ('salary-beginner', 70.0)
     """
@@ -254,11 +254,11 @@ def class_progress(rounds: Iterable[PlayedRound]) -> ClassProgress:
     >>> empty.trainees, empty.rounds, empty.average_score
     ((), 0, None)
     """
-    played = list(rounds)
-    summaries = [RoundSummary.of(r) for r in played]
+    summaries: list[RoundSummary] = []
     mine: dict[str, list[RoundSummary]] = {}
-    for r, summary in zip(played, summaries, strict=True):
-        mine.setdefault(r.trainee, []).append(summary)
+    for played in rounds:
+        summaries.append(RoundSummary.of(played))
+        mine.setdefault(played.trainee, []).append(summaries[-1])
     rows = tuple(TraineeRow.of(name, mine[name]) for name in sorted(mine))
     average = sum(s.score for s in summaries) / len(summaries) if summaries else None
     return ClassProgress(trainees=rows, levels=_by_level(summaries), rounds=len(summaries),

@@ -297,7 +297,7 @@ def trainer_scenario_from_mapping(data: dict[str, Any]) -> TrainerScenario:
     """
     if not isinstance(data, dict):
         raise InvalidParameterError(f"A trainer scenario must be a table, got {data!r}.")
-    check_fields(data, _KEYS, _REQUIRED, name="The trainer scenario", label="trainer scenario ")
+    check_fields(data, _KEYS, _REQUIRED, what="The trainer scenario", kind="trainer scenario")
     for key in ("plan", "as_target"):
         if not isinstance(data[key], dict):
             raise InvalidParameterError(f"{key} must be a table ([scenario.{key}]).")

@@ -33,12 +33,13 @@ class CachedPrediction:
 class CachedPlan:
     """A plan and its report, made once per scenario, and the report's JSON per depth.
 
-    The JSON is made when a depth is first asked for (pages never ask: they render the report).
+    The JSON is made when a depth is first asked for (pages never ask: they render the report),
+    on the event loop: no other request runs between the check and the store.
     """
 
     plan: Plan
     report: dict[str, Any]
-    _json: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _json: dict[str, bytes] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def json(self, depth: str) -> bytes:
         """The report at ``depth`` as :class:`PlanPublic` JSON, serialized once."""

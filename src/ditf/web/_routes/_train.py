@@ -36,9 +36,9 @@ from ditf.train import (
     make_pitch,
     play_round,
     score_target,
+    trainee_progress,
     trainer_scenario,
 )
-from ditf.train import progress as trainee_progress
 from ditf.web._charts import mechanisms_chart
 from ditf.web._deps import AppState, JournalDep, StateDep
 from ditf.web._errors import API_ERRORS, JOURNAL_ERRORS

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeAlias, Type
 
 from pydantic import (
     AfterValidator,
-    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -187,8 +186,7 @@ class Wrapper(Derived):
     def from_core(cls, record: Any) -> Self:
         """The model of a core object: its ``to_dict()`` if it has one, else its attributes.
 
-        ``to_dict`` is the core's JSON-ready form (datetimes as ISO 8601 text); a renamed
-        field is read by its core name from the attributes (see :func:`public_model`).
+        ``to_dict`` is the core's JSON-ready form (datetimes as ISO 8601 text).
         """
         to_dict = getattr(record, "to_dict", None)
         return cls.model_validate(record if to_dict is None else to_dict())
@@ -225,19 +223,29 @@ def field_docs(core: type) -> dict[str, str]:
     """The description of each field and property of ``core``, by name.
 
     A field's comes from the numpydoc ``Attributes`` (or ``Parameters``) section of the class
-    docstring, a property's from its own docstring.
+    docstring, a property's from its own docstring. Written for JSON readers: Python's
+    ``None`` reads ``null``, and a Sphinx cross-reference (``:data:`x```) reads as code.
     """
     doc = inspect.cleandoc(core.__doc__ or "")
     docs = {
-        name: " ".join(text.split())
+        name: text
         for section in _SECTION.findall(doc)
         for names, text in _ENTRY.findall(section)
         for name in names.split(", ")
     }
     for name, value in vars(core).items():
         if isinstance(value, property) and value.__doc__:
-            docs.setdefault(name, " ".join(value.__doc__.split()))
-    return docs
+            docs.setdefault(name, value.__doc__)
+    return {name: _for_json(text) for name, text in docs.items()}
+
+
+#: A Sphinx cross-reference, e.g. ``:func:`~ditf.train.progress```.
+_ROLE = re.compile(r":\w+:`~?([^`]+)`")
+
+
+def _for_json(text: str) -> str:
+    """A core docstring's text as an API description (one line, JSON's words)."""
+    return re.sub(r"\bNone\b", "null", _ROLE.sub(r"``\1``", " ".join(text.split())))
 
 
 #: A moment as ISO 8601 text, read from the text or from a datetime.
@@ -303,9 +311,9 @@ def public_model(
     after : mapping of str to str
         Fields placed after the named one (``""``: first).
     rename : mapping of str to str
-        The web's name of a field (or property) of ``core``, by its core name. The model
-        still reads the core name from a core object's attributes (:meth:`Derived.from_core`);
-        ``fields`` and ``after`` use the web's names.
+        The web's name of a field (or property) of ``core``, by its core name; the docs say
+        the web's names too. ``fields`` and ``after`` use the web's names, ``exclude`` the
+        core's. The model reads the web's names (the core's JSON form, e.g. a report).
     doc : str, optional
         The model's description; default the first paragraph of ``core``'s docstring.
     """
@@ -319,7 +327,7 @@ def public_model(
         names.remove(field)
         names.insert(names.index(previous) + 1 if previous else 0, field)
     core_name = {shown: name for name, shown in rename.items()}
-    docs = field_docs(core)
+    docs = _renamed(field_docs(core), rename)
     definitions: dict[str, Any] = {}
     for field in names:
         known = core_name.get(field, field)  # as ``core`` knows it
@@ -327,8 +335,6 @@ def public_model(
         annotation, default = spec if isinstance(spec, tuple) else (spec, ...)
         if known in docs:  # a description the web gives (in ``default``) comes first
             annotation = Annotated[annotation, Field(description=docs[known])]
-        if known != field:  # read by either name: the web's (JSON) or the core's (attributes)
-            annotation = Annotated[annotation, Field(validation_alias=AliasChoices(field, known))]
         definitions[field] = (annotation, default)
     summary = inspect.cleandoc(core.__doc__ or "").split("\n\n")[0]
     model = create_model(
@@ -340,6 +346,14 @@ def public_model(
     )
     _DERIVED.setdefault(core, model)
     return model
+
+
+def _renamed(docs: Mapping[str, str], rename: Mapping[str, str]) -> dict[str, str]:
+    """``docs`` with every core name in ``rename`` written as the web's name."""
+    if not rename:
+        return dict(docs)
+    names = re.compile(rf"\b({'|'.join(map(re.escape, rename))})\b")
+    return {k: names.sub(lambda m: rename[m.group(1)], v) for k, v in docs.items()}
 
 
 def derived(core: type, **options: Any) -> typing.Callable[[type[D]], type[D]]:

@@ -16,7 +16,7 @@ from ditf.defend import (
     Recognition,
     defence_report,
 )
-from ditf.web._schemas.base import LIMITS, Amount, Derived, Public, Request, Unit, Wrapper, derived
+from ditf.web._schemas.base import LIMITS, Amount, Derived, Public, Request, Unit, derived
 from ditf.web._schemas.plan import MAX_BENCHMARKS, BenchmarkPublic, BenchmarkRequest, DomainName
 
 #: Most requests in one episode, and earlier episodes in one case.
@@ -105,7 +105,7 @@ class AskedPublic(Derived):
         "peak_excess_ratio": "opener_excess_ratio",
     },
 )
-class SequenceEvidencePublic(Wrapper):
+class SequenceEvidencePublic(Derived):
     """What the recognition rests on: the drop, the timing, the requester, the opener.
 
     ``opener`` is the request of the episode that costs you most (the core's ``peak``).
@@ -181,13 +181,9 @@ class DefencePublic(Public):
 
     @classmethod
     def from_defence(cls, defence: Defence, journal: JournalReadPublic | None) -> DefencePublic:
-        """A defence as ``defence_report`` gives it, its evidence read from the core's object.
-
-        Infinite log-odds become null: JSON has none.
-        """
+        """A defence as ``defence_report`` gives it; infinite log-odds become null."""
         report = defence_report(defence)
         logodds = report["pressure_logodds"]
         finite = logodds is not None and math.isfinite(logodds)
-        evidence = SequenceEvidencePublic.from_core(defence.recognition.evidence)
-        shown = {"pressure_logodds": logodds if finite else None, "evidence": evidence}
-        return cls.model_validate(report | shown | {"journal": journal})
+        shown = {"pressure_logodds": logodds if finite else None, "journal": journal}
+        return cls.model_validate(report | shown)

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal, TypeAlias
 from pydantic import Field
 
 from ditf.train import (
+    MAX_EXPLANATION,
+    MAX_ROUND_DELAY_HOURS,
     Choice,
     ClassProgress,
     LevelProgress,
@@ -68,8 +70,10 @@ class RoundRequest(PickRequest):
     trainee: Key = Field(description="Who plays (the journal stores the round under it).")
     opener: Amount | None = Field(default=None, description="Null: ask the fallback directly.")
     fallback: Amount = Field(description="The request you really need.")
-    delay_hours: float = Field(default=0.0, ge=0, le=8760, description="Hours before the retreat.")
-    explanation: str = Field(default="", max_length=2000)
+    delay_hours: float = Field(
+        default=0.0, ge=0, le=MAX_ROUND_DELAY_HOURS, description="Hours before the retreat."
+    )
+    explanation: str = Field(default="", max_length=MAX_EXPLANATION)
     honour_opener: bool = Field(default=True, description="You would keep a yes to the opener.")
 
 
