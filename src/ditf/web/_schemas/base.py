@@ -401,7 +401,11 @@ def optional(
 
 
 def _constrained(field: FieldInfo) -> Any:
-    """A field's type with its limits (pydantic keeps them apart, in ``metadata``)."""
+    """A field's type with its limits (pydantic keeps them apart, in ``metadata``).
+
+    Only the type and its limits: an alias or examples would not carry over (no request
+    field has them).
+    """
     if not field.metadata:
         return field.annotation
     return Annotated[field.annotation, *field.metadata]
