@@ -62,9 +62,11 @@ $(OTREE_VENV)/bin/otree:
 	$(PYTHON) -m venv $(OTREE_VENV)
 	$(OTREE_VENV)/bin/pip install --quiet 'otree==6.0.15' requests
 
-# One worker per core (pytest-xdist), and the 15 slowest tests listed at the end.
+# One worker per core (pytest-xdist), and the 15 slowest tests listed at the end. Bytecode
+# caches stay on where the shell turns them off (PYTHONDONTWRITEBYTECODE): without them every
+# CLI and server subprocess compiles ditf anew, and every worker rewrites every test module.
 pytest: $(OTREE_VENV)/bin/otree
-	DITF_OTREE=$(CURDIR)/$(OTREE_VENV)/bin/otree $(BIN)/pytest -q -n auto --durations=15 --cov=ditf --cov-report=term-missing:skip-covered --cov-fail-under=95
+	PYTHONDONTWRITEBYTECODE= DITF_OTREE=$(CURDIR)/$(OTREE_VENV)/bin/otree $(BIN)/pytest -q -n auto --durations=15 --cov=ditf --cov-report=term-missing:skip-covered --cov-fail-under=95
 
 bench: install-dev
 	$(BIN)/python benchmarks/run.py
