@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ditf.defend import Episode, defend, defend_case_from_mapping
+from ditf.defend import Episode, defence_report, defend, defend_case_from_mapping
 from ditf.plan import DOMAINS
 from ditf.store import Journal, journal_episodes
 from ditf.web._charts import mechanisms_chart
@@ -78,8 +78,8 @@ async def run_defend(state: AppState, journal: Journal, body: DefendRequest) -> 
         found = await state.io.run(lambda: journal_episodes(journal, case.counterpart, case.unit))
         past = found.episodes
         read = JournalReadPublic(episodes=len(past), other_units=found.other_units)
-    defence = await state.worker.run(lambda: defend(case, past_episodes=past))
-    return DefencePublic.from_defence(defence, read)
+    report = await state.worker.run(lambda: defence_report(defend(case, past_episodes=past)))
+    return DefencePublic.from_report(report, read)
 
 
 @Api(router, "defend", API_ERRORS | JOURNAL_ERRORS).route(

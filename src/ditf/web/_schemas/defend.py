@@ -8,14 +8,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field
 
-from ditf.defend import (
-    AskedRequest,
-    Component,
-    Defence,
-    Evidence,
-    Recognition,
-    defence_report,
-)
+from ditf.defend import AskedRequest, Component, Evidence, Recognition
 from ditf.web._schemas.base import LIMITS, Amount, Derived, Public, Request, Unit, derived
 from ditf.web._schemas.plan import MAX_BENCHMARKS, BenchmarkPublic, BenchmarkRequest, DomainName
 
@@ -180,10 +173,12 @@ class DefencePublic(Public):
     journal: JournalReadPublic | None = None
 
     @classmethod
-    def from_defence(cls, defence: Defence, journal: JournalReadPublic | None) -> DefencePublic:
-        """A defence as ``defence_report`` gives it; infinite log-odds become null."""
-        report = defence_report(defence)
+    def from_report(
+        cls, report: dict[str, Any], journal: JournalReadPublic | None
+    ) -> DefencePublic:
+        """Wrap a ``defence_report`` dict (infinite log-odds become null: JSON has none)."""
         logodds = report["pressure_logodds"]
         finite = logodds is not None and math.isfinite(logodds)
-        shown = {"pressure_logodds": logodds if finite else None, "journal": journal}
-        return cls.model_validate(report | shown)
+        return cls.model_validate(
+            report | {"pressure_logodds": logodds if finite else None, "journal": journal}
+        )
