@@ -426,6 +426,21 @@ def test_an_unreachable_scheduler_is_a_backend_error_within_15_s(monkeypatch):
 
 
 @pytest.mark.parametrize(
+    ("address", "why"),
+    [("", "is empty"), ("tcp://", "missing port"), ("foo://x:1", "unknown address scheme"),
+     ("not a url", "missing port"), ("tcp://h:abc", "invalid literal")],
+)  # fmt: skip
+def test_a_malformed_address_is_refused_before_any_client_starts(monkeypatch, address, why):
+    # A client starts an IO-loop thread first; on a loaded machine that start-up can time out
+    # and hide the address's fault behind a bare AssertionError, so no client may be made.
+    import dask.distributed
+
+    monkeypatch.setattr(dask.distributed, "Client", None)
+    with pytest.raises(BackendError, match=f"Dask scheduler address .*{why}"):
+        DaskBackend(scheduler=address)
+
+
+@pytest.mark.parametrize(
     "kwargs", [{}, {"workers": 2, "scheduler": "tcp://127.0.0.1:8786"}], ids=["neither", "both"]
 )
 def test_the_dask_backend_needs_workers_or_a_scheduler(kwargs):

@@ -108,8 +108,8 @@ class DaskBackend:
             ) from exc
         if (workers is None) == (scheduler is None):
             raise BackendError("Give either workers (a new LocalCluster) or a scheduler address.")
-        if scheduler is not None and not scheduler.strip():
-            raise BackendError("The Dask scheduler address is empty: give tcp://HOST:PORT.")
+        if scheduler is not None:
+            _check_address(scheduler)
         self.cluster = None
         n = None if workers is None else check_int_range(workers, "workers", "DaskBackend", 1, 256)
         try:
@@ -124,11 +124,6 @@ class DaskBackend:
                         n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
                     )
                 self.client = Client(self.cluster)
-        except ValueError as exc:  # distributed's parser: no port, unknown protocol...
-            raise BackendError(
-                f"The Dask scheduler address {scheduler!r} is not usable: {exc}. Give one such "
-                "as tcp://10.0.0.5:8786."
-            ) from exc
         except (OSError, TimeoutError, RuntimeError) as exc:
             where = scheduler or "a LocalCluster"
             raise BackendError(
@@ -165,3 +160,27 @@ class DaskBackend:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_address(scheduler: str) -> None:
+    """Refuse a malformed address before a client starts its event loop for it.
+
+    A bad address used to surface from inside ``Client``, after its IO-loop thread had
+    started; on a loaded machine that thread can miss distributed's 10 s start-up wait, and
+    the failure then came out as a bare ``AssertionError`` instead of this message.
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    if not scheduler.strip():
+        raise BackendError("The Dask scheduler address is empty: give tcp://HOST:PORT.")
+    try:
+        scheme, location = parse_address(scheduler)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except ValueError as exc:  # no port, unknown protocol, a port that is not a number...
+        raise BackendError(
+            f"The Dask scheduler address {scheduler!r} is not usable: {exc}. Give one such "
+            "as tcp://10.0.0.5:8786."
+        ) from exc
