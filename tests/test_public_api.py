@@ -92,6 +92,12 @@ def test_top_level_names_are_the_model_objects_and_the_error_tree():
         assert issubclass(getattr(ditf, name), (ditf.DitfError, ditf.DitfWarning))
 
 
+def test_every_error_and_warning_can_be_caught_from_the_top_level():
+    from ditf import _errors
+
+    assert set(_errors.__all__) <= set(ditf.__all__)
+
+
 def test_import_ditf_stays_light():
     code = (
         "import json, sys\n"

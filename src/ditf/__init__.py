@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ditf import data, model
 from ditf._errors import (
+    BackendError,
     ConvergenceWarning,
     DataError,
     DitfError,
@@ -40,6 +41,7 @@ from ditf.model import (
 )
 
 __all__ = [
+    "BackendError",
     "Context",
     "ConvergenceWarning",
     "DataError",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -237,34 +237,32 @@ class Settings:
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        for name in (*_INTEGERS, *_INPUT_CAPS):
-            key = f"DITF_{name.upper()}"
-            if key in env:
-                try:
-                    number = int(env[key])
-                except ValueError:
-                    number = -1
-                if number <= 0:
-                    raise InvalidParameterError(
-                        f"The environment variable {key} must be a positive integer. "
-                        f"Got {env[key]!r} instead."
-                    )
-                values[name] = number
-        for name in _NUMBERS:
-            key = f"DITF_{name.upper()}"
-            if key in env:
-                try:
-                    real = float(env[key])
-                except ValueError:
-                    real = -1.0
-                if not (math.isfinite(real) and real > 0) or "_" in env[key]:
-                    raise InvalidParameterError(
-                        f"The environment variable {key} must be a positive finite number "
-                        f"such as 1e12. Got {env[key]!r} instead."
-                    )
-                values[name] = real
+        for names, parse, kind in (
+            ((*_INTEGERS, *_INPUT_CAPS), int, "a positive integer"),
+            (_NUMBERS, float, "a positive finite number such as 1e12"),
+        ):
+            for name in names:
+                key = f"DITF_{name.upper()}"
+                if key in env:
+                    values[name] = _positive(key, env[key], parse, kind)
         for name, key in _TEXTS.items():
             text = env.get(key, "").strip()
             if text:
                 values[name] = text
         return cls(**values)
+
+
+def _positive(key: str, text: str, parse: Callable[[str], float], kind: str) -> Any:
+    """``text`` read by ``parse`` if positive and finite; else an error naming ``key``.
+
+    Digit separators are refused, as the CLI refuses them: ``1_0`` is more likely a typo.
+    """
+    try:
+        number = parse(text)
+    except ValueError:
+        number = -1
+    if not (math.isfinite(number) and number > 0) or "_" in text:
+        raise InvalidParameterError(
+            f"The environment variable {key} must be {kind}. Got {text!r} instead."
+        )
+    return number

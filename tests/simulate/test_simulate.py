@@ -322,7 +322,7 @@ def test_settings_read_os_environ_by_default(monkeypatch):
     assert Settings.from_env() == Settings(max_sweep_runs=3)
 
 
-@pytest.mark.parametrize("value", ["0", "-5", "abc", "1.5", "", "1e6"])
+@pytest.mark.parametrize("value", ["0", "-5", "abc", "1.5", "", "1e6", "1_000"])
 @pytest.mark.parametrize(
     "key", ["DITF_MAX_POPULATION", "DITF_MAX_SWEEP_RUNS", "DITF_MAX_RESPONSES"]
 )
