@@ -3,8 +3,8 @@
 Targets (DESIGN.md, issue 2): fit on the bundled evidence < 5 s; a two-step predict < 10 ms.
 The population simulation and its backends (issue 3) are measured by ``simulate.py``, the
 planner by ``plan.py``, fresh plans and predictions against the reference engine (issue 16) by
-``fresh.py``, bargaining against NegMAS by ``negotiate.py`` and the web API under
-load by ``web_load.py``.
+``fresh.py``, study power by ``power.py``, bargaining against NegMAS by ``negotiate.py`` and
+the web API under load by ``web_load.py``.
 Each line compares ditf's implementation with a plain baseline computing the same thing.
 """
 
@@ -21,6 +21,7 @@ from ditf.model._bivariate import bvn_cdf
 from fresh import main as bench_fresh
 from negotiate import main as bench_negotiate
 from plan import main as bench_plan
+from power import main as bench_power
 from simulate import main as bench_simulate
 from web_load import main as bench_web
 
@@ -80,5 +81,6 @@ if __name__ == "__main__":
     bench_fit()
     bench_simulate()
     bench_plan()
+    bench_power()
     bench_negotiate()
     bench_web()

@@ -11,7 +11,6 @@ import itertools
 import math
 import os
 import socket
-import time
 import warnings
 
 import numpy as np
@@ -406,7 +405,7 @@ def test_a_dask_task_error_reaches_the_caller(dask_backend):
 
 def test_an_unreachable_scheduler_is_a_backend_error_within_15_s(monkeypatch):
     # Dask retries a refused connection until the client's timeout: the backend must ask for
-    # at most 15 s. The error is the same after 1 s as after 10, so the test waits 1 s.
+    # at most 15 s, once. The error is the same after 1 s as after 10, so the test waits 1 s.
     import dask.distributed
     from dask.utils import parse_timedelta
 
@@ -417,12 +416,10 @@ def test_an_unreachable_scheduler_is_a_backend_error_within_15_s(monkeypatch):
         return real_client(address, timeout="1s")
 
     monkeypatch.setattr(dask.distributed, "Client", client)
-    start = time.monotonic()
     with pytest.raises(BackendError, match=r"Cannot reach Dask at tcp://127\.0\.0\.1:1: .*"
                        r"Is the scheduler up\?"):  # fmt: skip
         DaskBackend(scheduler="tcp://127.0.0.1:1")
-    assert asked and asked[0] <= 15.0
-    assert time.monotonic() - start < 1.0 + 5.0
+    assert len(asked) == 1 and asked[0] <= 15.0
 
 
 @pytest.mark.parametrize(
