@@ -7,31 +7,21 @@ vectorised pass buys.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from ditf.data import read_mapping
 from ditf.model import Context, Sequence, load_model, predict
 from ditf.plan import plan, plan_scenario_from_mapping
+from timing import best_of
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "plan"
-
-
-def _best(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
     load_model()
     scenario = plan_scenario_from_mapping(read_mapping(EXAMPLES / "salary.toml"))
     result = plan(scenario)
-    ours = _best(lambda: plan(scenario))
+    ours = best_of(lambda: plan(scenario))
     openers = [c.opener for c in result.curve]
     context = Context(
         baseline=scenario.baseline(result.fallback),
@@ -44,7 +34,7 @@ def main() -> None:
             seq = Sequence.door_in_the_face(opener=scenario.cost(o), target=target, prosocial=False)
             predict(seq, context, n_draws=400)
 
-    baseline = _best(one_call_per_opener, repeat=2)
+    baseline = best_of(one_call_per_opener, repeat=2)
     verdict = "met" if ours < 0.2 else "MISSED"
     print(f"plan with uncertainty ({len(openers)} openers x 400 draws, fallbacks, timing, audit): "
           f"{1e3 * ours:.0f} ms (target < 200 ms: {verdict}); one predict per opener for the "

@@ -11,47 +11,36 @@ These were timed unit tests (10,000 studies in < 10 s; the exact power at 1,000 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
 from scipy.stats import fisher_exact
 
 from ditf.simulate import Scenario, simulate
 from ditf.study import power_three_arm, power_two_arm
+from timing import best_of
 
 ARMS = ["door_in_the_face", "target_only", "exposure_control"]
 
 
-def _best(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def bench_three_arm(n: int = 300, studies: int = 10_000, engine_studies: int = 50) -> None:
     power_three_arm(n, n_studies=10, rng=0)  # load the model and compile once
-    ours = _best(lambda: power_three_arm(n, n_studies=studies, rng=1))
+    ours = best_of(lambda: power_three_arm(n, n_studies=studies, rng=1))
 
     def by_person() -> None:
         for i in range(engine_studies):
             simulate(Scenario(), conditions=ARMS, n_people=n, rng=i)
 
-    engine = _best(by_person, repeat=2) * studies / engine_studies
+    engine = best_of(by_person, repeat=2) * studies / engine_studies
     print(f"three-arm power, {studies:,} studies of {n} per arm: ditf {ours:.2f} s "
           f"(budget < 10 s: {'met' if ours < 10 else 'MISSED'}), person by person "
           f"{engine:.0f} s (from {engine_studies} studies) -> {engine / ours:.0f}x")  # fmt: skip
 
 
 def bench_exact_two_arm(n: int = 1_000, sample: int = 2_000) -> None:
-    ours = _best(lambda: (power_two_arm(0.3, 0.25, n), power_two_arm(0.3, 0.25, n, test="chi2")))
+    ours = best_of(lambda: (power_two_arm(0.3, 0.25, n), power_two_arm(0.3, 0.25, n, test="chi2")))
     rng = np.random.default_rng(0)
     a, c = rng.integers(0, n + 1, sample), rng.integers(0, n + 1, sample)
     tables = [[[x, n - x], [y, n - y]] for x, y in zip(a, c, strict=True)]
-    loop = _best(lambda: [fisher_exact(t) for t in tables], repeat=1)
+    loop = best_of(lambda: [fisher_exact(t) for t in tables], repeat=1)
     scipy_all = loop * (n + 1) ** 2 / sample
     print(f"exact two-arm power (Fisher and chi2) at {n:,} per arm: ditf {1e3 * ours:.0f} ms "
           f"(budget < 1 s: {'met' if ours < 1 else 'MISSED'}), scipy table by table "

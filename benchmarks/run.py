@@ -10,9 +10,6 @@ Each line compares ditf's implementation with a plain baseline computing the sam
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
 from scipy.stats import multivariate_normal
 
@@ -23,18 +20,8 @@ from negotiate import main as bench_negotiate
 from plan import main as bench_plan
 from power import main as bench_power
 from simulate import main as bench_simulate
+from timing import best_of
 from web_load import main as bench_web
-
-
-def best_of(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
-    """Best wall time per call over ``repeat`` rounds of ``number`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - start) / number)
-    return min(times)
 
 
 def bench_bvn() -> None:
