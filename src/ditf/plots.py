@@ -12,6 +12,7 @@ from typing import Any
 from scipy import stats
 
 from ditf._errors import InvalidParameterError
+from ditf._text import format_amount
 from ditf.model import Replication
 from ditf.negotiate import Negotiation, TournamentResult
 from ditf.plan import Plan
@@ -415,7 +416,9 @@ def plot_plan_curve(plan: Plan, path: str | Path) -> None:
         if s.direction == "less":
             axes[0].invert_xaxis()
         axes[0].legend(fontsize="small")
-        axes[0].figure.suptitle(f"{s.title or s.domain}: fallback {plan.fallback:,.6g} {s.unit}")
+        axes[0].figure.suptitle(
+            f"{s.title or s.domain}: fallback {format_amount(plan.fallback)} {s.unit}"
+        )
 
 
 # ---------------------------------------------------------------- negotiate

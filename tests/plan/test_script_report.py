@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from plan_factories import DOMAIN_EXAMPLES, example_mapping, salary_mapping
 
-from ditf.plan import Plan, concession_script, plan, plan_report, plan_scenario_from_mapping
+from ditf.plan import (
+    Plan,
+    concession_script,
+    plan,
+    plan_report,
+    plan_scenario_from_mapping,
+    prep_sheet,
+)
 
 ALL_EXAMPLES = (*DOMAIN_EXAMPLES, "theatrical", "absurd")
 HEADLINE = {
@@ -200,3 +208,19 @@ def test_the_report_marks_missing_parts_as_null():
     r = plan_report(plan_of(salary_mapping(fallback=100000)))
     assert r["second_fallback"] is None and r["with_second_fallback"] is None
     assert r["chosen_by_you"] is True
+
+
+def test_amounts_in_the_millions_read_in_full_in_the_plan_script_and_sheet():
+    """A yen salary: 9,000,000 in the headline, the script and the prep sheet, never 9e+06."""
+    yen = salary_mapping(
+        unit="JPY", target=8_000_000, minimum=7_200_000, batna=7_000_000, explanation="",
+        benchmarks=[{"name": "low", "kind": "market-low", "value": 6_500_000},
+                    {"name": "median", "kind": "market-median", "value": 7_500_000},
+                    {"name": "high", "kind": "market-high", "value": 9_000_000}],
+        counterpart={"accepts_low": 7_000_000, "accepts_high": 8_500_000},
+    )  # fmt: skip
+    p = plan(plan_scenario_from_mapping(yen))
+    report = plan_report(p)
+    texts = [report["headline"], report["why"], *concession_script(p), prep_sheet(report)]
+    assert not [t for t in texts if re.search(r"\de[+-]\d", t)]
+    assert "9,000,000 JPY" in report["headline"]

@@ -15,8 +15,8 @@ from test_web_defend import EXAMPLES, post
 from test_web_pages import chart_spec
 from test_web_plan import SALARY, form_data
 
+from ditf._text import format_amount as amount
 from ditf.web._charts import plan_charts
-from ditf.web._pages import amount
 
 
 def test_your_own_opener_is_marked_on_the_planners_curve(browser):

@@ -9,6 +9,7 @@ import anyio
 import pytest
 
 from ditf._errors import DataError, InvalidParameterError
+from ditf._text import format_amount as amount
 from ditf.web._apidoc import fields, operations, type_name
 from ditf.web._cache import ExpiringCache, ResultCache
 from ditf.web._charts import (
@@ -22,7 +23,7 @@ from ditf.web._charts import (
     simulation_chart,
     sweep_chart,
 )
-from ditf.web._pages import Upload, amount, read_upload, shown
+from ditf.web._pages import Upload, read_upload, shown
 from ditf.web._schemas.evidence import ReplicationPublic
 from ditf.web._schemas.simulate import SimulationPublic, SweepPublic
 from ditf.web._schemas.study import AnalysisPublic, PowerPublic

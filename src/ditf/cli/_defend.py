@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ditf._text import format_amount
 from ditf._validation import check_option
 from ditf.cli._app import (
     DbOption,
@@ -158,11 +159,11 @@ def _evidence(defence: Defence) -> Table:
     table.add_column("value")
     rows = [
         ("requests", str(e.n_requests)),
-        ("now", f"{e.current:,.6g} {case.unit}"),
+        ("now", f"{format_amount(e.current)} {case.unit}"),
     ]
     if e.previous is not None:
         rows += [
-            ("before", f"{e.previous:,.6g} {case.unit}"),
+            ("before", f"{format_amount(e.previous)} {case.unit}"),
             ("ratio (amounts)", "-" if e.amount_ratio is None else f"{e.amount_ratio:.3g}x"),
             ("ratio (cost to you)", f"{e.cost_ratio:.3g}x, ln {e.log_cost_ratio:+.2f}"),
             ("minutes between", f"{e.minutes_between:g}"),
@@ -171,7 +172,7 @@ def _evidence(defence: Defence) -> Table:
         ]
     beyond = f"yes, {e.peak_excess_ratio:.3g}x its cost" if e.peak_excess_ratio else "yes"
     rows += [
-        ("largest request", f"{e.peak:,.6g} {case.unit}"),
+        ("largest request", f"{format_amount(e.peak)} {case.unit}"),
         (f"beyond {e.limit.name}", beyond if e.peak_beyond else "no"),
         ("earlier retreats", str(e.past_retreats)),
     ]

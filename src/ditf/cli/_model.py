@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ditf import data, plots
 from ditf._errors import InvalidParameterError
+from ditf._text import format_amount
 from ditf._validation import check_int_range, check_positive, check_probability
 from ditf.cli._app import (
     DbOption,
@@ -463,9 +464,9 @@ def _fit_journal(
         shown = "your estimate of each counterpart" if b is None else _span(*b)
         table.add_row(name, _span(med, lo, hi), shown)
     out.print(table)
-    out.print(f"baseline: P(yes) to {result.reference_cost:,.6g} (the median fallback, in cost "
-              "units) asked alone; strength: multiplier of the sequential lifts (1 = the typical "
-              "study).", soft_wrap=True)  # fmt: skip
+    out.print(f"baseline: P(yes) to {format_amount(result.reference_cost)} (the median "
+              "fallback, in cost units) asked alone; strength: multiplier of the sequential "
+              "lifts (1 = the typical study).", soft_wrap=True)  # fmt: skip
     if out_file is not None:
         out.print(f"wrote {out_file}")
 

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ditf import plots
+from ditf._text import format_amount
 from ditf.cli._app import (
     DbOption,
     JsonFlag,
@@ -111,17 +112,18 @@ def _load(file: Path, db: str | None, calibration: Path | None = None) -> Plan:
 
 
 def _money(p: Plan, value: float) -> str:
-    return f"{value:,.6g} {p.scenario.unit}"
+    return f"{format_amount(value)} {p.scenario.unit}"
 
 
 def _odds_row(table: Table, label: str, e: Estimate, p: Plan, *, estimate: bool = True) -> None:
     if not estimate:  # your own estimate of the counterpart: no model interval
-        table.add_row(label, f"{pct(e.p_yes)} (your estimate)", f"{e.value:,.4g}")
+        table.add_row(label, f"{pct(e.p_yes)} (your estimate)", f"{format_amount(e.value, 4)}")
         return
     table.add_row(
         label,
         f"{pct(e.p_yes)} ({pct(e.p_lo)}-{pct(e.p_hi)})",
-        f"{e.value:,.4g} ({e.value_lo:,.4g}-{e.value_hi:,.4g})",
+        f"{format_amount(e.value, 4)} "
+        f"({format_amount(e.value_lo, 4)}-{format_amount(e.value_hi, 4)})",
     )
 
 
@@ -176,13 +178,15 @@ def _render_odds(p: Plan) -> None:
     for c in shown:
         mark = "chosen" if c.opener == p.opener else ("" if c.defensible else "beyond benchmarks")
         curve.add_row(_money(p, c.opener), pct(c.p_opener), pct(c.estimate.p_yes),
-                      f"{c.estimate.value:,.4g}", mark)  # fmt: skip
+                      f"{format_amount(c.estimate.value, 4)}", mark)  # fmt: skip
     out.print(curve)
     timing = Table(title="Timing: the same asks with a delay before the retreat")
     for column in ("delay", "P(agreement)", "expected value"):
         timing.add_column(column)
     for t in p.timing:
-        timing.add_row(f"{t.delay_hours:g} h", pct(t.estimate.p_yes), f"{t.estimate.value:,.4g}")
+        timing.add_row(
+            f"{t.delay_hours:g} h", pct(t.estimate.p_yes), f"{format_amount(t.estimate.value, 4)}"
+        )
     out.print(timing)
 
 

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ditf._errors import InvalidParameterError
+from ditf._text import format_amount
 from ditf._validation import check_int_range, check_option
 from ditf.cli._app import JsonFlag, app, number, out, pct, print_json, reported, typed_number
 from ditf.plan import DOMAINS
@@ -215,7 +216,7 @@ def _ask_target(pitch: Pitch) -> TargetResponse:
 
 
 def _amount(s: TrainerScenario, value: float | None) -> str:
-    return "-" if value is None else f"{value:,.6g} {s.unit}"
+    return "-" if value is None else f"{format_amount(value)} {s.unit}"
 
 
 def _list(domain: str | None, as_json: bool) -> None:
@@ -274,7 +275,8 @@ def _render_round(r: RoundResult, seed: int) -> None:
             f"{pct(a.p_fallback or 0.0)})."
         )
     deal = (
-        f"agreed at {_amount(s, a.agreed)}, worth {a.value:,.4g} {s.unit} beyond your BATNA"
+        f"agreed at {_amount(s, a.agreed)}, worth {format_amount(a.value, 4)} {s.unit} beyond "
+        "your BATNA"
         if a.agreed is not None
         else "no agreement: you take your alternative"
     )
@@ -286,9 +288,15 @@ def _render_round(r: RoundResult, seed: int) -> None:
         table.add_column(col, justify="left" if col in ("option", "asks") else "right")
     for o in r.options:
         label = o.label if o.admissible else f"{o.label} (not admissible)"
-        asks = f"{o.fallback:,.6g}" if o.opener is None else f"{o.opener:,.6g} > {o.fallback:,.6g}"
+        asks = (
+            f"{format_amount(o.fallback)}"
+            if o.opener is None
+            else f"{format_amount(o.opener)} > {format_amount(o.fallback)}"
+        )
         spread = "" if o.p_lo == o.p_hi else f" ({100 * o.p_lo:.0f}-{100 * o.p_hi:.0f}%)"
-        table.add_row(escape(label), asks, f"{pct(o.p_yes)}{spread}", f"{o.expected_value:,.4g}")
+        table.add_row(
+            escape(label), asks, f"{pct(o.p_yes)}{spread}", f"{format_amount(o.expected_value, 4)}"
+        )
     out.print(table)
     if r.p_fallback_after is not None:
         out.print(

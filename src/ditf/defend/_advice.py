@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ditf._text import format_amount
 from ditf.defend._case import DefendCase
 from ditf.defend._pressure import NEGLIGIBLE, Pressure
 from ditf.defend._recognise import Recognition
@@ -69,7 +70,7 @@ class Advice:
 
 
 def _fmt(case: DefendCase, value: float) -> str:
-    return f"{value:,.6g} {case.unit}"
+    return f"{format_amount(value)} {case.unit}"
 
 
 def _strictly_better(case: DefendCase, a: float, b: float) -> bool:

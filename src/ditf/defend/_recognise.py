@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ditf._errors import InvalidParameterError
+from ditf._text import format_amount
 from ditf.defend._case import AskedRequest, DefendCase, Episode
 from ditf.model import FitResult, ModelParams, load_model
 from ditf.plan import Benchmark
@@ -302,20 +303,23 @@ def _requester(weight: float, e: Evidence, requests: tuple[AskedRequest, ...]) -
 
 
 def _beyond(name: str, weight: float, case: DefendCase, e: Evidence, what: str) -> Component:
-    limit = f"{e.limit.name} ({e.limit.value:,.6g} {case.unit})"
+    limit = f"{e.limit.name} ({format_amount(e.limit.value)} {case.unit})"
     if not e.peak_beyond:
-        return Component(name, weight, 0.0, f"the {what} ({e.peak:,.6g}) is within {limit}")
+        return Component(
+            name, weight, 0.0, f"the {what} ({format_amount(e.peak)}) is within {limit}"
+        )
     if e.peak_excess_ratio is None:  # even the least favourable benchmark costs you nothing
         return Component(
-            name, weight, 1.0, f"the {what} ({e.peak:,.6g}) lies beyond every benchmark"
+            name, weight, 1.0, f"the {what} ({format_amount(e.peak)}) lies beyond every benchmark"
         )
     share = 1.0 - 1.0 / e.peak_excess_ratio
     return Component(
         name,
         weight,
         share,
-        f"the {what} ({e.peak:,.6g} {case.unit}) costs you {e.peak_excess_ratio:.3g}x what "
-        f"{limit} does: {share:.0%} of it has no benchmark behind it",
+        f"the {what} ({format_amount(e.peak)} {case.unit}) costs you "
+        f"{e.peak_excess_ratio:.3g}x what {limit} does: {share:.0%} of it has no benchmark "
+        "behind it",
     )
 
 
@@ -332,9 +336,9 @@ def _door(
     return (
         Component(
             "drop", w["drop"], drop,
-            f"{e.previous:,.6g} -> {e.current:,.6g} {case.unit}: the cost to you falls "
-            f"{e.cost_ratio:.3g}x (ln {e.log_cost_ratio:.2f}); the model gives a concession of "
-            f"this size {drop:.0%} of its full reciprocity lift",
+            f"{format_amount(e.previous)} -> {format_amount(e.current)} {case.unit}: the cost "
+            f"to you falls {e.cost_ratio:.3g}x (ln {e.log_cost_ratio:.2f}); the model gives a "
+            f"concession of this size {drop:.0%} of its full reciprocity lift",
         ),
         Component(
             "timing", w["timing"], left,
@@ -364,15 +368,15 @@ def _foot(
     return (
         Component(
             "step_up", w["step_up"], step,
-            f"{e.previous:,.6g} -> {e.current:,.6g} {case.unit}: the cost to you grows "
-            f"{1 / (e.cost_ratio or 1):.3g}x (ln {-e.log_cost_ratio:.2f}), scored on the "
-            "model's saturating scale",
+            f"{format_amount(e.previous)} -> {format_amount(e.current)} {case.unit}: the cost "
+            f"to you grows {1 / (e.cost_ratio or 1):.3g}x (ln {-e.log_cost_ratio:.2f}), scored on "
+            "the model's saturating scale",
         ),
         _requester(w["same_requester"], e, requests),
         Component(
             "small_first_request", w["small_first_request"], float(small),
-            f"the first request ({first:,.6g}) is "
-            + ("within" if small else "beyond") + f" your limit ({case.minimum:,.6g})",
+            f"the first request ({format_amount(first)}) is "
+            + ("within" if small else "beyond") + f" your limit ({format_amount(case.minimum)})",
         ),
         _beyond("beyond_benchmarks", w["beyond_benchmarks"], case, e, "larger request"),
     )  # fmt: skip

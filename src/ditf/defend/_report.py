@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ditf._text import format_amount
 from ditf.defend._case import AskedRequest
 from ditf.defend._defend import Defence
 from ditf.defend._recognise import THRESHOLD, Evidence
@@ -40,7 +41,7 @@ def _detail(name: str, detail: str, case: Any) -> str:
     """A recognition component's words, with the reference a cost ratio is measured from."""
     if name not in ("drop", "step_up") or case.reference is None:
         return detail
-    ref = f"{case.reference:,.6g} {case.unit}"
+    ref = f"{format_amount(case.reference)} {case.unit}"
     return detail.replace(
         "x (ln",
         f" times (a request's cost to you is how far it lies beyond {ref}, your reference; ln",

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ditf._errors import PlanRejected
+from ditf._text import format_amount
 from ditf.data import load_audit_rules
 from ditf.plan._plan import Plan
 
@@ -45,7 +46,7 @@ class Finding:
 
 
 def _fmt(plan: Plan, amount: float) -> str:
-    return f"{amount:,.6g} {plan.scenario.unit}"
+    return f"{format_amount(amount)} {plan.scenario.unit}"
 
 
 def _theatrical(plan: Plan) -> str | None:

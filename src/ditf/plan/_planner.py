@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ditf._errors import InvalidParameterError
+from ditf._text import format_amount
 from ditf._types import FloatArray, Seed
 from ditf._validation import check_int_range, check_probability
 from ditf.model import (
@@ -198,10 +199,10 @@ def _check_defensible(s: PlanScenario) -> None:
     basis = s.opener_basis
     if not s.cost(basis.value) > 0:
         raise InvalidParameterError(
-            f"No benchmark supports asking beyond {s.reference:,.6g} {s.unit}, what costs the "
-            f"counterpart nothing extra: the boldest is {basis.name} ({basis.value:,.6g}). Add "
-            "the benchmark that supports your ask (a market-high, a norm or a precedent at or "
-            "beyond your target)."
+            f"No benchmark supports asking beyond {format_amount(s.reference)} {s.unit}, what "
+            f"costs the counterpart nothing extra: the boldest is {basis.name} "
+            f"({format_amount(basis.value)}). Add the benchmark that supports your ask (a "
+            "market-high, a norm or a precedent at or beyond your target)."
         )
 
 
@@ -220,22 +221,24 @@ def _why_plain(p: Plan) -> str:
         return f"Ask plainly: the audit blocks the technique here ({title})."
     if share < MIN_CONCESSION - 1e-12:
         return (
-            f"Moving from {p.opener:,.6g} to {p.fallback:,.6g} {s.unit} gives up {share:.0%} of "
-            f"what the opener asks, under the {MIN_CONCESSION:.0%} that reads as a concession: "
-            "this is a plain request."
+            f"Moving from {format_amount(p.opener)} to {format_amount(p.fallback)} {s.unit} "
+            f"gives up {share:.0%} of what the opener asks, under the {MIN_CONCESSION:.0%} that "
+            "reads as a concession: this is a plain request."
         )
     if not p.chosen_by_you and s.cost(p.opener) > s.cost(p.defensible_limit) * (1 + 1e-9):
         return (
-            f"No opener within {p.opener_basis.name} ({p.defensible_limit:,.6g} {s.unit}) leaves "
-            f"room for a retreat of {MIN_CONCESSION:.0%} to {p.fallback:,.6g} {s.unit}: ask it "
-            "plainly, or find a benchmark that supports a bolder opener."
+            f"No opener within {p.opener_basis.name} ({format_amount(p.defensible_limit)} "
+            f"{s.unit}) leaves room for a retreat of {MIN_CONCESSION:.0%} to "
+            f"{format_amount(p.fallback)} {s.unit}: ask it plainly, or find a benchmark that "
+            "supports a bolder opener."
         )
     plain = max((p.direct, p.fallback_direct), key=lambda e: e.value)
     if plain.value > p.sequence.value + VALUE_TIE * max(abs(s.gain(s.target)), 1.0):
         amount = s.target if plain is p.direct else p.fallback
         return (
-            f"Ask {amount:,.6g} {s.unit} plainly: it is worth {plain.value:,.4g} beyond your "
-            f"BATNA, more than the best defensible opener and retreat ({p.sequence.value:,.4g})."
+            f"Ask {format_amount(amount)} {s.unit} plainly: it is worth "
+            f"{format_amount(plain.value, 4)} beyond your BATNA, more than the best defensible "
+            f"opener and retreat ({format_amount(p.sequence.value, 4)})."
         )
     return ""
 

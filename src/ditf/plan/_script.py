@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ditf._text import format_amount
 from ditf.plan._plan import Plan
 
 __all__ = ["concession_script"]
@@ -27,10 +28,10 @@ def amount_words(value: float, unit: str) -> str:
     ('1 hour', '110,000 EUR', '60% discount')
     """
     if unit.startswith("%"):
-        return f"{value:,.6g}{unit}"
+        return f"{format_amount(value)}{unit}"
     if value == 1:
         unit = _SINGULAR.get(unit, unit)
-    return f"{value:,.6g} {unit}"
+    return f"{format_amount(value)} {unit}"
 
 
 def _amount(plan: Plan, value: float) -> str:
@@ -141,7 +142,7 @@ def concession_script(plan: Plan) -> tuple[str, ...]:
             f"past your minimum ({_amount(plan, s.minimum)})."
         )
     if clash:
-        named = ", ".join(f"{x:,.6g}" for x in clash)
+        named = ", ".join(f"{format_amount(x)}" for x in clash)
         lines.append(
             f"Your explanation is not in the script: it names {named}, which this plan does not "
             f"ask for (it retreats to {_amount(plan, plan.fallback)}). Say it in your own words "

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ditf._text import format_amount
+
 __all__ = ["SHEET_SECTIONS", "prep_sheet"]
 
 #: The sheet's sections, in order (each a ``## `` heading).
@@ -19,16 +21,11 @@ CURVE_ROWS = 10
 
 
 def _amount(value: float, unit: str) -> str:
-    return f"{value:,.6g} {unit}"
+    return f"{format_amount(value)} {unit}"
 
 
 def _pct(value: float) -> str:
     return f"{100 * value:.0f}%"
-
-
-def _money(value: float) -> str:
-    """An expected value with thousands separators and no exponent ("10,270", "-45.5")."""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
 def _cell(text: str) -> str:
@@ -116,9 +113,11 @@ def prep_sheet(report: Mapping[str, Any]) -> str:
         p_int, v_int = "your estimate", "your estimate"
         if ranged:
             p_int = f"{_pct(e['p_lo'])}-{_pct(e['p_hi'])}"
-            v_int = f"{_money(e['expected_value_lo'])} to {_money(e['expected_value_hi'])}"
+            low, high = e["expected_value_lo"], e["expected_value_hi"]
+            v_int = f"{format_amount(low, 4)} to {format_amount(high, 4)}"
         lines.append(
-            f"| {name} | {_pct(e['p_yes'])} | {p_int} | {_money(e['expected_value'])} | {v_int} |"
+            f"| {name} | {_pct(e['p_yes'])} | {p_int} | {format_amount(e['expected_value'], 4)} "
+            f"| {v_int} |"
         )
     lo, hi = r["interval"]["p_fallback_after"]
     lines += [
@@ -139,8 +138,9 @@ def prep_sheet(report: Mapping[str, Any]) -> str:
         if not mark and not c["defensible"]:
             mark = "beyond the benchmarks"
         lines.append(
-            f"| {c['opener']:,.6g} | {_pct(c['p_yes_opener'])} | {_pct(c['p_yes'])} | "
-            f"{_pct(c['p_lo'])}-{_pct(c['p_hi'])} | {_money(c['expected_value'])} | {mark} |"
+            f"| {format_amount(c['opener'])} | {_pct(c['p_yes_opener'])} | {_pct(c['p_yes'])} | "
+            f"{_pct(c['p_lo'])}-{_pct(c['p_hi'])} | {format_amount(c['expected_value'], 4)} "
+            f"| {mark} |"
         )
     lines += ["", "## The audit", ""]
     findings = r["findings"]

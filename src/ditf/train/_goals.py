@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from ditf._text import format_amount
 from ditf.plan import Finding
 from ditf.train._scenario import GOALS
 
@@ -53,7 +54,7 @@ class Situation:
     best_opener_value: float | None
 
     def fmt(self, amount: float) -> str:
-        return f"{amount:,.6g} {self.trainer.unit}"
+        return f"{format_amount(amount)} {self.trainer.unit}"
 
 
 def _ask_big(s: Situation) -> tuple[bool, str]:
@@ -104,8 +105,8 @@ def _calibrated(s: Situation) -> tuple[bool, str]:
     floor = best_value - (1 - CALIBRATED_SHARE) * abs(best_value)
     verdict = "within" if s.value >= floor else "short of"
     return s.value >= floor, (
-        f"Expected value {s.value:,.4g} against {best_value:,.4g} for the best opener for your "
-        f"fallback ({s.fmt(best)}): {verdict} {CALIBRATED_SHARE:.0%}."
+        f"Expected value {format_amount(s.value, 4)} against {format_amount(best_value, 4)} for "
+        f"the best opener for your fallback ({s.fmt(best)}): {verdict} {CALIBRATED_SHARE:.0%}."
     )
 
 

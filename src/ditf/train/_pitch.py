@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from ditf._text import format_amount
 from ditf._types import Seed
 from ditf._validation import as_generator, check_instance, check_type
 from ditf.plan import Benchmark, PlanScenario, plan
@@ -119,7 +120,7 @@ def benchmark_dict(b: Benchmark) -> dict[str, Any]:
 
 def fmt(s: PlanScenario, amount: float) -> str:
     """An amount with its unit, as the planner writes it."""
-    return f"{amount:,.6g} {s.unit}"
+    return f"{format_amount(amount)} {s.unit}"
 
 
 def _round(x: float, digits: int) -> float:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from ditf._errors import InvalidParameterError
+from ditf._text import format_amount
 from ditf._types import Seed
 from ditf._validation import as_generator, check_instance
 from ditf.plan import Estimate, Finding, Plan, PlanScenario, concession_script, plan
@@ -382,7 +383,7 @@ def _feedback(
     s = trainer.scenario
 
     def fmt(amount: float) -> str:
-        return f"{amount:,.6g} {s.unit}"
+        return f"{format_amount(amount)} {s.unit}"
 
     def line(o: Option) -> str:
         asks = fmt(o.fallback) if o.opener is None else f"{fmt(o.opener)}, then {fmt(o.fallback)}"
@@ -390,7 +391,7 @@ def _feedback(
         note = "" if o.admissible else f"; not admissible: {o.why_not}"
         return (
             f"{o.label[:1].upper()}{o.label[1:]} ({asks}): P(agreement) {o.p_yes:.0%}{spread}, "
-            f"expected value {o.expected_value:,.4g} {s.unit} beyond your BATNA{note}."
+            f"expected value {format_amount(o.expected_value, 4)} {s.unit} beyond your BATNA{note}."
         )
 
     lines = [line(o) for o in options]

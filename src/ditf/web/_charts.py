@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from ditf._text import format_amount
 from ditf.web._schemas.evidence import ReplicationPublic
 from ditf.web._schemas.predict import PredictionPublic
 from ditf.web._schemas.simulate import SimulationPublic, SweepPublic
@@ -70,8 +71,8 @@ def plan_charts(
         "markers": markers,
     }
     odds = common | {
-        "title": f"P(agreement) against the opener (fallback {source['fallback']:,.6g} {unit}), "
-        f"with {level} intervals",
+        "title": f"P(agreement) against the opener (fallback {format_amount(source['fallback'])} "
+        f"{unit}), with {level} intervals",
         "series": [
             {
                 "name": "opener, then fallback",

@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 
 import ditf.data
 from ditf._errors import DataError
+from ditf._text import format_amount
 from ditf.web._deps import get_state
 from ditf.web._errors import FormInvalid, field_errors
 from ditf.web._schemas.base import FieldErrorPublic
@@ -71,21 +72,6 @@ def number(value: float | None, digits: int = 3) -> str:
     return f"{value:,.0f}" if abs(value) >= 10**digits else f"{value:.{digits}g}"
 
 
-def amount(value: float | None, digits: int = 6) -> str:
-    """An amount with ``digits`` significant digits and thousands separators, never an exponent.
-
-    Examples
-    --------
-    >>> amount(10270.3, 4), amount(108000), amount(0.35)
-    ('10,270', '108,000', '0.35')
-    """
-    if value is None:
-        return ""
-    if abs(value) >= 10 ** (digits - 1):  # whole digits only: round, then write them all
-        return f"{float(f'{value:.{digits}g}'):,.0f}"
-    return f"{value:,.{digits}g}"
-
-
 def field_error(errors: Iterable[FieldErrorPublic] | None, name: str) -> str:
     """The message for the form field ``name`` among a form's errors ("" when it is fine).
 
@@ -118,7 +104,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, points=points, number=number, amount=amount)
+    env.filters.update(pct=pct, points=points, number=number, amount=format_amount)
     env.globals["nav"] = NAV
     env.globals["field_error"] = field_error
     env.globals["glossary"] = GLOSSARY
