@@ -109,7 +109,9 @@ def test_a_planned_delay_or_other_requester_shows_in_the_script():
 
 
 def test_a_fallback_without_a_criterion_asks_you_to_name_one():
-    p = plan_of(salary_mapping(fallback=126000, opener=130000))
+    # A listed premium offer as the opener, so the technique stays the recommendation.
+    p = plan_of(salary_mapping(fallback=126000, opener=160000, listed=True))
+    assert p.recommendation == "door-in-the-face"
     assert p.fallback_criterion is None
     assert "(name the criterion behind this number before you ask)" in concession_script(p)[1]
 
@@ -224,3 +226,45 @@ def test_amounts_in_the_millions_read_in_full_in_the_plan_script_and_sheet():
     texts = [report["headline"], report["why"], *concession_script(p), prep_sheet(report)]
     assert not [t for t in texts if re.search(r"\de[+-]\d", t)]
     assert "9,000,000 JPY" in report["headline"]
+
+
+def test_a_plain_recommendation_has_a_plain_script_not_the_techniques():
+    """A vulnerable counterpart blocks the technique: the lines are the plain ask, not a retreat."""
+    p = plan_of(salary_mapping(**{"honesty.counterpart_vulnerable": True}))
+    assert p.recommendation == "plain request"
+    script = concession_script(p)
+    assert (
+        script[0] == f'Ask plainly: "I am asking for a salary of {money(p, p.plain_ask)}. '
+        'I can move on the base if we agree on the scope of the role."'
+    )
+    assert not any(line.startswith(("Open", "Retreat")) for line in script)
+    report = plan_report(p)
+    assert report["headline"] == p.why and report["plain_ask"] == p.plain_ask
+    assert f"- Ask plainly for **{money(p, p.plain_ask)}**." in prep_sheet(report)
+
+
+def test_the_plain_ask_is_the_target_unless_the_fallback_alone_is_worth_more():
+    for name in ALL_EXAMPLES:
+        p = plan_of(example_mapping(name))
+        better = p.direct.value >= p.fallback_direct.value
+        assert p.plain_ask == (p.scenario.target if better else p.fallback)
+
+
+def test_a_delayed_retreat_by_someone_else_is_named_so_in_the_headline_and_sheet():
+    p = plan_of(salary_mapping(delay_hours=48, retreat_by="other"))
+    assert p.recommendation == "door-in-the-face"
+    report = plan_report(p)
+    assert "have someone else retreat 48 h later to" in report["headline"]
+    assert "at once" not in report["headline"]
+    assert "- Have someone else retreat 48 h later to **" in prep_sheet(report)
+
+
+def test_a_buyer_is_told_the_most_they_will_pay_not_a_minimum():
+    buyer = plan_of(example_mapping("procurement", **{"honesty.counterpart_vulnerable": True}))
+    seller = plan_of(salary_mapping(**{"honesty.counterpart_vulnerable": True}))
+    assert buyer.scenario.direction == "less" and seller.scenario.direction == "more"
+    most = f"Do not go past the most you will pay ({money(buyer, buyer.scenario.minimum)})."
+    assert concession_script(buyer)[-1].endswith(most)
+    assert concession_script(seller)[-1].endswith(
+        f"Do not go past your minimum ({money(seller, seller.scenario.minimum)})."
+    )

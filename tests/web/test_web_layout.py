@@ -156,6 +156,15 @@ def plan_result(page: Page, url: str) -> str:
     return "#plan-headline"
 
 
+def plan_plain(page: Page, url: str) -> str:
+    """A vulnerable counterpart: the plan is a plain request, the technique's asks muted."""
+    page.goto(f"{url}/plan")
+    page.check("#counterpart_vulnerable")
+    page.click("#run-plan")
+    page.wait_for_selector("#plan-plain-ask")
+    return "#plan-headline"
+
+
 def plan_advanced(page: Page, url: str) -> str:
     plan_result(page, url)
     page.click("#depth-advanced")
@@ -384,7 +393,7 @@ def train_class(page: Page, url: str) -> str:
 STATES: dict[str, Callable[..., str]] = {
     f.__name__: f
     for f in (
-        plan_result, plan_advanced, plan_error, plan_upload_error, defend_result,
+        plan_result, plan_plain, plan_advanced, plan_error, plan_upload_error, defend_result,
         defend_advanced, defend_quick, defend_quick_error, predict_result, predict_error,
         simulate_result, sweep_result, study_power, study_error, train_requester,
         train_requester_result, train_target, train_target_result, journal_added,

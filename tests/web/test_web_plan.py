@@ -224,6 +224,20 @@ def test_blocking_findings_show_at_every_depth(browser):
     assert "Blocking: You would not honour a yes to the opener." in page
 
 
+def test_a_plain_recommendation_shows_the_plain_ask_and_saves_a_direct_ask(browser):
+    data = form_data(counterpart_vulnerable="on")
+    expected = library_report(salary(honesty={"counterpart_vulnerable": True}))
+    assert expected["recommendation"] == "plain request"
+    page = browser.post_form("/plan", data).text
+    assert f'id="plan-plain-ask">{expected["plain_ask"]:,.6g} EUR<' in page
+    assert str(escape(expected["script"][0])).startswith("Ask plainly: ")
+    assert str(escape(expected["script"][0])) in page
+    assert "The technique's asks, not recommended here:" in page
+    save = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+    assert save["technique"] == "direct" and save["opener"] == ""
+    assert float(save["fallback"]) == expected["plain_ask"]
+
+
 def test_the_form_lists_what_to_fix_and_keeps_the_values(browser):
     data = form_data(target="lots", accepts_low="", bench_value=["92000", "x", "124000", ""])
     page = browser.post_form("/plan", data)

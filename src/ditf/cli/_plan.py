@@ -26,6 +26,7 @@ from ditf.cli._app import (
 )
 from ditf.model import ContextFit
 from ditf.plan import (
+    DOOR,
     Estimate,
     Finding,
     Plan,
@@ -140,6 +141,9 @@ def _render_asks(p: Plan) -> None:
                   f"{_money(p, c.accepts_high)}; after {len(c.answers)} recorded answer(s) "
                   f"{_money(p, lo)} to {_money(p, hi)} (the plan uses the updated range)",
                   soft_wrap=True)  # fmt: skip
+    if p.recommendation != DOOR:
+        out.print(f"  ask plainly for  [bold]{_money(p, p.plain_ask)}[/]")
+        out.print("  the technique's asks, not recommended here:")
     out.print(f"  open with   [bold]{_money(p, p.opener)}[/]  (basis: {p.opener_basis.name})")
     crit = p.fallback_criterion.name if p.fallback_criterion else "no objective criterion"
     out.print(f"  retreat to  [bold]{_money(p, p.fallback)}[/]  (criterion: {crit})")

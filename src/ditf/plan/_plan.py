@@ -132,6 +132,13 @@ class Plan:
     why: str = ""
 
     @property
+    def plain_ask(self) -> float:
+        """The amount to ask plainly: the target, or the fallback if alone it is worth more."""
+        if self.direct.value >= self.fallback_direct.value:
+            return self.scenario.target
+        return self.fallback
+
+    @property
     def blocking(self) -> bool:
         """Whether any audit finding blocks the plan."""
         return any(getattr(f, "severity", "") == "blocking" for f in self.findings)

@@ -234,9 +234,8 @@ def _why_plain(p: Plan) -> str:
         )
     plain = max((p.direct, p.fallback_direct), key=lambda e: e.value)
     if plain.value > p.sequence.value + VALUE_TIE * max(abs(s.gain(s.target)), 1.0):
-        amount = s.target if plain is p.direct else p.fallback
         return (
-            f"Ask {format_amount(amount)} {s.unit} plainly: it is worth "
+            f"Ask {format_amount(p.plain_ask)} {s.unit} plainly: it is worth "
             f"{format_amount(plain.value, 4)} beyond your BATNA, more than the best defensible "
             f"opener and retreat ({format_amount(p.sequence.value, 4)})."
         )

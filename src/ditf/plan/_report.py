@@ -6,7 +6,7 @@ from typing import Any
 
 from ditf.plan._audit import Finding
 from ditf.plan._plan import Estimate, Plan
-from ditf.plan._script import amount_words, concession_script
+from ditf.plan._script import amount_words, concession_script, retreat_words
 
 __all__ = ["headline", "plan_report"]
 
@@ -44,7 +44,7 @@ def headline(plan: Plan) -> str:
     if plan.fallback != plan.scenario.target:
         against += f" and {target.p_yes:.0%} for the target, {_amount(plan, plan.scenario.target)}"
     return (
-        f"Open at {_amount(plan, plan.opener)}; retreat at once to "
+        f"Open at {_amount(plan, plan.opener)}; {retreat_words(plan)} to "
         f"{_amount(plan, plan.fallback)}: {odds}, {against}."
     )
 
@@ -61,7 +61,8 @@ def _counterpart(plan: Plan) -> dict[str, Any]:
 def plan_report(plan: Plan) -> dict[str, Any]:
     """Everything in a plan as JSON-ready data, with the headline keys at the top level.
 
-    Keys include ``headline``, ``recommendation``, ``why``, ``opener``, ``fallback``,
+    Keys include ``headline``, ``recommendation``, ``why``, ``plain_ask``, ``retreat``,
+    ``opener``, ``fallback``,
     ``p_yes_sequence``, ``p_yes_direct`` (the target asked alone), ``p_yes_fallback_direct``
     (the same final amount asked alone), the matching ``expected_value_*``, ``interval``,
     ``curve``, ``findings``, ``script``, ``timing`` and ``contributions``.
@@ -123,6 +124,8 @@ def plan_report(plan: Plan) -> dict[str, Any]:
         "contributions": plan.contributions,
         "prior_retreats": plan.prior_retreats,
         "chosen_by_you": plan.chosen_by_you,
+        "plain_ask": plan.plain_ask,
+        "retreat": retreat_words(plan),
         "script": list(concession_script(plan)),
         "findings": [_finding(f) for f in plan.findings],
         "blocking": plan.blocking,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ditf._text import format_amount
-from ditf.plan._plan import Plan
+from ditf.plan._plan import PLAIN, Plan
 
 __all__ = ["concession_script"]
 
@@ -82,8 +82,38 @@ def _when(plan: Plan) -> str:
     return f"Retreat ({', '.join(how)} as planned; at once and yourself works better)"
 
 
+def retreat_words(plan: Plan) -> str:
+    """The retreat as the plan makes it, for a headline: "retreat at once", "retreat 48 h later"."""
+    s = plan.scenario
+    when = f"{s.delay_hours:g} h later" if s.delay_hours else "at once"
+    who = "retreat" if s.retreat_by_same_person else "have someone else retreat"
+    return f"{who} {when}"
+
+
+def _limit(plan: Plan) -> str:
+    """Your minimum as its side says it: a buyer's is the most they will pay."""
+    amount = _amount(plan, plan.scenario.minimum)
+    return (
+        f"your minimum ({amount})"
+        if plan.scenario.direction == "more"
+        else (f"the most you will pay ({amount})")
+    )
+
+
+def _plain_script(plan: Plan, explanation: str) -> tuple[str, ...]:
+    """The lines of a plain request: the ask, then your alternative."""
+    return (
+        f'Ask plainly: "I am asking for {_asked(plan, plan.plain_ask)}.{explanation}"',
+        f'If that is refused: "Then I would rather take my alternative." Do not go past '
+        f"{_limit(plan)}.",
+    )
+
+
 def concession_script(plan: Plan) -> tuple[str, ...]:
     """The lines to say, in order: the opener, the retreat with its reasons, the last offer.
+
+    When the plan recommends a plain request, the lines are that request and your
+    alternative: a script for the technique would contradict the advice.
 
     The retreat names what you gave up, what you still need and the criterion behind it, so
     that it reads as a genuine concession (Cialdini et al., 1975) anchored on an objective
@@ -102,6 +132,11 @@ def concession_script(plan: Plan) -> tuple[str, ...]:
     True
     """
     s = plan.scenario
+    text = s.explanation.strip()
+    clash = _contradicting(plan, text)
+    explanation = f" {text[:1].upper()}{text[1:]}" if text and not clash else ""
+    if plan.recommendation == PLAIN:
+        return _plain_script(plan, explanation)
     basis = plan.opener_basis
     lines = [
         f'Open: "I am asking for {_asked(plan, plan.opener)}." If asked why: '
@@ -114,9 +149,6 @@ def concession_script(plan: Plan) -> tuple[str, ...]:
         if why is not None
         else "(name the criterion behind this number before you ask)"
     )
-    text = s.explanation.strip()
-    clash = _contradicting(plan, text)
-    explanation = f" {text[:1].upper()}{text[1:]}" if text and not clash else ""
     move = "come down to" if s.direction == "more" else "go up to"
     need = (
         f"{_amount(plan, plan.fallback)} would still help"
@@ -139,7 +171,7 @@ def concession_script(plan: Plan) -> tuple[str, ...]:
     else:
         lines.append(
             'If that is refused too: "Then I would rather take my alternative." Do not go '
-            f"past your minimum ({_amount(plan, s.minimum)})."
+            f"past {_limit(plan)}."
         )
     if clash:
         named = ", ".join(f"{format_amount(x)}" for x in clash)

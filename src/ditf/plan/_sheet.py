@@ -85,14 +85,20 @@ def prep_sheet(report: Mapping[str, Any]) -> str:
     if r.get("why"):
         lines += [r["why"], ""]
     lines += ["## The asks", ""]
+    plain = r["recommendation"] != "door-in-the-face"
+    if plain:
+        lines.append(f"- Ask plainly for **{_amount(r['plain_ask'], unit)}**.")
+        lines.append("- The technique's asks, not recommended here:")
     basis = r["opener_basis"]
+    bullet = "  - " if plain else "- "
     lines.append(
-        f"- Open with **{_amount(r['opener'], unit)}** (basis: {basis['name']}, "
+        f"{bullet}Open with **{_amount(r['opener'], unit)}** (basis: {basis['name']}, "
         f"{_amount(basis['value'], unit)})."
     )
     crit = r.get("fallback_criterion")
     why = f"criterion: {crit['name']}" if crit else "no objective criterion"
-    lines.append(f"- Retreat at once to **{_amount(r['fallback'], unit)}** ({why}).")
+    retreat = r["retreat"][:1].upper() + r["retreat"][1:]
+    lines.append(f"{bullet}{retreat} to **{_amount(r['fallback'], unit)}** ({why}).")
     if r.get("second_fallback") is not None:
         lines.append(f"- Last offer: **{_amount(r['second_fallback'], unit)}**.")
     if r.get("chosen_by_you"):

@@ -205,6 +205,10 @@ class PlanPublic(Public):
     opener: float
     fallback: float
     second_fallback: float | None
+    plain_ask: float = Field(
+        description="What to ask plainly: the target, or the fallback if alone it is worth more."
+    )
+    retreat: str = Field(description="How the retreat is made, e.g. 'retreat at once'.")
     opener_basis: NamedValuePublic
     fallback_criterion: NamedValuePublic | None
     defensible_limit: float
