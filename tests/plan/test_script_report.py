@@ -128,6 +128,15 @@ def test_an_explanation_that_contradicts_the_plan_is_not_pasted():
     assert "start in 2 weeks" in concession_script(small)[1]  # no amount: nothing to clash
 
 
+def test_a_count_of_seats_is_not_an_amount_that_clashes():
+    """A buyer paying per seat commits to 200 seats: a quantity, said as it is."""
+    seats = "We can commit to 200 seats."
+    p = plan_of(example_mapping("procurement", explanation=seats))
+    assert seats in concession_script(p)[1]
+    price = plan_of(example_mapping("procurement", explanation="We pay 200 at most."))
+    assert "We pay 200" not in concession_script(price)[1]
+
+
 def test_amounts_read_as_words():
     from ditf.plan._script import amount_words
 

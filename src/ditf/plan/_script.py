@@ -15,8 +15,13 @@ _SINGULAR = {
     "minutes": "minute", "units": "unit", "seats": "seat", "shifts": "shift",
     "people": "person", "items": "item", "licences": "licence", "licenses": "license",
 }  # fmt: skip
-#: A number as people write one in an explanation: 105000, 105,000, 105k, 1.5.
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?([kK]\b)?")
+#: A number as people write one in an explanation: 105000, 105,000, 105k, 1.5, and the word
+#: after it ("200 seats" counts seats, not an amount).
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?([kK])\b)?(?:\s+([A-Za-z]+))?"
+)
+#: Words that make a number a count of things or time, never an amount of money.
+_COUNTED = frozenset(_SINGULAR) | frozenset(_SINGULAR.values())
 
 
 def amount_words(value: float, unit: str) -> str:
@@ -46,9 +51,11 @@ def _asked(plan: Plan, value: float) -> str:
 
 
 def _numbers(text: str) -> list[float]:
-    """The numbers written in ``text`` (thousands separators and a k suffix read)."""
+    """The amounts in ``text``: separators and a k suffix read, counts ("200 seats") left out."""
     out = []
-    for whole, decimals, k in _NUMBER.findall(text):
+    for whole, decimals, k, word in _NUMBER.findall(text):
+        if not k and word.lower() in _COUNTED:
+            continue
         value = float(whole.replace(",", "") + (decimals or ""))
         out.append(value * 1000 if k else value)
     return out
