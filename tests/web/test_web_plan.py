@@ -236,6 +236,7 @@ def test_a_plain_recommendation_shows_the_plain_ask_and_saves_a_direct_ask(brows
     save = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
     assert save["technique"] == "direct" and save["opener"] == ""
     assert float(save["fallback"]) == expected["plain_ask"]
+    assert f"Once you have asked: {expected['plain_ask']:,.6g} EUR." in page
 
 
 def test_the_form_lists_what_to_fix_and_keeps_the_values(browser):
