@@ -198,3 +198,23 @@ def test_an_opener_just_beyond_the_benchmarks_is_not_absurd():
     lift = p.contributions["reciprocity"] + p.contributions["contrast"]
     assert -p.contributions["credibility"] < lift / 10  # the backfire is negligible here
     assert "absurd-opener" not in ids(p)
+
+
+def test_an_absurd_opener_names_an_anchor_past_its_reversal_as_a_penalty():
+    p = plan_of(example_mapping("absurd"))
+    anchor = p.contributions["anchoring"]
+    assert anchor < 0
+    message = CHECKS["absurd-opener"](p)
+    assert message is not None
+    assert f"and the anchor, pushed past its reversal ({100 * -anchor:.1f} points)" in message
+    assert "what reciprocity and contrast add" in message
+
+
+@pytest.mark.parametrize(("credibility", "flagged"), [(-1e-12, False), (-0.0009, False),
+                                                      (-0.0011, True)])  # fmt: skip
+def test_an_opener_is_absurd_only_when_the_penalty_wins_by_more_than_the_margin(
+    credibility, flagged
+):
+    beyond = plan_of(salary_mapping(opener=400000))
+    p = dataclasses.replace(beyond, contributions={"credibility": credibility})
+    assert (CHECKS["absurd-opener"](p) is not None) is flagged

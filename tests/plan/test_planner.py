@@ -317,6 +317,8 @@ def test_a_target_beyond_every_benchmark_is_asked_plainly_never_undercut():
     p = plan(scenario(data))
     assert p.opener >= 130000  # never below what you want
     assert p.recommendation == PLAIN and "survey 90th percentile" in p.why
+    assert p.why.startswith("Your target (130,000 EUR) lies beyond your boldest benchmark")
+    assert f"Ask {p.plain_ask:,.6g} EUR plainly" in p.why
     assert plan(dataclasses.replace(p.scenario, fallback=104000)).opener >= 130000
     assert not p.blocking
 

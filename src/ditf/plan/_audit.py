@@ -16,6 +16,11 @@ from ditf.plan._plan import Plan
 
 __all__ = ["CHECKS", "Finding", "audit", "require_clean"]
 
+#: How far (in P(yes) to the fallback) the penalties must outweigh the gains for an opener to
+#: read as absurd: 0.1 points, the precision the message shows, so rounding noise (a 0.0 against
+#: 0.0) never blocks a plan.
+ABSURD_MARGIN = 0.001
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -65,16 +70,23 @@ def _beyond(plan: Plan) -> bool:
 
 def _absurd(plan: Plan) -> str | None:
     c = plan.contributions
+    credibility = -c.get("credibility", 0.0)
     anchor = c.get("anchoring", 0.0)  # past its reversal an anchor pushes away: a penalty
-    penalty = -c.get("credibility", 0.0) - min(anchor, 0.0)
+    penalty = credibility - min(anchor, 0.0)
     gain = c.get("reciprocity", 0.0) + c.get("contrast", 0.0) + max(anchor, 0.0)
-    if not (_beyond(plan) and penalty > gain):
+    if not (_beyond(plan) and penalty > gain + ABSURD_MARGIN):
         return None
+    costs = f"the model's credibility penalty ({100 * credibility:.1f} points of P(yes) to the "
+    costs += "fallback) outweighs"
+    adds = "reciprocity, contrast and anchoring add"
+    if anchor < 0:
+        costs = costs.replace(" outweighs", "") + " and the anchor, pushed past its reversal "
+        costs += f"({100 * -anchor:.1f} points), outweigh"
+        adds = "reciprocity and contrast add"
     return (
-        f"The opener ({_fmt(plan, plan.opener)}) reads as bad faith: the model's credibility "
-        f"penalty ({100 * penalty:.1f} points of P(yes) to the fallback) outweighs what "
-        f"reciprocity, contrast and anchoring add ({100 * gain:.1f} points). Open within "
-        f"{plan.opener_basis.name} ({_fmt(plan, plan.defensible_limit)})."
+        f"The opener ({_fmt(plan, plan.opener)}) reads as bad faith: {costs} what "
+        f"{adds} ({100 * gain:.1f} points). Open within {plan.opener_basis.name} "
+        f"({_fmt(plan, plan.defensible_limit)})."
     )
 
 

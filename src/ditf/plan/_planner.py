@@ -211,6 +211,13 @@ def concession_share(s: PlanScenario, opener: float, fallback: float) -> float:
     return 1.0 - s.cost(fallback) / s.cost(opener)
 
 
+def _worth_more(p: Plan) -> str:
+    """Why the plain ask is the fallback, when it is not the target ("" when it is)."""
+    if p.plain_ask == p.scenario.target:
+        return ""
+    return " (asked alone it is worth more beyond your BATNA than the target)"
+
+
 def _why_plain(p: Plan) -> str:
     """One sentence on why a plain request is recommended; "" when the technique is."""
     s = p.scenario
@@ -225,7 +232,16 @@ def _why_plain(p: Plan) -> str:
             f"gives up {share:.0%} of what the opener asks, under the {MIN_CONCESSION:.0%} that "
             "reads as a concession: this is a plain request."
         )
-    if not p.chosen_by_you and s.cost(p.opener) > s.cost(p.defensible_limit) * (1 + 1e-9):
+    limit = s.cost(p.defensible_limit) * (1 + 1e-9)
+    if not p.chosen_by_you and s.cost(s.target) > limit:
+        return (
+            f"Your target ({format_amount(s.target)} {s.unit}) lies beyond your boldest "
+            f"benchmark, {p.opener_basis.name} ({format_amount(p.defensible_limit)} {s.unit}): "
+            f"no opener you could justify leaves room for a retreat to it. Ask "
+            f"{format_amount(p.plain_ask)} {s.unit} plainly{_worth_more(p)}, or add the "
+            "benchmark that supports your target."
+        )
+    if not p.chosen_by_you and s.cost(p.opener) > limit:
         return (
             f"No opener within {p.opener_basis.name} ({format_amount(p.defensible_limit)} "
             f"{s.unit}) leaves room for a retreat of {MIN_CONCESSION:.0%} to "
