@@ -233,3 +233,8 @@ def test_an_empty_answer_takes_the_default():
     result = invoke(*TARGET, "--theatrical", stdin="decline\n\n")
     assert result.exit_code == 0, result.output
     assert "false negative" in " ".join(result.stdout.split())
+
+
+def test_a_buyers_briefing_names_the_most_they_will_pay():
+    buyer = invoke("train", "--scenario", "procurement-beginner", "--seed", "1", stdin="\n" * 6)
+    assert "the most you will pay" in buyer.stdout and "your minimum" not in buyer.stdout

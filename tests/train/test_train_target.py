@@ -136,7 +136,11 @@ def test_the_pressure_is_the_models_prediction():
     assert result.pressure.p_alone == pytest.approx(pred.p_alone)
     assert result.pressure.lift == pytest.approx(pred.p_sequence - pred.p_alone)
     assert (result.pressure.lo, result.pressure.hi) == pytest.approx((pred.lo, pred.hi))
-    assert {m.mechanism for m in result.mechanisms} <= set(pred.contributions)
+    # One note per contribution the model reports, and the rest of the lift (not additive).
+    notes = {m.mechanism: m.points for m in result.mechanisms}
+    rest = result.pressure.lift - sum(pred.contributions.values())
+    assert notes.pop("interaction") == pytest.approx(rest)
+    assert notes == pytest.approx(pred.contributions)
     assert any("toward yes" in m.text for m in result.mechanisms)
 
 

@@ -261,3 +261,10 @@ def test_a_buyers_fallback_near_zero_is_refused_not_a_crash(api):
     body = {"trainee": "ann", "scenario": "procurement-beginner", "seed": 1, "fallback": 0.0}
     assert_error(api.post("/api/train/round", json=body), 422, "fallback")
     assert api.app.state.journal.training_rounds() == []
+
+
+def test_a_buyers_briefing_names_the_most_they_will_pay(api):
+    buyer = start(api, trainee="ann", scenario="procurement-beginner", role="requester")
+    seller = start(api, trainee="ann", scenario="salary-beginner", role="requester")
+    assert '<td class="text">the most you will pay</td>' in buyer
+    assert '<td class="text">your minimum</td>' in seller

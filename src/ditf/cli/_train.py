@@ -14,7 +14,7 @@ from ditf._errors import InvalidParameterError
 from ditf._text import format_amount
 from ditf._validation import check_int_range, check_option
 from ditf.cli._app import JsonFlag, app, number, out, pct, print_json, reported, typed_number
-from ditf.plan import DOMAINS
+from ditf.plan import DOMAINS, minimum_words
 from ditf.train import (
     DECISIONS,
     LEVELS,
@@ -241,7 +241,7 @@ def _render_briefing(s: TrainerScenario) -> None:
     out.print(escape(s.briefing))
     table = Table(show_header=False, box=None, padding=(0, 2))
     table.add_row("you want", _amount(s, p.target))
-    table.add_row("your minimum", _amount(s, p.minimum))
+    table.add_row(minimum_words(p.direction)[0], _amount(s, p.minimum))
     table.add_row("your alternative (BATNA)", _amount(s, p.batna))
     for b in p.benchmarks:
         table.add_row(escape(b.name), _amount(s, b.value))

@@ -46,7 +46,7 @@ from ditf.plan._scenario import (
     check_amount,
     plan_scenario_from_mapping,
 )
-from ditf.plan._script import concession_script
+from ditf.plan._script import concession_script, minimum_words
 from ditf.plan._sheet import SHEET_SECTIONS, prep_sheet
 
 __all__ = [
@@ -79,6 +79,7 @@ __all__ = [
     "counterpart_update",
     "default_range",
     "headline",
+    "minimum_words",
     "plan",
     "plan_report",
     "plan_scenario_from_mapping",

@@ -7,7 +7,7 @@ import re
 from ditf._text import format_amount
 from ditf.plan._plan import PLAIN, Plan
 
-__all__ = ["concession_script"]
+__all__ = ["concession_script", "minimum_words"]
 
 #: Units written in the plural, and their singular ("1 hour", not "1 hours").
 _SINGULAR = {
@@ -15,6 +15,13 @@ _SINGULAR = {
     "minutes": "minute", "units": "unit", "seats": "seat", "shifts": "shift",
     "people": "person", "items": "item", "licences": "licence", "licenses": "license",
 }  # fmt: skip
+#: Your minimum by the scenario's direction, and the way past it: for a party to whom more is
+#: better it is the least they accept; for one to whom less is better (a buyer) it is the most
+#: they will pay, and a retreat past it goes above it.
+_MINIMUM_WORDS: dict[str, tuple[str, str]] = {
+    "more": ("your minimum", "below your minimum"),
+    "less": ("the most you will pay", "above the most you will pay"),
+}
 #: A number as people write one in an explanation: 105000, 105,000, 105k, 1.5, and the word
 #: after it ("200 seats" counts seats, not an amount).
 _NUMBER = re.compile(
@@ -22,6 +29,17 @@ _NUMBER = re.compile(
 )
 #: Words that make a number a count of things or time, never an amount of money.
 _COUNTED = frozenset(_SINGULAR) | frozenset(_SINGULAR.values())
+
+
+def minimum_words(direction: str) -> tuple[str, str]:
+    """How to name the minimum for ``direction`` ("more" or "less"), and a retreat past it.
+
+    Examples
+    --------
+    >>> minimum_words("less")
+    ('the most you will pay', 'above the most you will pay')
+    """
+    return _MINIMUM_WORDS[direction]
 
 
 def amount_words(value: float, unit: str) -> str:
@@ -99,12 +117,7 @@ def retreat_words(plan: Plan) -> str:
 
 def _limit(plan: Plan) -> str:
     """Your minimum as its side says it: a buyer's is the most they will pay."""
-    amount = _amount(plan, plan.scenario.minimum)
-    return (
-        f"your minimum ({amount})"
-        if plan.scenario.direction == "more"
-        else (f"the most you will pay ({amount})")
-    )
+    return f"{minimum_words(plan.scenario.direction)[0]} ({_amount(plan, plan.scenario.minimum)})"
 
 
 def _plain_script(plan: Plan, explanation: str) -> tuple[str, ...]:

@@ -1,8 +1,9 @@
 """Learning goals: what each round teaches, checked against the trainee's choice.
 
 A scenario lists goal ids (data); :data:`ditf.train.GOALS` holds their text next to the
-scenario that validates them, and this module holds one check per id, as the audit does for its
-rules. A check returns whether the goal is met and why, in plain words.
+scenario that validates them (``TrainerScenario.goal_text`` words it by the direction), and
+this module holds one check per id, as the audit does for its rules. A check returns whether
+the goal is met and why, in plain words.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from ditf._text import format_amount
-from ditf.plan import Finding
-from ditf.train._scenario import GOALS
+from ditf.plan import Finding, minimum_words
 
 if TYPE_CHECKING:
     from ditf.train._choice import Choice
@@ -79,9 +79,11 @@ def _at_once(s: Situation) -> tuple[bool, str]:
 def _minimum(s: Situation) -> tuple[bool, str]:
     p = s.trainer.scenario
     f = s.choice.fallback
+    name, past = minimum_words(p.direction)
     if p.better(f, p.minimum):
-        return True, f"Your request ({s.fmt(f)}) meets your minimum ({s.fmt(p.minimum)})."
-    return False, f"Your request ({s.fmt(f)}) is worse than your minimum ({s.fmt(p.minimum)})."
+        verb = "meets" if p.direction == "more" else "stays within"
+        return True, f"Your request ({s.fmt(f)}) {verb} {name} ({s.fmt(p.minimum)})."
+    return False, f"Your request ({s.fmt(f)}) is {past} ({s.fmt(p.minimum)})."
 
 
 def _credible(s: Situation) -> tuple[bool, str]:
@@ -191,7 +193,7 @@ def check_goals(situation: Situation) -> tuple[GoalResult, ...]:
     results = []
     for goal in situation.trainer.goals:
         met, detail = CHECKS[goal](situation)
-        results.append(GoalResult(goal, GOALS[goal], met, detail))
+        results.append(GoalResult(goal, situation.trainer.goal_text(goal), met, detail))
     return tuple(results)
 
 

@@ -11,7 +11,7 @@ from ditf._errors import InvalidParameterError
 from ditf._text import format_amount
 from ditf._types import Seed
 from ditf._validation import as_generator, check_instance
-from ditf.plan import Estimate, Finding, Plan, PlanScenario, concession_script, plan
+from ditf.plan import Estimate, Finding, Plan, PlanScenario, concession_script, minimum_words, plan
 from ditf.train._choice import Choice
 from ditf.train._counterpart import Answers, answers_from, sample_answers
 from ditf.train._explain import MechanismNote, mechanism_notes
@@ -251,7 +251,7 @@ def _direct_option(s: PlanScenario, key: str, label: str, amount: float) -> Opti
     return Option(
         key=key, label=label, opener=None, fallback=amount, p_yes=p, p_lo=p, p_hi=p,
         expected_value=value, value_lo=value, value_hi=value, admissible=ok,
-        why_not="" if ok else "it is worse than your minimum",
+        why_not="" if ok else f"it is {minimum_words(s.direction)[1]}",
     )  # fmt: skip
 
 
@@ -323,7 +323,11 @@ def _with_technique(
         "yours", "your choice", p, p.sequence,
         not p.blocking and ruled_out is None, _why_not(p, ruled_out),
     )  # fmt: skip
-    notes = mechanism_notes(p.contributions, delay_hours=choice.delay_hours, prior_retreats=n)
+    notes = mechanism_notes(
+        p.contributions, delay_hours=choice.delay_hours, prior_retreats=n,
+        negotiation=mine.info.price_like, prosocial=mine.info.prosocial,
+        lift=p.p_fallback_after - p.p_fallback_alone,
+    )  # fmt: skip
     tuned = plan(dataclasses.replace(mine, opener=None, honour_opener=True), prior_retreats=n)
     best_opener = _estimate_option(
         "best-opener", "best opener, your request", tuned, tuned.sequence,
@@ -401,7 +405,9 @@ def _feedback(
         change = "raises" if p_after > alone else "lowers"
         lines.append(
             f"A refused opener {change} P(yes) to your request from {alone:.0%} asked alone to "
-            f"{p_after:.0%}; the notes below say which mechanisms did it."
+            f"{p_after:.0%} ({(p_after - alone) * 100:+.1f} points); the notes below say which "
+            "mechanisms did it and add up to that change (a note of no effect holds under half "
+            "a point)."
         )
     best = next(o for o in options if o.key == score.reference)
     if best.key != "yours":

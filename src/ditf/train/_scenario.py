@@ -17,7 +17,7 @@ from ditf._errors import DataError, InvalidParameterError
 from ditf._types import Seed
 from ditf._validation import as_generator, check_fields, check_int_range, check_option, check_type
 from ditf.data import TRAINER_LEVELS, load_trainer_data
-from ditf.plan import DOMAINS, PlanScenario, plan_scenario_from_mapping
+from ditf.plan import DOMAINS, PlanScenario, minimum_words, plan_scenario_from_mapping
 
 __all__ = [
     "GOALS",
@@ -30,7 +30,8 @@ __all__ = [
     "trainer_scenario_from_mapping",
 ]
 
-#: Goal id -> what the trainee should do.
+#: Goal id -> what the trainee should do (worded for a party to whom more is better;
+#: :meth:`TrainerScenario.goal_text` words it by the scenario's direction).
 GOALS: dict[str, str] = {
     "ask-big-first": "Open with a larger request than the one you need, then retreat to it.",
     "retreat-at-once": "Retreat at once, yourself, in the same conversation as the refusal.",
@@ -53,6 +54,8 @@ GOALS: dict[str, str] = {
         "Do not run the retreat again on someone who has seen it from you: ask directly."
     ),
 }
+
+
 #: The three depths of the trainer, from "ask big, then smaller" to spotting manipulation.
 LEVELS: tuple[str, ...] = TRAINER_LEVELS
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -177,7 +180,7 @@ class TrainerScenario:
             "level": self.level,
             "title": self.title,
             "briefing": self.briefing,
-            "goals": [{"id": g, "text": GOALS[g]} for g in self.goals],
+            "goals": [{"id": g, "text": self.goal_text(g)} for g in self.goals],
             "unit": s.unit,
             "direction": s.direction,
             "target": s.target,
@@ -201,6 +204,21 @@ class TrainerScenario:
                 "limit": self.as_target.limit,
             },
         }
+
+    def goal_text(self, goal: str) -> str:
+        """The text of a goal id for this scenario: :data:`GOALS`, worded by its direction.
+
+        ``fallback-meets-minimum`` names the minimum as :func:`minimum_words` does, so a buyer
+        is told never to retreat above the most they will pay.
+
+        Examples
+        --------
+        >>> trainer_scenario("procurement-beginner").goal_text("fallback-meets-minimum")
+        'Never retreat above the most you will pay.'
+        """
+        if goal == "fallback-meets-minimum":
+            return f"Never retreat {minimum_words(self.scenario.direction)[1]}."
+        return GOALS[goal]
 
     def theatrical(self, opener: float) -> bool:
         """Whether ``opener`` lies beyond what you could honour (:attr:`honour_limit`)."""

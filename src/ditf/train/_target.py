@@ -377,7 +377,13 @@ def score_target(pitch: Pitch, response: TargetResponse) -> TargetResult:
         agreed=pitch.fallback if response.decision == "accept" else None,
         counter_basis=basis,
         pressure=pressure,
-        mechanisms=mechanism_notes(pressure.contributions, as_target=True),
+        mechanisms=mechanism_notes(
+            pressure.contributions,
+            as_target=True,
+            lift=pressure.lift,
+            negotiation=pitch.scenario.scenario.info.price_like,
+            prosocial=pitch.scenario.scenario.info.prosocial,
+        ),
         best_response=best,
         advice=_advice(pitch, best, pressure),
     )

@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 import ditf.data
 from ditf._errors import DataError
 from ditf._text import format_amount
+from ditf.plan import minimum_words
 from ditf.web._deps import get_state
 from ditf.web._errors import FormInvalid, field_errors
 from ditf.web._schemas.base import FieldErrorPublic
@@ -105,6 +106,7 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(pct=pct, points=points, number=number, amount=format_amount)
+    env.filters["minimum_name"] = lambda direction: minimum_words(direction)[0]
     env.globals["nav"] = NAV
     env.globals["field_error"] = field_error
     env.globals["glossary"] = GLOSSARY
