@@ -144,6 +144,16 @@ def test_predict_first_baseline_is_checked_under_its_option_name():
     assert "--first-baseline" in result.output
 
 
+@pytest.mark.parametrize("option", ["--opener", "--target", "--plausible-max"])
+def test_predict_options_are_capped_as_files_are(option, monkeypatch):
+    monkeypatch.setenv("DITF_MAX_AMOUNT", "1000")
+    values = {"--opener": "208", "--target": "2", "--plausible-max": "300"} | {option: "5000"}
+    args = [x for pair in values.items() for x in pair]
+    result = invoke("predict", *args, "--baseline", "0.2")
+    assert result.exit_code == 2
+    assert f"{option} is 5000.0; numbers must be finite and at most 1000" in result.output
+
+
 def test_another_requester_lifts_at_most_one_point_at_the_cialdini_baseline():
     payload = run_json("predict", *DOOR, "--other-requester")
     assert payload["lift"] <= 0.01

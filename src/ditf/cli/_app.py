@@ -323,6 +323,18 @@ def read_input(path: Path, *capped: str) -> dict[str, Any]:
     return data
 
 
+def check_amounts(options: dict[str, float | None], command: str) -> None:
+    """Refuse option values beyond ``max_amount`` (``DITF_MAX_AMOUNT``), as files are refused.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the option, if a value is not finite or too large.
+    """
+    given = {name: value for name, value in options.items() if value is not None}
+    _check_values(given, command, settings().max_amount)
+
+
 def _check_values(data: dict[str, Any], name: str, max_amount: float) -> None:
     """Refuse non-finite or huge numbers and deep nesting anywhere in ``data`` (iteratively)."""
     stack: list[tuple[Any, str, int]] = [(data, "", 1)]

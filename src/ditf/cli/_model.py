@@ -19,6 +19,7 @@ from ditf.cli._app import (
     JsonFlag,
     Seed,
     app,
+    check_amounts,
     check_unit,
     err,
     number,
@@ -281,6 +282,7 @@ def predict_command(
             # Prediction integrates over each step's history: the work grows with every step.
             seq, context = scenario_from_mapping(read_input(file, "steps"))
         else:
+            check_amounts(options, "ditf predict")
             seq, context = _options_scenario(
                 target, opener, foot, baseline,
                 delay_hours=delay_hours, other_requester=other_requester,
