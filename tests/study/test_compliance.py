@@ -69,6 +69,20 @@ def test_target_only_is_the_default_reference_when_present():
     ]
 
 
+def test_an_arm_named_as_the_control_is_the_default_reference():
+    # The reviewer's file: the treatment first; the first arm as the reference would test the
+    # control against the treatment, and a one-sided test the wrong way round.
+    arms = [("door", 24, 12), ("control", 24, 4), ("exposure", 24, 6)]
+    report = analyze(arms, alternative="larger")
+    assert report.reference == "control"
+    assert [(c.treatment, c.control) for c in report.comparisons] == [
+        ("door", "control"),
+        ("exposure", "control"),
+    ]
+    two = [("a_control", 20, 5), ("b_control", 20, 9), ("c", 20, 12)]
+    assert analyze(two).reference == "a_control"  # two controls: the first arm, as before
+
+
 def test_a_reference_overrides_the_standard_contrasts():
     report = analyze(CIALDINI, reference="exposure_control")
     assert [(c.treatment, c.control) for c in report.comparisons] == [

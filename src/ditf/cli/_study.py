@@ -62,7 +62,13 @@ def study_analyze_command(
     file: Annotated[
         Path, typer.Argument(help="CSV: condition,outcome per person, or condition,n,yes.")
     ],
-    reference: Annotated[str | None, typer.Option(help="Arm to compare against.")] = None,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            help="Arm to compare against. Default: target_only, else the one arm whose name "
+            "contains 'control', else the first arm in the file."
+        ),
+    ] = None,
     test: Annotated[str, typer.Option(help="Test Holm-adjusts: fisher or chi2.")] = "fisher",
     one_sided: Annotated[
         bool, typer.Option(help="Test treatment > control (intervals stay two-sided).")

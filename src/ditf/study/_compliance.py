@@ -221,6 +221,14 @@ def _check_arms(arms: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, in
     return checked
 
 
+def _default_reference(names: list[str]) -> str:
+    """The control arm when none is named: target_only, else the one "control", or the first."""
+    if "target_only" in names:
+        return "target_only"
+    controls = [n for n in names if "control" in n.lower()]
+    return controls[0] if len(controls) == 1 else names[0]
+
+
 def _contrasts(
     names: list[str], reference: str | None, contrasts: Sequence[tuple[str, str]] | None
 ) -> tuple[str, list[tuple[str, str]]]:
@@ -231,7 +239,7 @@ def _contrasts(
         if reference is None and all(a in names for c in THREE_ARM_CONTRASTS for a in c):
             return "target_only", list(THREE_ARM_CONTRASTS)
         if reference is None:
-            reference = "target_only" if "target_only" in names else names[0]
+            reference = _default_reference(names)
         return reference, [(a, reference) for a in names if a != reference]
     if isinstance(contrasts, str) or not isinstance(contrasts, Sequence) or not contrasts:
         raise InvalidParameterError(
@@ -380,7 +388,7 @@ def analyze(
         Arm name, people, yeses (as :func:`ditf.data.read_trials` returns); at least two.
     reference : str, optional
         The control of the default contrasts. Default ``"target_only"`` if there is such an
-        arm, else the first arm.
+        arm, else the one arm whose name contains "control", else the first arm.
     contrasts : sequence of (str, str), optional
         Planned (treatment, control) pairs. Default: when the arms include the standard
         three-arm design and no ``reference`` is given, :data:`THREE_ARM_CONTRASTS`;
