@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
+from contextlib import closing
 from datetime import datetime
 
 import pytest
@@ -88,9 +90,11 @@ def test_add_json_returns_the_records(db):
         "scenario": "s.toml",
     }  # fmt: skip
     assert ask["outcome"] is None
-    outcome = run_json("journal", "--db", db, "add", "outcome", "1", "--result", "refused",
-                       "--value", "0", "--notes", "budget")  # fmt: skip
-    assert (outcome["ask_id"], outcome["result"], outcome["value"]) == (1, "refused", 0.0)
+    # An amount agreed of 0 is an amount (only an accepted ask has one).
+    outcome = run_json("journal", "--db", db, "add", "outcome", "1", "--result",
+                       "accepted-fallback", "--value", "0", "--notes", "budget")  # fmt: skip
+    assert (outcome["ask_id"], outcome["result"], outcome["value"]) == (1, "accepted-fallback",
+                                                                        0.0)  # fmt: skip
 
 
 def test_without_an_opener_the_ask_is_direct(db):
@@ -160,9 +164,14 @@ def test_outcome_cells(db):
     ok("journal", "--db", db, "add", "outcome", "1", "--result", "accepted-opener")
     ok("journal", "--db", db, "add", "outcome", "2", "--result", "accepted-opener",
        "--value", "120000")  # fmt: skip
-    ok("journal", "--db", db, "add", "outcome", "3", "--result", "walked-away", "--value", "9")
+    ok("journal", "--db", db, "add", "outcome", "3", "--result", "walked-away")
     text = " ".join(ok("journal", "--db", db, "list", env={"COLUMNS": "160"}).stdout.split())
-    assert "yes: opener" in text and "yes at 120,000" in text and "walked away (9)" in text
+    assert "yes: opener" in text and "yes at 120,000" in text and "walked away" in text
+    # A journal written before a walk-away was refused an amount still lists it.
+    with closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute("UPDATE outcomes SET value = 9 WHERE ask_id = 3")
+    text = " ".join(ok("journal", "--db", db, "list", env={"COLUMNS": "160"}).stdout.split())
+    assert "walked away (9)" in text
 
 
 def test_show_history(db):
@@ -267,12 +276,18 @@ def test_help_lists_the_commands():
         (["add", "ask", "a", "--fallback", "5", "--domain", "d", "--unit", "u", "--technique",
           "door-in-the-face"], "use technique='direct'"),
         (["add", "ask", "a", *ASK, "--at", "yesterday"], "'--at' option"),
+        (["add", "ask", "a", *ASK, "--at", "2031-01-01"],
+         "'asked_at' parameter of Journal.add_ask must not lie in the future"),
         (["add", "ask", " a", *ASK], "'counterpart'"),
         (["add", "ask", "a", *ASK[:6], "--unit", ""], "'unit'"),
         (["add", "outcome", "x", "--result", "refused"], "'ID' argument"),
         (["add", "outcome", "7", "--result", "refused"], "'ask_id'"),
         (["add", "outcome", "1", "--result", "won"], "'result' parameter"),
         (["add", "outcome", "1", "--result", "refused", "--value", "lots"], "'--value' option"),
+        (["add", "outcome", "1", "--result", "refused", "--value", "105000"],
+         "a refused ask has no agreed amount"),
+        (["add", "outcome", "1", "--result", "walked-away", "--value", "0"],
+         "a walked-away ask has no agreed amount"),
         (["add", "counterpart", ""], "'key'"),
         (["show", "nobody"], "'counterpart' parameter of Journal.history"),
         (["export", "--format", "xml"], "'--format' parameter of ditf journal export"),
@@ -282,7 +297,7 @@ def test_bad_input_is_one_line(db, args, match):
     ok("journal", "--db", db, "add", "ask", "acme", *ASK)  # ask 1 exists
     assert_rejected(invoke("journal", "--db", db, *args), match)
     with Journal(db) as journal:
-        assert len(journal.asks()) == 1
+        assert len(journal.asks()) == 1 and journal.asks()[0].outcome is None
 
 
 def test_a_second_outcome_is_refused(db):
@@ -340,11 +355,19 @@ def test_dates_past_the_ends_of_the_calendar_are_one_line(db, local_zone, zone, 
     assert "between the years 1 and 9999" in result.stderr
 
 
-@pytest.mark.parametrize("moment", ["0001-01-01T00:00+00:00", "9999-12-31T23:59+00:00"])
-def test_the_ends_of_the_calendar_in_utc_are_stored(db, moment):
+def test_the_start_of_the_calendar_in_utc_is_stored(db):
+    moment = "0001-01-01T00:00+00:00"
     ok("journal", "--db", db, "add", "ask", "acme", *ASK, "--at", moment)
     [ask] = run_json("journal", "--db", db, "list")
     assert datetime.fromisoformat(ask["asked_at"]) == datetime.fromisoformat(moment)
+
+
+def test_the_end_of_the_calendar_in_utc_is_the_future_and_refused(db):
+    result = invoke("journal", "--db", db, "add", "ask", "acme", *ASK, "--at",
+                    "9999-12-31T23:59+00:00")  # fmt: skip
+    assert_rejected(result, "must not lie in the future")
+    assert "'9999-12-31T23:59:00+00:00'" in result.stderr
+    assert run_json("journal", "--db", db, "list") == []
 
 
 @pytest.mark.parametrize("value", ["1__0", "_10", "10_", "1_0_", "nan", "inf", "1e999", "0x10"])

@@ -40,6 +40,7 @@ def test_a_back_dated_ask_takes_its_place_in_the_history(journal):
         ({"opener": 108000.0}, "must differ from the fallback"),
         ({"technique": "direct"}, "must be None for a direct ask"),
         ({"asked_at": datetime(2024, 5, 1)}, "asked_at"),  # no time zone
+        ({"asked_at": datetime(2031, 1, 1, tzinfo=UTC)}, "'asked_at'.*must not lie in the future"),
         ({"asked_by": "nobody"}, "asked_by"),
         ({"counterpart": "other"}, "cannot change 'counterpart'"),
     ],

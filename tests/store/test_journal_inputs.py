@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,9 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ditf
-from ditf.store import LEVELS, RESULTS, ROLES, TECHNIQUES, Journal
+from ditf.store import AGREED, LEVELS, RESULTS, ROLES, TECHNIQUES, Journal
+from ditf.store._inputs import CLOCK_SKEW
 
 NAIVE = datetime(2024, 5, 1, 9, 30)
+#: A moment no test run will reach: an ask dated then has not been made yet.
+FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
 ASK = {"domain": "salary", "unit": "EUR", "opener": 125000.0, "fallback": 108000.0}
 TRAINING = {"domain": "salary", "level": "beginner", "role": "requester", "score": 0.5,
             "details": {"k": 1}}  # fmt: skip
@@ -34,10 +37,11 @@ BAD_INPUTS = [
     *(("add_ask", "delay_hours", v) for v in (-0.5, math.nan, math.inf, None, "0")),
     *(("add_ask", "technique", v) for v in ("ditf", "", None, "Door-In-The-Face")),
     *(("add_ask", "scenario", v) for v in (None, 3, "s" * 201)),
-    *(("add_ask", "asked_at", v) for v in (NAIVE, "2024-05-01", 1714555800)),
+    *(("add_ask", "asked_at", v) for v in (NAIVE, "2024-05-01", 1714555800, FUTURE)),
     *(("add_outcome", "ask_id", v) for v in (0, -1, "1", 1.0, True, None, 10**6)),
     *(("add_outcome", "result", v) for v in ("yes", "", None, "accepted")),
-    *(("add_outcome", "value", v) for v in (math.nan, math.inf, "108000", True)),
+    # The valid call records "refused": an amount agreed on it is refused too.
+    *(("add_outcome", "value", v) for v in (math.nan, math.inf, "108000", True, 105000.0, 0)),
     *(("add_outcome", "notes", v) for v in (None, 4, "n" * 10_001)),
     *(("add_training_round", "trainee", v) for v in ("", " ann", None, 3)),
     *(("add_training_round", "domain", v) for v in ("", None)),
@@ -100,6 +104,50 @@ def test_a_direct_ask_takes_no_opener(journal):
     assert journal.asks() == []
 
 
+def test_an_ask_dated_in_the_future_is_refused(journal):
+    """A future ask would count retreats that have not happened (prior_retreats, history)."""
+    ask = journal.add_ask("acme", **ASK, asked_at=datetime(2024, 5, 1, tzinfo=UTC))
+    before = journal.export()
+    ahead = datetime.now(UTC) + CLOCK_SKEW + timedelta(minutes=1)
+    with pytest.raises(ditf.InvalidParameterError,
+                       match=r"'asked_at' parameter of Journal.add_ask must not lie in the "
+                             r"future: an ask is recorded once it was made"):  # fmt: skip
+        journal.add_ask("acme", **ASK, asked_at=ahead)
+    with pytest.raises(ditf.InvalidParameterError,
+                       match=r"'asked_at' parameter of Journal.update_ask must not lie in the "
+                             r"future.*Got '2031-01-01T00:00:00\+00:00'"):  # fmt: skip
+        journal.update_ask(ask.id, asked_at=datetime(2031, 1, 1, tzinfo=UTC))
+    assert journal.export() == before
+    assert journal.prior_retreats("acme") == 1
+
+
+def test_a_moment_within_the_clock_skew_passes(journal):
+    """Clocks differ a little: a moment up to CLOCK_SKEW (5 minutes) ahead is stored."""
+    assert timedelta(minutes=5) == CLOCK_SKEW
+    soon = datetime.now(UTC) + CLOCK_SKEW - timedelta(seconds=30)
+    assert journal.add_ask("acme", **ASK, asked_at=soon).asked_at == soon
+    assert journal.asks()[0].asked_at == soon
+
+
+@pytest.mark.parametrize("result", ["refused", "walked-away"])
+def test_an_outcome_that_agreed_to_nothing_has_no_amount(journal, result):
+    ask = journal.add_ask("acme", **ASK)
+    before = journal.export()
+    said = rf"'value' parameter of Journal.add_outcome must be None for a '{result}' outcome"
+    with pytest.raises(ditf.InvalidParameterError, match=rf"{said}: a {result} ask has no agreed"):
+        journal.add_outcome(ask.id, result=result, value=105000.0)
+    assert journal.export() == before
+    assert journal.add_outcome(ask.id, result=result).value is None
+
+
+def test_only_an_accepted_ask_has_an_amount_agreed(journal):
+    assert AGREED == ("accepted-opener", "accepted-fallback")
+    assert set(AGREED) < set(RESULTS)
+    for result in AGREED:
+        ask = journal.add_ask("acme", **ASK)
+        assert journal.add_outcome(ask.id, result=result, value=110000.0).value == 110000.0
+
+
 def test_a_too_long_text_is_reported_by_length(journal):
     with pytest.raises(ditf.InvalidParameterError, match=r"'notes'.*\(10001 characters\)"):
         journal.add_counterpart("acme", notes="n" * 10_001)
@@ -118,11 +166,14 @@ KEYS = st.sampled_from(["acme-hr", "vendor.io", "Ωmega", "x"])
 AMOUNTS = st.floats(min_value=1e-6, max_value=1e12, allow_nan=False, allow_infinity=False)
 TIMES = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
                      timezones=st.just(UTC))  # fmt: skip
+#: Asks already made: one dated in the future is refused (BAD_INPUTS has one).
+PAST = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2025, 1, 1),
+                    timezones=st.just(UTC))  # fmt: skip
 GOOD_ASK = st.fixed_dictionaries({
     "counterpart": KEYS, "domain": st.sampled_from(["salary", "procurement"]),
     "unit": st.sampled_from(["EUR", "hours"]), "opener": AMOUNTS, "fallback": AMOUNTS,
     "delay_hours": st.floats(0, 1e4), "technique": st.sampled_from(TECHNIQUES),
-    "scenario": st.text(max_size=20), "asked_at": TIMES,
+    "scenario": st.text(max_size=20), "asked_at": PAST,
 }).filter(lambda a: a["opener"] != a["fallback"]).map(
     lambda a: {**a, "opener": None} if a["technique"] == "direct" else a
 )  # fmt: skip

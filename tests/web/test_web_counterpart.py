@@ -219,7 +219,7 @@ def test_an_ask_is_edited_and_back_dated_from_its_page(browser):
         ({"fallback": "126000"}, "must differ from the fallback"),
         ({"fallback": "a lot"}, "&#39;a lot&#39; is not a number"),
         ({"asked_on": "May 1st"}, "must be a date written YYYY-MM-DD"),
-        ({"technique": "foot-in-the-door", "opener": ""}, "must be a finite number &gt; 0"),
+        ({"technique": "foot-in-the-door", "opener": ""}, "A foot-in-the-door ask needs an opener"),
     ],
 )
 def test_a_bad_edit_keeps_the_ask_and_the_typed_values(browser, change, fragment):
@@ -239,6 +239,38 @@ def test_a_bad_edit_keeps_the_ask_and_the_typed_values(browser, change, fragment
     page = post(browser, f"/journal/asks/{ask.id}/edit", form | change)  # fmt: skip
     assert page.status_code == 422
     assert fragment in page.text
+    assert journal.export() == before
+
+
+@pytest.mark.parametrize("technique", ["door-in-the-face", "foot-in-the-door", "direct"])
+def test_an_emptied_opener_makes_the_ask_direct(browser, technique):
+    """As the label says ("empty for a direct ask"), whatever technique the ask had."""
+    journal = journal_of(browser.client)
+    stored = "foot-in-the-door" if technique == "direct" else technique
+    ask = journal.add_ask("acme-hr", **ASK | {"technique": stored})
+    # The form shows the stored technique; "direct" is chosen on purpose.
+    form = {"domain": "salary", "unit": "EUR", "technique": technique, "opener": "",
+            "fallback": "108000", "delay_hours": "0", "asked_by": "me"}  # fmt: skip
+    changed = post(browser, f"/journal/asks/{ask.id}/edit", form)
+    assert changed.status_code == 303, words(changed.text)
+    (now,) = journal.asks()
+    assert (now.technique, now.opener, now.fallback) == ("direct", None, 108000.0)
+
+
+def test_a_technique_changed_to_one_with_an_opener_asks_for_it_at_the_opener(browser):
+    journal = journal_of(browser.client)
+    ask = journal.add_ask("acme-hr", **ASK)
+    before = journal.export()
+    form = {"domain": "salary", "unit": "EUR", "technique": "foot-in-the-door", "opener": "",
+            "fallback": "108000"}  # fmt: skip
+    page = post(browser, f"/journal/asks/{ask.id}/edit", form)
+    assert page.status_code == 422
+    error = re.search(r'<small class="field-error" id="opener-error">([^<]*)</small>', page.text)
+    assert error and words(error.group(1)) == (
+        "A foot-in-the-door ask needs an opener, the first amount you asked for: enter it, or "
+        "leave the opener empty and choose the technique direct."
+    )
+    assert "Journal.update_ask" not in page.text
     assert journal.export() == before
 
 
@@ -273,6 +305,22 @@ def test_a_counterpart_with_asks_is_not_deleted_from_its_page(browser):
     journal.add_counterpart("empty")
     gone = post(browser, "/journal/counterparts/empty/delete", {})
     assert gone.status_code == 303 and journal.get_counterpart("empty") is None
+
+
+def test_a_deleted_counterpart_is_not_shown_on_the_journal_page(browser):
+    journal = journal_of(browser.client)
+    journal.add_counterpart("acme-hr")
+    journal.add_counterpart("gone")
+    done = post(browser, "/journal/counterparts/gone/delete", {})
+    assert done.status_code == 303
+    query = parse_qs(urlsplit(done.headers["location"]).query)
+    assert urlsplit(done.headers["location"]).path == "/journal"
+    assert "counterpart" not in query and query["deleted"] == ["gone"]
+    page = browser.client.get(done.headers["location"], headers=HTML).text
+    assert "Counterpart gone deleted." in page
+    assert 'id="history"' not in page and "Asks to gone" not in words(page)
+    assert re.search(r'id="ask-counterpart" name="counterpart" value=""', page)  # not prefilled
+    assert [c.key for c in journal.counterparts()] == ["acme-hr"]
 
 
 def test_a_counterpart_is_renamed_from_its_page(browser):

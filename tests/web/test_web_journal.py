@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import UTC, datetime
 
 import pytest
 from test_web_api import assert_error
@@ -199,3 +200,65 @@ def test_an_unknown_notice_is_not_shown(api):
     assert 'id="notice"' not in page
     page = api.get("/journal?added=counterpart&counterpart=<b>", headers=HTML).text
     assert "Counterpart &lt;b&gt; added." in page
+
+
+# refused outcomes and future asks ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("result", ["refused", "walked-away"])
+def test_an_outcome_that_agreed_to_nothing_takes_no_amount_in_the_api(api, result):
+    ask_id = api.post("/api/journal/asks", json=ASK).json()["id"]
+    before = api.get("/api/journal/export").json()
+    body = {"ask_id": ask_id, "result": result, "value": 105000}
+    error = assert_error(api.post("/api/journal/outcomes", json=body), 422,
+                         f"a {result} ask has no agreed amount")  # fmt: skip
+    assert [e["field"] for e in error["errors"]] == ["value"]
+    assert api.get("/api/journal/export").json() == before
+    accepted = {"ask_id": ask_id, "result": "accepted-fallback", "value": 105000}
+    assert api.post("/api/journal/outcomes", json=accepted).json()["value"] == 105000
+
+
+def test_the_outcome_form_says_a_refused_ask_has_no_amount_at_the_value(browser):
+    journal = journal_of(browser.client)
+    ask = journal.add_ask("acme-hr", **{k: v for k, v in ASK.items() if k != "counterpart"})
+    before = journal.export()
+    form = {"ask_id": str(ask.id), "result": "refused", "value": "105,000"}
+    page = browser.post_form("/journal/outcomes", form)
+    assert page.status_code == 422
+    error = re.search(r'<small class="field-error" id="value-error">([^<]*)</small>', page.text)
+    assert error and "a refused ask has no agreed amount" in error.group(1)
+    assert 'value="105,000"' in page.text  # what was typed stays
+    assert journal.export() == before
+
+
+def test_an_ask_dated_in_the_future_is_refused_by_the_api(api):
+    before = api.get("/api/journal/export").json()
+    future = ASK | {"asked_at": "2031-01-01T00:00:00+00:00"}
+    assert_error(api.post("/api/journal/asks", json=future), 422,
+                 "'asked_at' parameter of Journal.add_ask must not lie in the future")  # fmt: skip
+    assert api.get("/api/journal/export").json() == before
+    ask_id = api.post("/api/journal/asks", json=ASK).json()["id"]
+    before = api.get("/api/journal/export").json()
+    moved = api.patch(f"/api/journal/asks/{ask_id}", json={"asked_at": "2031-01-01T00:00Z"})
+    assert_error(moved, 422, "'asked_at' parameter of Journal.update_ask must not lie in the")
+    assert api.get("/api/journal/export").json() == before
+
+
+def test_the_ask_form_refuses_a_day_ahead_and_dates_today_now(browser):
+    journal = journal_of(browser.client)
+    form = {"counterpart": "acme-hr", "domain": "salary", "unit": "EUR", "fallback": "108000",
+            "confirm_new": "on"}  # fmt: skip
+    ahead = browser.post_form("/journal/asks", form | {"asked_on": "2031-01-01"})
+    assert ahead.status_code == 422
+    error = re.search(r'<small class="field-error" id="asked_on-error">([^<]*)</small>',
+                      ahead.text)  # fmt: skip
+    assert error and "2031-01-01 is in the future" in error.group(1)
+    assert journal.asks() == []
+    start = datetime.now(UTC)
+    today = browser.post_form("/journal/asks", form | {"asked_on": start.date().isoformat()})
+    assert today.status_code == 200  # the redirect, followed
+    (ask,) = journal.asks()
+    assert start <= ask.asked_at <= datetime.now(UTC)  # now, not noon (maybe hours ahead)
+    past = browser.post_form("/journal/asks", form | {"asked_on": "2024-05-01"})
+    assert past.status_code == 200
+    assert journal.asks()[0].asked_at == datetime(2024, 5, 1, 12, tzinfo=UTC)  # noon

@@ -58,6 +58,9 @@ CROSS_FIELD = {
     r"A counter-offer needs decision='counter'": "counter only with decision 'counter'",
     r"Each parameter can be swept only once": "distinct axis names",
     r"target_power.*cannot be reached": "a power the design cannot reach",
+    r"has no agreed amount": "an amount agreed only with an accepted result",
+    # Relations to the clock, which JSON Schema cannot state.
+    r"must not lie in the future": "an ask not dated after now",
     # The caps of one request's work (their product: people x runs x conditions).
     r"over the web app's limit": "the work caps (docs/web.md, Settings)",
     # What the journal already holds.

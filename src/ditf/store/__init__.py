@@ -19,9 +19,10 @@ from ditf.store._records import (
     OutcomeRecord,
     TrainingRound,
 )
-from ditf.store._schema import LEVELS, RESULTS, ROLES, SCHEMA_VERSION, TECHNIQUES
+from ditf.store._schema import AGREED, LEVELS, RESULTS, ROLES, SCHEMA_VERSION, TECHNIQUES
 
 __all__ = [
+    "AGREED",
     "LEVELS",
     "RESULTS",
     "ROLES",

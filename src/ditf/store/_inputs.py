@@ -8,20 +8,28 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ditf._errors import InvalidParameterError
 from ditf._validation import check_finite, check_positive, check_type
+from ditf.store._schema import AGREED
 
 __all__ = [
+    "CLOCK_SKEW",
+    "check_agreed_value",
     "check_amount",
     "check_details",
     "check_key",
     "check_moment",
+    "check_not_future",
     "check_text",
     "check_value",
 ]
+
+#: How far past now a moment may lie and still count as "now": the clocks of the machine that
+#: recorded it and of the one that stores it may differ by that much.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def check_text(value: Any, name: str, owner: str, *, max_length: int, required: bool) -> str:
@@ -91,6 +99,40 @@ def check_moment(value: Any, name: str, owner: str) -> datetime:
             f"The {name!r} parameter of {owner} must be a moment between the years 1 and 9999 "
             f"in UTC. Got {value.isoformat()!r} instead."
         ) from None
+
+
+def check_not_future(moment: datetime, name: str, owner: str) -> datetime:
+    """``moment`` (aware) if it is not in the future, give or take :data:`CLOCK_SKEW`.
+
+    An ask is recorded once it was made: a date ahead would count retreats that have not
+    happened yet.
+    """
+    now = datetime.now(UTC)
+    if moment > now + CLOCK_SKEW:
+        minutes = int(CLOCK_SKEW.total_seconds() // 60)
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must not lie in the future: an ask is "
+            f"recorded once it was made (up to {minutes} minutes ahead pass, for clocks that "
+            f"differ; it is now {now:%Y-%m-%d %H:%M} UTC). Got {moment.isoformat()!r} "
+            "instead; give the moment it was asked, or None for now."
+        )
+    return moment
+
+
+def check_agreed_value(value: float | None, result: str, owner: str) -> float | None:
+    """``value``, unless it is an amount agreed on an outcome that agreed to nothing.
+
+    Only the results in :data:`~ditf.store._schema.AGREED` carry an amount: a refusal or a
+    walk-away shown "at 105,000 EUR" would read as a deal.
+    """
+    if value is not None and result not in AGREED:
+        raise InvalidParameterError(
+            f"The 'value' parameter of {owner} must be None for a {result!r} outcome: a "
+            f"{result} ask has no agreed amount (only {' and '.join(map(repr, AGREED))} "
+            f"have one). Got {value!r} instead; leave the value out, or record the result "
+            "the ask was accepted with."
+        )
+    return value
 
 
 def check_details(value: Any, name: str, owner: str) -> dict[str, Any]:

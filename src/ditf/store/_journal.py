@@ -27,10 +27,12 @@ from ditf.settings import Settings
 from ditf.store import _engine
 from ditf.store._errors import translated
 from ditf.store._inputs import (
+    check_agreed_value,
     check_amount,
     check_details,
     check_key,
     check_moment,
+    check_not_future,
     check_text,
 )
 from ditf.store._paths import resolve_url, sqlite_file
@@ -261,7 +263,8 @@ class Journal:
         scenario : str, default ""
             The scenario file or id the ask came from.
         asked_at : datetime or None, default None
-            When it was asked (timezone-aware); ``None`` for now.
+            When it was asked (timezone-aware); ``None`` for now. Not in the future: up to
+            5 minutes ahead pass (clocks differ), later is refused.
         asked_by : str, default "me"
             ``"me"``: we asked the counterpart; ``"them"``: the counterpart asked us (the
             asks ``ditf defend --db`` reads). Only our own retreats wear the lift off.
@@ -319,9 +322,10 @@ class Journal:
         result : str
             ``"accepted-opener"``, ``"accepted-fallback"``, ``"refused"`` or ``"walked-away"``.
         value : float or None, default None
-            The amount agreed, in the ask's unit. ``None`` takes the opener for
-            ``"accepted-opener"`` and the fallback for ``"accepted-fallback"``, and stays
-            ``None`` otherwise.
+            The amount agreed, in the ask's unit; only an accepted ask has one
+            (:data:`~ditf.store.AGREED`): a refused or walked-away ask agreed to nothing and
+            takes ``None``. ``None`` takes the opener for ``"accepted-opener"`` and the
+            fallback for ``"accepted-fallback"``.
         notes : str, default ""
             Free text.
 
@@ -333,8 +337,9 @@ class Journal:
         Raises
         ------
         InvalidParameterError
-            If an argument is invalid, the ask does not exist or already has an outcome, or
-            ``"accepted-opener"`` is given for a direct ask (it has no opener).
+            If an argument is invalid, the ask does not exist or already has an outcome,
+            ``"accepted-opener"`` is given for a direct ask (it has no opener), or a value is
+            given with a result that agreed to nothing (``"refused"``, ``"walked-away"``).
         JournalError
             If the database fails; nothing is written.
         """
@@ -345,6 +350,7 @@ class Journal:
             value = check_amount(
                 value, "value", owner, max_amount=self._limits.max_amount, allow_zero=True
             )
+        value = check_agreed_value(value, result, owner)
         notes = check_text(notes, "notes", owner, max_length=NOTE_LENGTH, required=False)
         with self._write() as session:
             ask = _ask_for_outcome(session.get(AskRow, ask_id), ask_id, result, owner)
@@ -833,7 +839,8 @@ def _ask_values(
         "technique": technique,
         "scenario": check_text(scenario, "scenario", owner, max_length=LABEL_LENGTH,
                                required=False),
-        "asked_at": check_moment(asked_at, "asked_at", owner),
+        "asked_at": check_not_future(check_moment(asked_at, "asked_at", owner), "asked_at",
+                                     owner),
     }  # fmt: skip
     if technique == "direct" and opener is not None:
         raise InvalidParameterError(

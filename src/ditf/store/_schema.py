@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "AGREED",
     "LEVELS",
     "RESULTS",
     "ROLES",
@@ -48,6 +49,9 @@ SCHEMA_VERSION = 2
 TECHNIQUES = ("door-in-the-face", "foot-in-the-door", "direct")
 #: How an ask ended.
 RESULTS = ("accepted-opener", "accepted-fallback", "refused", "walked-away")
+#: The results that end in an agreement: only their outcomes carry an amount agreed (a refusal
+#: or a walk-away agreed to nothing).
+AGREED = ("accepted-opener", "accepted-fallback")
 #: The trainer's depths and the sides a trainee can play.
 LEVELS = ("beginner", "practitioner", "advanced")
 ROLES = ("requester", "target")

@@ -238,7 +238,7 @@ async def export_api(state: StateDep, journal: JournalDep) -> Response:
 ADDED = {
     "counterpart": "Counterpart {counterpart} added.",
     "counterpart-changed": "Counterpart {counterpart} changed.",
-    "counterpart-deleted": "Counterpart {counterpart} deleted.",
+    "counterpart-deleted": "Counterpart {deleted} deleted.",
     "ask": "Ask {ask} added.",
     "ask-changed": "Ask {ask} changed.",
     "ask-deleted": "Ask {ask} deleted, with its outcome.",
@@ -268,7 +268,8 @@ def notice(request: Request) -> str:
     if kind not in ADDED or (kind not in ABOUT_COUNTERPART and not ask.isdigit()):
         return ""
     counterpart = request.query_params.get("counterpart", "")
-    return ADDED[kind].format(counterpart=counterpart, ask=ask)
+    deleted = request.query_params.get("deleted", "")
+    return ADDED[kind].format(counterpart=counterpart, deleted=deleted, ask=ask)
 
 
 async def _page(
@@ -311,8 +312,13 @@ async def _page(
 
 
 def _back(counterpart: str, added: str, ask: int | None = None) -> RedirectResponse:
-    """See Other: the journal page for ``counterpart``, confirming what was added."""
-    query = {"counterpart": counterpart, "added": added}
+    """See Other: the journal page for ``counterpart``, confirming what was added.
+
+    A deleted counterpart is not selected (the page would show them, and prefill the ask
+    form with them): the notice reads its key from ``deleted``.
+    """
+    chosen = "deleted" if added == "counterpart-deleted" else "counterpart"
+    query = {chosen: counterpart, "added": added}
     if ask is not None:
         query["ask"] = str(ask)
     return RedirectResponse(f"/journal?{urlencode(query)}", status_code=303)
@@ -339,12 +345,16 @@ async def add_counterpart_form(request: Request, state: StateDep, journal: Journ
 
 
 def moment(text: str, keep: datetime | None = None) -> datetime | None:
-    """A form's date (YYYY-MM-DD) as a time: noon UTC that day, or ``keep``'s time if same day.
+    """A form's date (YYYY-MM-DD) as a time: ``keep``'s if that day, now if today, else noon.
+
+    Days are UTC days. Today's noon may be hours ahead, and the journal refuses asks dated in
+    the future, so today is now.
 
     Raises
     ------
     FormInvalid
-        If ``text`` is not such a date (the error names the ``asked_on`` field).
+        If ``text`` is not such a date, or is a day after today (the error names the
+        ``asked_on`` field).
     """
     if not text:
         return keep
@@ -353,9 +363,14 @@ def moment(text: str, keep: datetime | None = None) -> datetime | None:
     except ValueError:
         message = f"'asked_on' must be a date written YYYY-MM-DD, e.g. 2024-05-01. Got {text!r}."
         raise FormInvalid([FieldErrorPublic(field="asked_on", message=message)]) from None
+    now = datetime.now(UTC)
+    if day > now.date():
+        message = (f"{text} is in the future: record an ask once it was made, dated today "
+                   f"({now.date().isoformat()}, UTC) or earlier.")  # fmt: skip
+        raise FormInvalid([FieldErrorPublic(field="asked_on", message=message)])
     if keep is not None and keep.date() == day:
         return keep
-    return datetime.combine(day, time(12), tzinfo=UTC)
+    return now if day == now.date() else datetime.combine(day, time(12), tzinfo=UTC)
 
 
 def unknown_counterpart(key: str, known: list[str]) -> str:
@@ -492,9 +507,27 @@ def _edit_ask(journal: Journal, ask: AskRecord, values: dict[str, Any]) -> objec
     body = parse_form(AskUpdateRequest, {k: v for k, v in values.items() if k != "asked_on"})
     changes = body.changes()
     if values.get("opener", "") == "":
-        changes["opener"] = None  # an emptied opener: a direct ask
+        changes |= _without_opener(ask, values.get("technique", ""))
     changes["asked_at"] = moment(values.get("asked_on", ""), ask.asked_at)
     return journal.update_ask(ask.id, **changes)
+
+
+def _without_opener(ask: AskRecord, technique: str) -> dict[str, Any]:
+    """An emptied opener: a direct ask, as the field's label says.
+
+    The technique the form shows is the stored one, so only a technique changed to one with
+    an opener says otherwise; then the opener field says what to fix.
+
+    Raises
+    ------
+    FormInvalid
+        If the form changed the technique to one that needs an opener.
+    """
+    if technique in ("", "direct", ask.technique):
+        return {"opener": None, "technique": "direct"}
+    message = (f"A {technique} ask needs an opener, the first amount you asked for: enter "
+               "it, or leave the opener empty and choose the technique direct.")  # fmt: skip
+    raise FormInvalid([FieldErrorPublic(field="opener", message=message)])
 
 
 def _delete_ask(journal: Journal, ask: AskRecord, values: dict[str, Any]) -> object:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from ditf.plan import CounterpartUpdate
-from ditf.store import AskRecord, Counterpart, OutcomeRecord, TrainingRound
+from ditf.store import AGREED, AskRecord, Counterpart, OutcomeRecord, TrainingRound
 from ditf.web._schemas.base import (
     MAX_AMOUNT,
     Amount,
@@ -127,9 +128,25 @@ class OutcomeRequest(Request):
     ask_id: int = Field(ge=1, le=2**53, description="The ask's id.")
     result: Result
     value: Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None = Field(
-        default=None, description="The amount agreed; default: the accepted ask's amount."
+        default=None,
+        description="The amount agreed, only for an accepted ask; default: the accepted "
+        "ask's amount. A refused or walked-away ask has none (null).",
     )
     notes: Note = ""
+
+    @field_validator("value")
+    @classmethod
+    def _agreed_only(cls, value: float | None, info: ValidationInfo) -> float | None:
+        """No amount agreed on a result that agreed to nothing (the journal's rule too)."""
+        result = info.data.get("result")
+        if value is not None and result is not None and result not in AGREED:
+            raise PydanticCustomError(
+                "no_agreement",
+                "must be empty: a {result} ask has no agreed amount (leave it empty, or "
+                "choose the result the ask was accepted with)",
+                {"result": result},
+            )
+        return value
 
 
 @derived(OutcomeRecord)
