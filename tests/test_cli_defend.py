@@ -218,6 +218,17 @@ def test_a_journal_is_not_needed_without_a_counterpart(monkeypatch, tmp_path):
     assert not (tmp_path / "journal.sqlite").exists()
 
 
+def test_db_without_a_counterpart_in_the_file_is_an_error(tmp_path):
+    # --db on the command line names a journal to read, but the file names no counterpart to
+    # look up in it: refused rather than silently ignored (DITF_DB alone is fine, see above).
+    url = f"sqlite:///{tmp_path / 'journal.sqlite'}"
+    for extra in ((), ("--json",)):
+        result = invoke(str(EXAMPLES / "honest_retreat.toml"), "--db", url, *extra)
+        assert_rejected(result, "honest_retreat.toml names no counterpart")
+        assert 'add counterpart = "KEY"' in result.stderr and "drop --db" in result.stderr
+    assert not (tmp_path / "journal.sqlite").exists()
+
+
 def test_bad_depth_is_rejected():
     assert_rejected(invoke(str(EXAMPLES / "honest_retreat.toml"), "--depth", "expert"),
                     "The '--depth' parameter of ditf defend")  # fmt: skip

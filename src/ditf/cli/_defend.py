@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ditf._errors import InvalidParameterError
 from ditf._text import format_amount
 from ditf._validation import check_option
 from ditf.cli._app import (
@@ -50,6 +51,7 @@ DepthOption = Annotated[
 
 @app.command("defend")
 def defend_command(
+    ctx: typer.Context,
     file: DefendFile,
     depth: DepthOption = "practitioner",
     as_json: JsonFlag = False,
@@ -57,11 +59,15 @@ def defend_command(
 ) -> None:
     """Recognise the technique used on you, estimate its pull, and draft a reply.
 
-    When FILE names a counterpart, its earlier episodes are read from the journal (--db).
+    When FILE names a counterpart, its earlier episodes are read from the journal (--db);
+    --db with a FILE that names none is an error.
     """
     with reported():
         check_option(depth, "--depth", "ditf defend", DEPTHS)
         case = defend_case_from_mapping(_read_case(file))
+        source = ctx.get_parameter_source("db")  # the option typed, not DITF_DB
+        if source is not None and source.name == "COMMANDLINE":
+            _check_db_has_a_counterpart(case, file)
         past, journal = _episodes(case, db)
         defence = defend(case, past_episodes=past)
     if journal.get("note"):
@@ -83,6 +89,24 @@ def _read_case(file: Path) -> dict[str, Any]:
         if isinstance(asked, list):
             check_count(len(asked), "requests", limits, f"requests in episode {k}")
     return mapping
+
+
+def _check_db_has_a_counterpart(case: DefendCase, file: Path) -> None:
+    """Refuse ``--db`` on the command line when the file names no counterpart to read.
+
+    Only the option itself: ``DITF_DB`` set for the journal commands is not an error here.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``case.counterpart`` is empty.
+    """
+    if not case.counterpart:
+        raise InvalidParameterError(
+            f"--db was given, but {file.name} names no counterpart, so there is nothing to read "
+            f'from the journal: add counterpart = "KEY" to the file (the counterpart\'s id in '
+            "the journal) to read its earlier episodes, or drop --db."
+        )
 
 
 def _episodes(case: DefendCase, db: str | None) -> tuple[list[Episode], dict[str, Any]]:
