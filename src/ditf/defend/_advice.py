@@ -237,7 +237,8 @@ def _pattern_line(case: DefendCase, r: Recognition) -> str:
     reasons = {
         "single": "a single request",
         "repeat": "the same amount asked again",
-        "retreat": "the retreat came late or from someone else, so it is hardly a concession",
+        "retreat": "the retreat is small or came long after the refusal, so it is hardly a "
+        "concession",
         "escalation": "the step up is small or comes from someone else",
     }
     return f"A plain request ({conf}): {reasons[r.shape]}. Judge it on its merits."
