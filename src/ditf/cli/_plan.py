@@ -30,6 +30,7 @@ from ditf.plan import (
     Estimate,
     Finding,
     Plan,
+    amount_words,
     concession_script,
     headline,
     plan_report,
@@ -113,7 +114,7 @@ def _load(file: Path, db: str | None, calibration: Path | None = None) -> Plan:
 
 
 def _money(p: Plan, value: float) -> str:
-    return f"{format_amount(value)} {p.scenario.unit}"
+    return amount_words(value, p.scenario.unit)
 
 
 def _odds_row(table: Table, label: str, e: Estimate, p: Plan, *, estimate: bool = True) -> None:

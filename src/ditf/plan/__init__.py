@@ -46,7 +46,7 @@ from ditf.plan._scenario import (
     check_amount,
     plan_scenario_from_mapping,
 )
-from ditf.plan._script import concession_script, minimum_words
+from ditf.plan._script import amount_words, concession_script, minimum_words
 from ditf.plan._sheet import SHEET_SECTIONS, prep_sheet
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "Plan",
     "PlanScenario",
     "TimingPoint",
+    "amount_words",
     "audit",
     "check_amount",
     "concession_script",

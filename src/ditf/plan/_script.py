@@ -7,7 +7,7 @@ import re
 from ditf._text import format_amount
 from ditf.plan._plan import PLAIN, Plan
 
-__all__ = ["concession_script", "minimum_words"]
+__all__ = ["amount_words", "concession_script", "minimum_words"]
 
 #: Units written in the plural, and their singular ("1 hour", not "1 hours").
 _SINGULAR = {
@@ -61,10 +61,23 @@ def _amount(plan: Plan, value: float) -> str:
     return amount_words(value, plan.scenario.unit)
 
 
+def _article(value: float) -> str:
+    """The article before a number: "an" for 8, 11, 18, 80-89, 11,000 (a vowel sound).
+
+    Examples
+    --------
+    >>> [_article(x) for x in (18, 8, 80, 11000, 12, 110, 180, 1.5)]
+    ['an', 'an', 'an', 'an', 'a', 'a', 'a', 'a']
+    """
+    digits = f"{abs(value):.0f}"
+    eleven = digits[:2] in ("11", "18") and len(digits) % 3 == 2
+    return "an" if digits.startswith("8") or eleven else "a"
+
+
 def _asked(plan: Plan, value: float) -> str:
     """What you ask for: "a salary of 124,000 EUR", or "a 60% discount" for a percentage."""
     if plan.scenario.unit.startswith("%"):
-        return f"a {_amount(plan, value)}"
+        return f"{_article(value)} {_amount(plan, value)}"
     return f"{plan.scenario.info.noun} {_amount(plan, value)}"
 
 
