@@ -70,10 +70,12 @@ class SweepAxis:
                 if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] != "log"):
                     raise ValueError(body)
                 start, stop, steps = float(parts[0]), float(parts[1]), int(parts[2])
-                if not 1 <= steps <= MAX_STEPS or not (np.isfinite(start) and np.isfinite(stop)):
-                    raise ValueError(body)
+                if not 1 <= steps <= MAX_STEPS:
+                    raise _Unreadable(f"STEPS must be a whole number from 1 to {MAX_STEPS:,}")
+                if not (np.isfinite(start) and np.isfinite(stop)):
+                    raise _Unreadable("START and STOP must be finite")
                 if len(parts) == 4 and (start <= 0 or stop <= 0):
-                    raise ValueError(body)
+                    raise _Unreadable("a log range needs START and STOP above 0")
                 with np.errstate(all="ignore"):  # an overflowing range fails the check below
                     spaced = np.geomspace if len(parts) == 4 else np.linspace
                     grid = spaced(start, stop, steps)
@@ -82,9 +84,16 @@ class SweepAxis:
                 values = tuple(float(x) for x in body.split(","))
             if not all(np.isfinite(values)):
                 raise ValueError(body)
-        except ValueError:
-            raise InvalidParameterError(f"Cannot read the sweep {spec!r}: use {shape}.") from None
+        except ValueError as exc:
+            why = f"{exc}; " if isinstance(exc, _Unreadable) else ""  # Python's own: no help
+            raise InvalidParameterError(
+                f"Cannot read the sweep {spec!r}: {why}use {shape}."
+            ) from None
         return cls(name, values)
+
+
+class _Unreadable(ValueError):
+    """A sweep spec that parses but breaks a rule the message can name."""
 
 
 @dataclass(frozen=True, slots=True)
