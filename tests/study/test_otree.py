@@ -415,7 +415,7 @@ def test_refuse_non_empty_folder(tmp_path):
     out = tmp_path / "project"
     out.mkdir()
     (out / "db.sqlite3").write_text("data")
-    with pytest.raises(DataError, match="is not empty"):
+    with pytest.raises(DataError, match=r"is not empty. .*(--overwrite; overwrite=True in Python)"):
         write_files(FILES, out)
     assert [p.name for p in out.iterdir()] == ["db.sqlite3"]
     assert _leftovers(tmp_path, "project") == []

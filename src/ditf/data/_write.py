@@ -116,7 +116,8 @@ def write_files(
         if non_empty and not overwrite:
             raise DataError(
                 f"{str(out)!r} is not empty. Give a new or empty folder, or allow overwriting "
-                "(the files ditf writes are replaced; others are kept)."
+                "(--overwrite; overwrite=True in Python): the files ditf writes are replaced, "
+                "others are kept."
             )
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = _staging_dir(out.parent, out.name)
