@@ -473,3 +473,9 @@ def test_format_json_is_the_json_flag():
     as_format = CliRunner().invoke(app, ["plan", SALARY, "--format", "json"], env=ENV)
     as_flag = CliRunner().invoke(app, ["plan", SALARY, "--json"], env=ENV)
     assert as_format.exit_code == 0 and json.loads(as_format.output) == json.loads(as_flag.output)
+
+
+def test_json_and_the_markdown_format_together_are_refused():
+    result = CliRunner().invoke(app, ["plan", SALARY, "--json", "--format", "md"], env=ENV)
+    assert result.exit_code == 2
+    assert result.stderr == "error: Give --json or --format md, not both.\n"

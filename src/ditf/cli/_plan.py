@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ditf import plots
+from ditf._errors import InvalidParameterError
 from ditf._text import format_amount
 from ditf.cli._app import (
     DbOption,
@@ -242,6 +243,8 @@ def plan_command(
 ) -> None:
     """Plan the opener, the fallback(s) and the script, with odds and an audit."""
     with reported():
+        if as_json and fmt is Format.md:
+            raise InvalidParameterError("Give --json or --format md, not both.")
         result = _load(file, db, context)
         if strict:
             _refuse_if_blocked(result)
