@@ -399,3 +399,10 @@ def test_the_scenario_options_are_offered_where_they_apply(command, offered):
     # The three arms of study power ask no foot, and its results have no unit.
     assert ("--foot" in text) == offered
     assert ("--unit" in text) == offered
+
+
+@pytest.mark.parametrize("command", [["simulate"], ["sweep", "opener=10:100:2"]])
+def test_scenario_amounts_are_capped_as_files_are(command, monkeypatch):
+    monkeypatch.setenv("DITF_MAX_AMOUNT", "1000")
+    result = invoke(*command, *SMALL, "--plausible-max", "5000")
+    assert_rejected(result, "--plausible-max is 5000.0; numbers must be finite and at most 1000")

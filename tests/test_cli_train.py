@@ -173,7 +173,7 @@ BAD = [
     (["train", "--list", "--domain", "chess"], "The '--domain' parameter of ditf train"),
     (["train", "--seed", "-1"], "The '--seed' parameter of ditf train"),
     (["train", "--scenario", "nope"], "Unknown trainer scenario 'nope'"),
-    ([*SALARY, "--fallback", "40000"], "must lie above 44000 EUR"),
+    ([*SALARY, "--fallback", "40000"], "must lie above 44,000 EUR"),
     ([*SALARY, "--fallback", "52000", "--opener", "50000"], "must ask for more than"),
     ([*SALARY, "--fallback", "52000", "--delay-hours", "-2"], "'delay_hours' parameter of Choice"),
     ([*SALARY, "--decision", "accept"], "--decision belong(s) to the target (--as-target)"),

@@ -218,3 +218,12 @@ def test_an_opener_is_absurd_only_when_the_penalty_wins_by_more_than_the_margin(
     beyond = plan_of(salary_mapping(opener=400000))
     p = dataclasses.replace(beyond, contributions={"credibility": credibility})
     assert (CHECKS["absurd-opener"](p) is not None) is flagged
+
+
+def test_a_buyers_fallback_past_their_limit_names_the_most_they_will_pay():
+    p = plan_of(example_mapping("procurement", fallback=46, opener=30))
+    [message] = [f.message for f in p.findings if f.id == "fallback-below-minimum"]
+    assert (
+        message == "The fallback (46 EUR per seat) is worse than the most you will pay "
+        "(44 EUR per seat)."
+    )

@@ -364,8 +364,8 @@ def test_bad_arguments_are_rejected(kwargs, match):
 def test_an_opener_that_is_no_bigger_than_the_fallback_is_rejected():
     with pytest.raises(
         InvalidParameterError,
-        match=r"opener \(104000\) must ask for more than "
-        r"the fallback \(104000\)",
+        match=r"opener \(104,000\) must ask for more than "
+        r"the fallback \(104,000\)",
     ):
         plan(scenario(salary_mapping(opener=104000, fallback=104000)))
     buyer = scenario(example_mapping("procurement", opener=42, fallback=41))

@@ -277,3 +277,24 @@ def test_a_buyer_is_told_the_most_they_will_pay_not_a_minimum():
     assert concession_script(seller)[-1].endswith(
         f"Do not go past your minimum ({money(seller, seller.scenario.minimum)})."
     )
+
+
+def test_a_plain_ask_never_goes_past_your_minimum():
+    """Your own fallback below your minimum: the plain ask is the target, not that fallback."""
+    p = plan_of(
+        salary_mapping(
+            batna=90000,
+            fallback=95000,
+            **{"counterpart.accepts_low": 80000, "counterpart.accepts_high": 100000},
+        )
+    )
+    assert p.recommendation == "plain request" and p.fallback == 95000
+    assert p.fallback_direct.value > p.direct.value  # alone, the fallback would be worth more
+    assert p.plain_ask == p.scenario.target
+    assert concession_script(p)[0].startswith('Ask plainly: "I am asking for a salary of 110,000')
+
+
+def test_a_count_in_the_plans_own_unit_is_an_amount_that_can_clash():
+    hours = plan_of(example_mapping("volunteering", explanation="The stall needs 6 hours."))
+    assert 6 not in (hours.opener, hours.fallback, hours.scenario.target)
+    assert "The stall needs 6 hours" not in concession_script(hours)[1]

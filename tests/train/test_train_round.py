@@ -246,8 +246,8 @@ def test_a_buyer_opens_low():
 @pytest.mark.parametrize(
     ("choice", "match"),
     [
-        (Choice(fallback=44000), "must lie above 44000 EUR"),
-        (Choice(opener=50000, fallback=52000), r"opener \(50000 EUR\) must ask for more"),
+        (Choice(fallback=44000), "must lie above 44,000 EUR"),
+        (Choice(opener=50000, fallback=52000), r"opener \(50,000 EUR\) must ask for more"),
         (Choice(opener=1e12, fallback=44001), "more than 1e\\+06 times the fallback"),
     ],
     ids=["fallback at the reference", "opener below fallback", "astronomical opener"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from test_web_api import assert_error
@@ -12,6 +12,7 @@ from test_web_pages import alerts
 from web_helpers import SMALL
 
 from ditf.store import Journal
+from ditf.web._routes._journal import AHEAD
 
 HTML = {"accept": "text/html"}
 ASK = {"counterpart": "acme-hr", "domain": "salary", "unit": "EUR", "opener": 125000,
@@ -259,6 +260,14 @@ def test_the_ask_form_refuses_a_day_ahead_and_dates_today_now(browser):
     assert today.status_code == 200  # the redirect, followed
     (ask,) = journal.asks()
     assert start <= ask.asked_at <= datetime.now(UTC)  # now, not noon (maybe hours ahead)
+    # Someone east of UTC: their today is up to 14 h ahead of UTC's; the day after is not.
+    east = (datetime.now(UTC) + AHEAD).date()
+    assert (
+        browser.post_form("/journal/asks", form | {"asked_on": east.isoformat()}).status_code == 200
+    )
+    beyond = (east + timedelta(days=1)).isoformat()
+    assert browser.post_form("/journal/asks", form | {"asked_on": beyond}).status_code == 422
+    assert len(journal.asks()) == 2
     past = browser.post_form("/journal/asks", form | {"asked_on": "2024-05-01"})
     assert past.status_code == 200
     assert journal.asks()[0].asked_at == datetime(2024, 5, 1, 12, tzinfo=UTC)  # noon

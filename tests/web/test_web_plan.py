@@ -146,7 +146,7 @@ def test_audit_strict_409(api):
         ({"batna": 101000}, ["minimum (100000) is worse than batna (101000)"]),
         ({"counterpart": {"accepts_low": 120000, "accepts_high": 90000}},
          ["counterpart.accepts_low (120000) must be below counterpart.accepts_high"]),
-        ({"opener": 100000, "fallback": 104000}, ["opener (100000) must ask for more"]),
+        ({"opener": 100000, "fallback": 104000}, ["opener (100,000) must ask for more"]),
     ],
 )  # fmt: skip
 def test_bad_scenarios_are_422_naming_the_field(api, changes, fragments):

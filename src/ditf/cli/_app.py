@@ -225,10 +225,14 @@ class ScenarioOptions:
         Raises
         ------
         InvalidParameterError
-            If ``--unit`` is empty, or the scenario is invalid (see :class:`Scenario`).
+            If ``--unit`` is empty, an amount is beyond ``DITF_MAX_AMOUNT``, or the scenario
+            is invalid (see :class:`Scenario`).
         """
         if self.unit is not None:
             check_unit(self.unit)
+        amounts = {"--opener": self.opener, "--target": self.target, "--foot": self.foot,
+                   "--plausible-max": self.plausible_max}  # fmt: skip
+        check_amounts(amounts, "the scenario options")
         given = dataclasses.asdict(self)
         return Scenario(**{k: v for k, v in given.items() if v is not None})
 

@@ -13,6 +13,7 @@ from ditf._errors import PlanRejected
 from ditf._text import format_amount
 from ditf.data import load_audit_rules
 from ditf.plan._plan import Plan
+from ditf.plan._script import minimum_words
 
 __all__ = ["CHECKS", "Finding", "audit", "require_clean"]
 
@@ -107,7 +108,7 @@ def _worse_than(plan: Plan, bound: float, label: str) -> str | None:
     if not bad:
         return None
     name, value = bad[0]
-    return f"The {name} ({_fmt(plan, value)}) is worse than your {label} ({_fmt(plan, bound)})."
+    return f"The {name} ({_fmt(plan, value)}) is worse than {label} ({_fmt(plan, bound)})."
 
 
 def _delayed(plan: Plan) -> str | None:
@@ -174,8 +175,10 @@ CHECKS: dict[str, Callable[[Plan], str | None]] = {
     "theatrical-opener": _theatrical,
     "absurd-opener": _absurd,
     "opener-beyond-benchmarks": _beyond_benchmarks,
-    "fallback-below-minimum": lambda p: _worse_than(p, p.scenario.minimum, "minimum"),
-    "fallback-below-batna": lambda p: _worse_than(p, p.scenario.batna, "BATNA"),
+    "fallback-below-minimum": lambda p: _worse_than(
+        p, p.scenario.minimum, minimum_words(p.scenario.direction)[0]
+    ),
+    "fallback-below-batna": lambda p: _worse_than(p, p.scenario.batna, "your BATNA"),
     "delayed-retreat": _delayed,
     "different-requester": _other_person,
     "repeated-use": _repeated,

@@ -133,10 +133,15 @@ class Plan:
 
     @property
     def plain_ask(self) -> float:
-        """The amount to ask plainly: the target, or the fallback if alone it is worth more."""
-        if self.direct.value >= self.fallback_direct.value:
-            return self.scenario.target
-        return self.fallback
+        """The amount to ask plainly: the target, or the fallback if alone it is worth more.
+
+        Only a fallback within your minimum and BATNA: a plain ask never goes past them.
+        """
+        s = self.scenario
+        within = s.better(self.fallback, s.minimum) and s.better(self.fallback, s.batna)
+        if within and self.fallback_direct.value > self.direct.value:
+            return self.fallback
+        return s.target
 
     @property
     def blocking(self) -> bool:

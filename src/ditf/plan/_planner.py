@@ -248,7 +248,7 @@ def _why_plain(p: Plan) -> str:
             f"{format_amount(p.fallback)} {s.unit}: ask it plainly, or find a benchmark that "
             "supports a bolder opener."
         )
-    plain = max((p.direct, p.fallback_direct), key=lambda e: e.value)
+    plain = p.direct if p.plain_ask == s.target else p.fallback_direct
     if plain.value > p.sequence.value + VALUE_TIE * max(abs(s.gain(s.target)), 1.0):
         return (
             f"Ask {format_amount(p.plain_ask)} {s.unit} plainly: it is worth "
@@ -333,14 +333,15 @@ def _curves(setup: _Setup, fallbacks: list[float]) -> dict[float, tuple[CurvePoi
     ]  # fmt: skip
     if not asks and s.opener is None:
         raise InvalidParameterError(
-            f"fallback ({fallbacks[0]:g} {s.unit}) leaves no room for an opener: a larger "
-            "request would have to go below zero. Check the fallback (for a buyer, the price "
-            "you retreat to) and the market benchmarks."
+            f"fallback ({format_amount(fallbacks[0])} {s.unit}) leaves no room for an opener: a "
+            "larger request would have to go below zero. Check the fallback (for a buyer, the "
+            "price you retreat to) and the market benchmarks."
         )
     if not asks:
         raise InvalidParameterError(
-            f"opener ({s.opener:g}) must ask for more than the fallback ({fallbacks[0]:g}) "
-            "in your favour: a door-in-the-face opener is the larger request."
+            f"opener ({format_amount(s.opener)}) must ask for more than the fallback "
+            f"({format_amount(fallbacks[0])}) in your favour: a door-in-the-face opener is the "
+            "larger request."
         )
     first_yes, agree, value = _values(setup, asks)
     limit = s.cost(s.opener_basis.value) * (1 + 1e-9)

@@ -66,10 +66,10 @@ def _article(value: float) -> str:
 
     Examples
     --------
-    >>> [_article(x) for x in (18, 8, 80, 11000, 12, 110, 180, 1.5)]
-    ['an', 'an', 'an', 'an', 'a', 'a', 'a', 'a']
+    >>> [_article(x) for x in (18, 8, 80, 11000, 12, 110, 180, 7.6, 10.6, 11.5, 8.5)]
+    ['an', 'an', 'an', 'an', 'a', 'a', 'a', 'a', 'a', 'an', 'an']
     """
-    digits = f"{abs(value):.0f}"
+    digits = str(int(abs(value)))  # the whole part, as it is said: "seven point six"
     eleven = digits[:2] in ("11", "18") and len(digits) % 3 == 2
     return "an" if digits.startswith("8") or eleven else "a"
 
@@ -81,11 +81,15 @@ def _asked(plan: Plan, value: float) -> str:
     return f"{plan.scenario.info.noun} {_amount(plan, value)}"
 
 
-def _numbers(text: str) -> list[float]:
-    """The amounts in ``text``: separators and a k suffix read, counts ("200 seats") left out."""
+def _numbers(text: str, unit: str = "") -> list[float]:
+    """The amounts in ``text``: separators and a k suffix read, counts ("200 seats") left out.
+
+    A count in the plan's own ``unit`` ("6 hours" when hours are asked) is an amount.
+    """
+    own = {unit.lower(), _SINGULAR.get(unit.lower(), unit.lower())}
     out = []
     for whole, decimals, k, word in _NUMBER.findall(text):
-        if not k and word.lower() in _COUNTED:
+        if not k and word.lower() in _COUNTED - own:
             continue
         value = float(whole.replace(",", "") + (decimals or ""))
         out.append(value * 1000 if k else value)
@@ -105,7 +109,7 @@ def _contradicting(plan: Plan, text: str) -> list[float]:
         known.append(plan.second_fallback)
     floor = 0.2 * min(x for x in (plan.opener, plan.fallback, s.minimum) if x > 0)
     return [
-        x for x in _numbers(text)
+        x for x in _numbers(text, s.unit)
         if x >= floor and all(abs(x - k) > 0.005 * max(abs(k), 1.0) for k in known)
     ]  # fmt: skip
 

@@ -100,7 +100,7 @@ def prep_sheet(report: Mapping[str, Any]) -> str:
     retreat = r["retreat"][:1].upper() + r["retreat"][1:]
     lines.append(f"{bullet}{retreat} to **{_amount(r['fallback'], unit)}** ({why}).")
     if r.get("second_fallback") is not None:
-        lines.append(f"- Last offer: **{_amount(r['second_fallback'], unit)}**.")
+        lines.append(f"{bullet}Last offer: **{_amount(r['second_fallback'], unit)}**.")
     if r.get("chosen_by_you"):
         lines.append("- The asks are yours (from the scenario); the curve shows the alternatives.")
     if r.get("prior_retreats"):

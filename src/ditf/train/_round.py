@@ -209,26 +209,27 @@ def play_round(scenario: TrainerScenario, choice: Choice, *, rng: Seed = None) -
 def check_choice(s: PlanScenario, choice: Choice) -> None:
     """Reject a choice the model cannot price: nothing asked, or an opener that is no larger."""
     unit = s.unit
+    fallback = f"{format_amount(choice.fallback)} {unit}"
     if s.cost(choice.fallback) <= 0:
         word = "above" if s.direction == "more" else "below"
         raise InvalidParameterError(
-            f"fallback ({choice.fallback:g} {unit}) asks for nothing the counterpart would not "
-            f"give anyway: it must lie {word} {s.reference:g} {unit}, the amount that costs "
-            "them nothing extra."
+            f"fallback ({fallback}) asks for nothing the counterpart would not give anyway: it "
+            f"must lie {word} {format_amount(s.reference)} {unit}, the amount that costs them "
+            "nothing extra."
         )
     if choice.opener is None:
         return
     if s.cost(choice.opener) <= s.cost(choice.fallback):
         word = "more" if s.direction == "more" else "less"
         raise InvalidParameterError(
-            f"opener ({choice.opener:g} {unit}) must ask for {word} than the fallback "
-            f"({choice.fallback:g} {unit}): the opener is the larger request. To ask "
-            "directly, leave the opener out."
+            f"opener ({format_amount(choice.opener)} {unit}) must ask for {word} than the "
+            f"fallback ({fallback}): the opener is the larger request. To ask directly, leave "
+            "the opener out."
         )
     if s.cost(choice.opener) > MAX_COST_RATIO * s.cost(choice.fallback):
         raise InvalidParameterError(
-            f"opener ({choice.opener:g} {unit}) asks more than {MAX_COST_RATIO:g} times the "
-            "fallback: no counterpart reads that as a request. Choose a smaller opener."
+            f"opener ({format_amount(choice.opener)} {unit}) asks more than {MAX_COST_RATIO:g} "
+            "times the fallback: no counterpart reads that as a request. Choose a smaller opener."
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -68,6 +68,8 @@ CounterpartQuery = Annotated[
     ),
 ]
 AskId = Annotated[int, Path(ge=1, le=2**53, description="The ask's id.")]
+#: The largest time-zone offset ahead of UTC (UTC+14): a form's "today" may be that far ahead.
+AHEAD = timedelta(hours=14)
 #: Most asks the page lists (the newest); the export has them all.
 PAGE_ASKS = 200
 
@@ -347,8 +349,9 @@ async def add_counterpart_form(request: Request, state: StateDep, journal: Journ
 def moment(text: str, keep: datetime | None = None) -> datetime | None:
     """A form's date (YYYY-MM-DD) as a time: ``keep``'s if that day, now if today, else noon.
 
-    Days are UTC days. Today's noon may be hours ahead, and the journal refuses asks dated in
-    the future, so today is now.
+    The browser's date is local: a day up to :data:`AHEAD` past today's UTC date is someone's
+    today (east of UTC), and it, like today, is now (noon may be hours ahead, and the journal
+    refuses asks dated in the future).
 
     Raises
     ------
@@ -364,13 +367,13 @@ def moment(text: str, keep: datetime | None = None) -> datetime | None:
         message = f"'asked_on' must be a date written YYYY-MM-DD, e.g. 2024-05-01. Got {text!r}."
         raise FormInvalid([FieldErrorPublic(field="asked_on", message=message)]) from None
     now = datetime.now(UTC)
-    if day > now.date():
+    if day > (now + AHEAD).date():
         message = (f"{text} is in the future: record an ask once it was made, dated today "
-                   f"({now.date().isoformat()}, UTC) or earlier.")  # fmt: skip
+                   "or earlier.")  # fmt: skip
         raise FormInvalid([FieldErrorPublic(field="asked_on", message=message)])
     if keep is not None and keep.date() == day:
         return keep
-    return now if day == now.date() else datetime.combine(day, time(12), tzinfo=UTC)
+    return now if day >= now.date() else datetime.combine(day, time(12), tzinfo=UTC)
 
 
 def unknown_counterpart(key: str, known: list[str]) -> str:

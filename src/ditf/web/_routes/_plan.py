@@ -320,7 +320,7 @@ def save_values(values: dict[str, Any], report: dict[str, Any]) -> dict[str, str
         "technique": "door-in-the-face" if door else "direct",
         "opener": shown(report["opener"]) if door else "",
         "fallback": shown(report["fallback"] if door else report["plain_ask"]),
-        "delay_hours": shown(values.get("delay_hours") or "0"),
+        "delay_hours": shown(values.get("delay_hours") or "0") if door else "0",
         "scenario": (report["title"] or f"web plan, {report['domain']}")[:200],
     }
 
