@@ -426,7 +426,8 @@ def test_an_unreachable_scheduler_is_a_backend_error_within_15_s(monkeypatch):
 @pytest.mark.parametrize(
     ("address", "why"),
     [("", "is empty"), ("tcp://", "missing port"), ("foo://x:1", "unknown address scheme"),
-     ("not a url", "missing port"), ("tcp://h:abc", "invalid literal")],
+     ("not a url", "missing port"), ("tcp://h:abc", "invalid literal"),
+     ("tcp://h:99999", "port is not in 1-65535"), ("tcp://:8786", "host is empty")],
 )  # fmt: skip
 def test_a_malformed_address_is_refused_before_any_client_starts(monkeypatch, address, why):
     # A client starts an IO-loop thread first; on a loaded machine that start-up can time out

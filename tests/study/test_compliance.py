@@ -81,6 +81,8 @@ def test_an_arm_named_as_the_control_is_the_default_reference():
     ]
     two = [("a_control", 20, 5), ("b_control", 20, 9), ("c", 20, 12)]
     assert analyze(two).reference == "a_control"  # two controls: the first arm, as before
+    words = [("uncontrolled", 20, 5), ("controlled_delay", 20, 9), ("no_opener_control", 20, 4)]
+    assert analyze(words).reference == "no_opener_control"  # "control" as a word only
 
 
 def test_a_reference_overrides_the_standard_contrasts():

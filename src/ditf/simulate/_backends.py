@@ -178,7 +178,9 @@ def _check_address(scheduler: str) -> None:
         scheme, location = parse_address(scheduler)
         get_backend(scheme)
         if scheme in ("tcp", "tls", "ws", "wss"):
-            parse_host_port(location)
+            host, port = parse_host_port(location)
+            if not host or not 0 < port < 65536:
+                raise ValueError("the host is empty or the port is not in 1-65535")
     except ValueError as exc:  # no port, unknown protocol, a port that is not a number...
         raise BackendError(
             f"The Dask scheduler address {scheduler!r} is not usable: {exc}. Give one such "

@@ -8,6 +8,7 @@ and applies one documented continuity correction.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -225,7 +226,7 @@ def _default_reference(names: list[str]) -> str:
     """The control arm when none is named: target_only, else the one "control", or the first."""
     if "target_only" in names:
         return "target_only"
-    controls = [n for n in names if "control" in n.lower()]
+    controls = [n for n in names if re.search(r"(?<![a-z])control(?![a-z])", n.lower())]
     return controls[0] if len(controls) == 1 else names[0]
 
 

@@ -118,7 +118,7 @@ def _why_idle(
         return "this is a favour, not a negotiation over an amount, so nothing anchors"
     if mechanism == "anchoring" and negotiation:
         return (
-            "the opener lies too close to your request to pull, or so far beyond the benchmarks "
+            "the opener lies too close to the request to pull, or so far beyond the benchmarks "
             "that its pull is cancelled"
         )
     return "too small to matter"
