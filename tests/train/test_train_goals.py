@@ -55,37 +55,40 @@ def test_every_bundled_scenario_words_the_minimum_by_its_direction(s):
         assert all("minimum" not in f"{g.text} {g.detail}" for g in r.goals)
 
 
-def test_the_direction_decides_not_the_domain():
-    # An employer pays a salary (less is better); a supplier sells in procurement (more is).
-    employer = trainer_scenario_from_mapping(
+#: An employer pays a salary (less is better); a supplier sells in procurement (more is).
+EMPLOYER = {
+    "domain": "salary",
+    "direction": "less",
+    "target": 90000,
+    "minimum": 100000,
+    "batna": 105000,
+    "counterpart": {"accepts_low": 85000, "accepts_high": 100000},
+}
+SUPPLIER = {
+    "domain": "procurement",
+    "direction": "more",
+    "target": 110000,
+    "minimum": 100000,
+    "batna": 95000,
+    "counterpart": {"accepts_low": 95000, "accepts_high": 110000},
+}
+
+
+@pytest.mark.parametrize(
+    ("plan", "role", "fallback", "past"),
+    [(EMPLOYER, "the candidate", 102000, "above the most you will pay"),
+     (SUPPLIER, "the buyer", 98000, "below your minimum")],
+    ids=["employer", "supplier"],
+)  # fmt: skip
+def test_the_direction_decides_not_the_domain(plan, role, fallback, past):
+    scenario = trainer_scenario_from_mapping(
         mapping(
             goals=["fallback-meets-minimum"],
-            plan={
-                "domain": "salary", "direction": "less", "unit": "EUR", "target": 90000,
-                "minimum": 100000, "batna": 105000, "benchmarks": BENCHMARKS,
-                "counterpart": {"accepts_low": 85000, "accepts_high": 100000},
-            },
-            as_target={"role": "the candidate", "briefing": "You are hired.", "limit": 95000},
+            plan=plan | {"unit": "EUR", "benchmarks": BENCHMARKS},
+            as_target={"role": role, "briefing": "You negotiate.", "limit": 100000},
         )
-    )  # fmt: skip
-    r = play_round(employer, Choice(fallback=102000), rng=0)
-    assert r.goals[0].text == "Never retreat above the most you will pay."
-    assert (
-        r.goals[0].detail
-        == "Your request (102,000 EUR) is above the most you will pay (100,000 EUR)."
     )
-    supplier = trainer_scenario_from_mapping(
-        mapping(
-            goals=["fallback-meets-minimum"],
-            plan={
-                "domain": "procurement", "direction": "more", "unit": "EUR", "target": 110000,
-                "minimum": 100000, "batna": 95000, "benchmarks": BENCHMARKS,
-                "counterpart": {"accepts_low": 95000, "accepts_high": 110000},
-            },
-            as_target={"role": "the buyer", "briefing": "You buy.", "limit": 105000},
-        )
-    )  # fmt: skip
-    r = play_round(supplier, Choice(fallback=98000), rng=0)
-    assert r.goals[0].text == "Never retreat below your minimum."
-    assert r.goals[0].detail == "Your request (98,000 EUR) is below your minimum (100,000 EUR)."
-    assert r.option("yours").why_not == "it is below your minimum"
+    r = play_round(scenario, Choice(fallback=fallback), rng=0)
+    assert r.goals[0].text == f"Never retreat {past}."
+    assert r.goals[0].detail == f"Your request ({fallback:,} EUR) is {past} (100,000 EUR)."
+    assert r.option("yours").why_not == f"it is {past}"
