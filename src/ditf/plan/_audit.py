@@ -10,10 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ditf._errors import PlanRejected
-from ditf._text import format_amount
 from ditf.data import load_audit_rules
 from ditf.plan._plan import Plan
-from ditf.plan._script import minimum_words
+from ditf.plan._script import amount_words, minimum_words
 
 __all__ = ["CHECKS", "Finding", "audit", "require_clean"]
 
@@ -52,7 +51,7 @@ class Finding:
 
 
 def _fmt(plan: Plan, amount: float) -> str:
-    return f"{format_amount(amount)} {plan.scenario.unit}"
+    return amount_words(amount, plan.scenario.unit)
 
 
 def _theatrical(plan: Plan) -> str | None:
@@ -77,13 +76,17 @@ def _absurd(plan: Plan) -> str | None:
     gain = c.get("reciprocity", 0.0) + c.get("contrast", 0.0) + max(anchor, 0.0)
     if not (_beyond(plan) and penalty > gain + ABSURD_MARGIN):
         return None
-    costs = f"the model's credibility penalty ({100 * credibility:.1f} points of P(yes) to the "
-    costs += "fallback) outweighs"
-    adds = "reciprocity, contrast and anchoring add"
-    if anchor < 0:
-        costs = costs.replace(" outweighs", "") + " and the anchor, pushed past its reversal "
-        costs += f"({100 * -anchor:.1f} points), outweigh"
+    penalty_text = (
+        f"the model's credibility penalty ({100 * credibility:.1f} points of P(yes) to the "
+        "fallback)"
+    )
+    if anchor < 0:  # the anchor counts among the penalties, not among what adds
+        reversed_anchor = f"the anchor, pushed past its reversal ({100 * -anchor:.1f} points)"
+        costs = f"{penalty_text} and {reversed_anchor}, outweigh"
         adds = "reciprocity and contrast add"
+    else:
+        costs = f"{penalty_text} outweighs"
+        adds = "reciprocity, contrast and anchoring add"
     return (
         f"The opener ({_fmt(plan, plan.opener)}) reads as bad faith: {costs} what "
         f"{adds} ({100 * gain:.1f} points). Open within {plan.opener_basis.name} "

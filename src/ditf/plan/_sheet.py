@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ditf._text import format_amount
+from ditf.plan._plan import DOOR
+from ditf.plan._script import amount_words
 
 __all__ = ["SHEET_SECTIONS", "prep_sheet"]
 
@@ -18,10 +20,6 @@ SHEET_SECTIONS = ("The answer", "The asks", "The script", "The odds", "The opene
                   "The audit")  # fmt: skip
 #: Most rows of the opener curve the sheet lists (evenly spaced, the chosen opener always).
 CURVE_ROWS = 10
-
-
-def _amount(value: float, unit: str) -> str:
-    return f"{format_amount(value)} {unit}"
 
 
 def _pct(value: float) -> str:
@@ -85,22 +83,22 @@ def prep_sheet(report: Mapping[str, Any]) -> str:
     if r.get("why"):
         lines += [r["why"], ""]
     lines += ["## The asks", ""]
-    plain = r["recommendation"] != "door-in-the-face"
+    plain = r["recommendation"] != DOOR
     if plain:
-        lines.append(f"- Ask plainly for **{_amount(r['plain_ask'], unit)}**.")
+        lines.append(f"- Ask plainly for **{amount_words(r['plain_ask'], unit)}**.")
         lines.append("- The technique's asks, not recommended here:")
     basis = r["opener_basis"]
     bullet = "  - " if plain else "- "
     lines.append(
-        f"{bullet}Open with **{_amount(r['opener'], unit)}** (basis: {basis['name']}, "
-        f"{_amount(basis['value'], unit)})."
+        f"{bullet}Open with **{amount_words(r['opener'], unit)}** (basis: {basis['name']}, "
+        f"{amount_words(basis['value'], unit)})."
     )
     crit = r.get("fallback_criterion")
     why = f"criterion: {crit['name']}" if crit else "no objective criterion"
     retreat = r["retreat"][:1].upper() + r["retreat"][1:]
-    lines.append(f"{bullet}{retreat} to **{_amount(r['fallback'], unit)}** ({why}).")
+    lines.append(f"{bullet}{retreat} to **{amount_words(r['fallback'], unit)}** ({why}).")
     if r.get("second_fallback") is not None:
-        lines.append(f"{bullet}Last offer: **{_amount(r['second_fallback'], unit)}**.")
+        lines.append(f"{bullet}Last offer: **{amount_words(r['second_fallback'], unit)}**.")
     if r.get("chosen_by_you"):
         lines.append("- The asks are yours (from the scenario); the curve shows the alternatives.")
     if r.get("prior_retreats"):
