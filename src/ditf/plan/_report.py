@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ditf.plan._audit import Finding
-from ditf.plan._plan import Estimate, Plan
+from ditf.plan._plan import DOOR, Estimate, Plan
 from ditf.plan._script import amount_words, concession_script, retreat_words
 
 __all__ = ["headline", "plan_report"]
@@ -37,7 +37,7 @@ def headline(plan: Plan) -> str:
     alone, both from your estimate of the counterpart.
     """
     seq, same, target = plan.sequence, plan.fallback_direct, plan.direct
-    if plan.recommendation != "door-in-the-face":
+    if plan.recommendation != DOOR:
         return plan.why
     odds = f"about {seq.p_yes:.0%} chance of agreement ({seq.p_lo:.0%}-{seq.p_hi:.0%})"
     against = f"against {same.p_yes:.0%} for {_amount(plan, plan.fallback)} asked alone"

@@ -17,6 +17,7 @@ from ditf._errors import DitfError
 from ditf.plan import (
     BENCHMARK_KINDS,
     DOMAINS,
+    DOOR,
     plan_report,
     plan_with_history,
     prep_sheet,
@@ -312,7 +313,7 @@ async def _answer(
 
 def save_values(values: dict[str, Any], report: dict[str, Any]) -> dict[str, str]:
     """The plan's asks as the journal's ask form takes them (the "save as an ask" form)."""
-    door = report["recommendation"] == "door-in-the-face"
+    door = report["recommendation"] == DOOR
     return {
         "counterpart": str(values.get("counterpart_id") or ""),
         "domain": report["domain"],
